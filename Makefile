@@ -1,0 +1,52 @@
+# datagates — one command surface for people and CI.
+# Every target installs what it needs, so a fresh clone needs nothing else typed.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(PY) -m pip
+GATES   := $(VENV)/bin/gates
+STAMP   := $(VENV)/.installed
+TORCH   ?= torch==2.13.0
+
+.PHONY: install demo test lint format typecheck bench bench-full cov clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# torch first: the local CPU build; anything that pulls torch later finds it satisfied
+	$(PIP) install -q "$(TORCH)"
+	$(PIP) install -q -e ".[all,dev,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv with torch (CPU) and the project with all extras
+
+demo: $(STAMP)  ## run the main job on the bundled sample data
+	$(PY) -m gates.demo
+
+test: $(STAMP)  ## the whole test suite (what CI runs)
+	$(PY) -m pytest -n 2 --dist loadgroup
+
+cov: $(STAMP)  ## tests with a coverage report
+	$(PY) -m pytest -n 2 --dist loadgroup --cov=gates --cov=labeling --cov=synth
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(VENV)/bin/ruff check gates labeling synth tests benchmarks
+	$(VENV)/bin/ruff format --check gates labeling synth tests benchmarks
+
+format: $(STAMP)  ## apply ruff format and safe fixes
+	$(VENV)/bin/ruff check --fix gates labeling synth tests benchmarks
+	$(VENV)/bin/ruff format gates labeling synth tests benchmarks
+
+typecheck: $(STAMP)  ## mypy --strict over the packages
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)  ## the quick benchmark set (a few minutes); results in benchmarks/results/
+	$(PY) -m benchmarks
+
+bench-full: $(STAMP)  ## the full benchmark set (100k, 1M, 10M rows; long)
+	$(PY) -m benchmarks --full
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

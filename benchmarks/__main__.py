@@ -1,0 +1,7 @@
+"""`python -m benchmarks` entry point."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""``gates check``: run a suite against data; the verdict decides the exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._common import ExitCode, err_console, is_tty, out_console, user_errors
+
+__all__ = ["register"]
+
+
+class EngineChoice(str, Enum):
+    auto = "auto"
+    reference = "reference"
+    gx = "gx"
+    pandera = "pandera"
+
+
+class FailOn(str, Enum):
+    block = "block"
+    warn = "warn"
+
+
+@contextlib.contextmanager
+def progress_status(enabled: bool) -> Iterator[object]:
+    """A spinner on stderr that shows the current step; a no-op when not a terminal."""
+    if not enabled:
+        yield None
+        return
+    console = err_console()
+    with console.status("starting…", spinner="dots") as status:
+        yield status
+
+
+def check(
+    data: Annotated[Optional[str], typer.Argument(help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table. Default: the suite's `data:`.", show_default=False)] = None,
+    suite: Annotated[Path, typer.Option("--suite", "-s", help="The suite YAML file.", show_default=False)] = ...,  # type: ignore[assignment]
+    table: Annotated[Optional[str], typer.Option(help="Table in the DuckDB database DATA.")] = None,
+    sql: Annotated[Optional[str], typer.Option(help="A DuckDB query to check, e.g. \"SELECT * FROM 'data/*.parquet'\".")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow.")] = None,
+    engine: Annotated[EngineChoice, typer.Option(help="auto: fused native path, pandera/GX for the rest; reference: pandera and GX for all; gx / pandera: that library for its part.")] = EngineChoice.auto,
+    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON report here (- for stdout).")] = None,
+    junit: Annotated[Optional[Path], typer.Option(help="Write a JUnit XML report here.")] = None,
+    markdown: Annotated[Optional[Path], typer.Option(help="Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set).")] = None,
+    html: Annotated[Optional[Path], typer.Option(help="Write a self-contained HTML report here.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 on `block` (default) or on `warn` too.")] = FailOn.block,
+    sample_size: Annotated[Optional[int], typer.Option(min=0, help="Failing rows kept per check (default: the suite's, 20).")] = None,
+    ledger: Annotated[Optional[Path], typer.Option(envvar="GATES_LEDGER", help="Run ledger file.", show_default=".gates/ledger.duckdb")] = None,
+    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Do not record this run in the ledger.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passed checks too.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line; no progress.")] = False,
+) -> None:
+    """Check DATA against a suite and exit 0 (pass), 1 (blocked) or 2 (input error).
+
+    Examples:
+
+        gates check data/orders.parquet --suite suites/orders.yml
+
+        gates check "data/2024-*.csv" -s suites/orders.yml --junit reports/gate.xml --markdown reports/gate.md
+
+        gates check warehouse.duckdb --table orders -s suites/orders.yml --fail-on warn
+
+        gates check --sql "SELECT * FROM 'data/*.parquet' WHERE day = current_date" -s suites/orders.yml
+    """
+    from .. import report  # noqa: PLC0415
+    from .._runner import check as run_check  # noqa: PLC0415
+
+    with user_errors():
+        with progress_status(is_tty() and not quiet) as status:
+            def say(message: str) -> None:
+                if status is not None:
+                    status.update(message)  # type: ignore[attr-defined]
+
+            result = run_check(data, suite, table=table, sql=sql, format=fmt, engine=engine.value,
+                               sample_size=sample_size, progress=say)
+        console = out_console()
+        written: list[str] = []
+        if json_path is not None:
+            text = report.to_json(result)
+            if str(json_path) == "-":
+                typer.echo(text, nl=False)
+            else:
+                written.append(str(report.write_text(json_path, text)))
+        if junit is not None:
+            written.append(str(report.write_text(junit, report.to_junit(result))))
+        md = None
+        if markdown is not None or os.environ.get("GITHUB_STEP_SUMMARY"):
+            md = report.to_markdown(result)
+        if markdown is not None and md is not None:
+            written.append(str(report.write_text(markdown, md)))
+        if md is not None and os.environ.get("GITHUB_STEP_SUMMARY"):
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+                fh.write(md + "\n")
+        if html is not None:
+            written.append(str(report.write_text(html, report.to_html(result))))
+        if not no_ledger:
+            recorded = _record(result, ledger)
+            if recorded:
+                written.append(recorded)
+        if str(json_path) != "-":
+            if quiet:
+                console.print(f"verdict: {result.verdict.value}  ({len(result.failed_checks)} of {len(result.checks)} checks failed)")
+            else:
+                report.print_result(result, console, verbose=verbose)
+                for path in written:
+                    console.print(f"[dim]wrote {path}[/]")
+    from .._result import Verdict  # noqa: PLC0415
+
+    code = result.exit_code(fail_on=Verdict(fail_on.value))
+    raise typer.Exit(int(ExitCode.FAILED if code else ExitCode.OK))
+
+
+def _record(result: object, ledger: Path | None) -> str | None:
+    """Append the run to the ledger; returns a line saying where, or None without a ledger."""
+    try:
+        from ..ledger import record_result  # noqa: PLC0415
+    except ImportError:
+        return None
+    return record_result(result, ledger)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``check`` to the app."""
+    app.command(no_args_is_help=True)(check)

@@ -1,0 +1,7 @@
+"""Reading data: every source becomes a lazy :class:`Dataset`."""
+
+from ._dataset import FORMATS as FORMATS
+from ._dataset import Dataset as Dataset
+from ._dataset import load as load
+
+__all__ = ["FORMATS", "Dataset", "load"]

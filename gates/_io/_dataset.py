@@ -1,0 +1,289 @@
+"""Sources → a Dataset: a lazy Polars frame, a content fingerprint, and a cheap row count."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import glob as globlib
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .._errors import DataSourceNotFound, InputError
+from ._csv import diagnose_text_file
+
+__all__ = ["FORMATS", "Dataset", "load"]
+
+#: File suffix → format name.
+FORMATS: dict[str, str] = {
+    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv", ".tsv": "tsv", ".txt": "csv",
+    ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
+    ".arrow": "arrow", ".ipc": "arrow", ".feather": "arrow",
+    ".duckdb": "duckdb", ".ddb": "duckdb", ".db": "duckdb",
+}
+_GLOB_CHARS = set("*?[")
+_HASH_CHUNK = 8 << 20
+_POOL = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="gates-fingerprint")
+
+
+def _hash_files(files: tuple[Path, ...]) -> str:
+    outer = hashlib.blake2b(digest_size=16)
+    for f in files:
+        inner = hashlib.blake2b(digest_size=16)
+        with f.open("rb") as fh:
+            while chunk := fh.read(_HASH_CHUNK):
+                inner.update(chunk)
+        outer.update(inner.digest())
+    return "blake2b:" + outer.hexdigest()
+
+
+def frame_fingerprint(lf: pl.LazyFrame) -> str:
+    """An order-independent hash of a frame's rows and schema (for in-memory and SQL data)."""
+    schema = lf.collect_schema()
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(list(schema.items())).encode())
+    if len(schema):
+        row_hash = lf.select(pl.struct(pl.all()).hash(seed=7).sum().alias("h"), pl.len().alias("n")).collect()
+        h.update(repr(row_hash.row(0)).encode())
+    return "rows:" + h.hexdigest()
+
+
+@dataclass
+class Dataset:
+    """Data ready to be checked: lazy, fingerprinted, with its row count when cheap.
+
+    Build one with :func:`load`. ``lazy`` is a Polars LazyFrame; nothing is read until an
+    engine collects it.
+    """
+
+    #: How the user named the data (a path, a glob, ``db.duckdb:table``, a query).
+    source: str
+    #: parquet, csv, tsv, json, ndjson, arrow, duckdb, sql or frame.
+    format: str
+    lazy: pl.LazyFrame
+    #: The files read, in order (empty for in-memory data and queries).
+    files: tuple[Path, ...] = ()
+    _fingerprint: concurrent.futures.Future[str] | None = field(default=None, repr=False)
+    _rows: int | None = field(default=None, repr=False)
+    _columns: tuple[str, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self._fingerprint is None:
+            files, lf = self.files, self.lazy
+            task: Callable[[], str] = (lambda: _hash_files(files)) if files else (lambda: frame_fingerprint(lf))
+            # hashing runs beside the checks; hashlib releases the GIL on large buffers
+            self._fingerprint = _POOL.submit(task) if files else None
+            self._task = task
+
+    @property
+    def fingerprint(self) -> str:
+        """A content hash of the data read (blake2b of the files, or of the rows)."""
+        if self._fingerprint is None:
+            self._fingerprint = _POOL.submit(self._task)
+        try:
+            return self._fingerprint.result()
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            raise self.input_error(exc) from exc
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Column names, from the schema (no data is read for files with a schema)."""
+        if self._columns is None:
+            try:
+                self._columns = tuple(self.lazy.collect_schema().names())
+            except pl.exceptions.PolarsError as exc:
+                raise self.input_error(exc) from exc
+        return self._columns
+
+    @property
+    def schema(self) -> pl.Schema:
+        """The Polars schema."""
+        try:
+            return self.lazy.collect_schema()
+        except pl.exceptions.PolarsError as exc:
+            raise self.input_error(exc) from exc
+
+    @property
+    def rows(self) -> int:
+        """Number of rows (Parquet: from metadata; text formats: one counting pass)."""
+        if self._rows is None:
+            try:
+                self._rows = int(self.lazy.select(pl.len()).collect().item())
+            except pl.exceptions.PolarsError as exc:
+                raise self.input_error(exc) from exc
+        return self._rows
+
+    def known_rows(self) -> int | None:
+        """The row count if it has been computed already, else None."""
+        return self._rows
+
+    def set_rows(self, rows: int) -> None:
+        """Record a row count an engine computed anyway (saves a pass)."""
+        self._rows = rows
+
+    def input_error(self, exc: BaseException) -> InputError:
+        """Turn a reader's exception into a one-line :class:`InputError` naming the file and line."""
+        for f in self.files:
+            if self.format in ("csv", "tsv", "json", "ndjson"):
+                found = diagnose_text_file(f, separator="\t" if self.format == "tsv" else ",")
+                if found:
+                    return InputError(found, source=str(f))
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return InputError(f"{self.source}: could not read the {self.format} data: {first}", source=self.source)
+
+    def duckdb_source(self) -> str:
+        """A DuckDB table expression reading the same data (for SQL checks)."""
+        files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files)
+        reader = {"parquet": "read_parquet", "csv": "read_csv", "tsv": "read_csv", "json": "read_json_auto",
+                  "ndjson": "read_json_auto"}.get(self.format)
+        if reader and self.files:
+            return f"{reader}([{files}])"
+        return ""
+
+
+def _scan(fmt: str, files: list[Path], *, separator: str | None) -> pl.LazyFrame:
+    names = [str(f) for f in files]
+    if fmt == "parquet":
+        return pl.scan_parquet(names)
+    if fmt in ("csv", "tsv"):
+        sep = separator or ("\t" if fmt == "tsv" else ",")
+        return pl.concat([pl.scan_csv(n, separator=sep, infer_schema_length=10_000) for n in names], how="vertical_relaxed") if len(names) > 1 else pl.scan_csv(names[0], separator=sep, infer_schema_length=10_000)
+    if fmt == "ndjson":
+        return pl.scan_ndjson(names, infer_schema_length=10_000)
+    if fmt == "json":
+        # a JSON array document: polars reads it eagerly; NDJSON is scanned lazily
+        frames = []
+        for n in names:
+            with open(n, "rb") as fh:
+                head = fh.read(64).lstrip()
+            frames.append(pl.read_json(n).lazy() if head.startswith(b"[") else pl.scan_ndjson(n))
+        return pl.concat(frames, how="vertical_relaxed")
+    if fmt == "arrow":
+        return pl.scan_ipc(names)
+    raise InputError(f"unsupported format {fmt!r}")
+
+
+def _resolve_files(source: str) -> list[Path]:
+    if _GLOB_CHARS & set(source):
+        matches = sorted(Path(p) for p in globlib.glob(os.path.expanduser(source), recursive=True))
+        files = [m for m in matches if m.is_file()]
+        if not files:
+            raise DataSourceNotFound(f"{source}: the glob matches no files; check the pattern and the folder", source=source)
+        return files
+    path = Path(source).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
+        if not files:
+            raise DataSourceNotFound(f"{source}: the folder holds no data files ({', '.join(sorted(set(FORMATS)))})", source=source)
+        return files
+    if not path.exists():
+        raise DataSourceNotFound(f"{source}: no such file; check the path (relative to {Path.cwd()})", source=source)
+    return [path]
+
+
+def _format_of(files: list[Path], source: str, fmt: str | None) -> str:
+    if fmt:
+        return {"jsonl": "ndjson", "ipc": "arrow", "feather": "arrow"}.get(fmt, fmt)
+    kinds = {FORMATS.get(f.suffix.lower()) for f in files}
+    if None in kinds:
+        odd = next(f for f in files if f.suffix.lower() not in FORMATS)
+        raise InputError(
+            f"{odd}: unknown file type {odd.suffix or '(no suffix)'!r}; name the format with --format "
+            "(parquet, csv, tsv, json, ndjson, arrow, duckdb)", source=source,
+        )
+    if len(kinds) > 1:
+        raise InputError(f"{source}: mixes file types ({', '.join(sorted(str(k) for k in kinds))}); check one type at a time", source=source)
+    return str(kinds.pop())
+
+
+def load(
+    source: str | os.PathLike[str] | pl.DataFrame | pl.LazyFrame | Any,
+    *,
+    table: str | None = None,
+    sql: str | None = None,
+    format: str | None = None,  # noqa: A002  (mirrors the CLI flag)
+    separator: str | None = None,
+) -> Dataset:
+    """Open data for checking, lazily.
+
+    Args:
+        source: a file (Parquet, CSV/TSV, JSON/NDJSON, Arrow IPC), a glob or folder of such
+            files, a DuckDB database file (with ``table`` or ``sql``), or an in-memory Polars
+            or pandas frame. May be None with ``sql``.
+        table: a table or view in the DuckDB database ``source``.
+        sql: a DuckDB query; it may read files (``FROM 'data/*.parquet'``) or, with a DuckDB
+            database as ``source``, its tables.
+        format: force the format instead of guessing it from the suffix.
+        separator: the field separator for CSV (default ``,``; ``\\t`` for TSV).
+
+    Returns:
+        A :class:`Dataset`; nothing has been read yet except file metadata.
+
+    Raises:
+        DataSourceNotFound: the file, glob, database or table does not exist.
+        InputError: the data cannot be read, with the file and line when known.
+    """
+    if isinstance(source, pl.DataFrame):
+        return Dataset(source="<polars.DataFrame>", format="frame", lazy=source.lazy(), _rows=source.height)
+    if isinstance(source, pl.LazyFrame):
+        return Dataset(source="<polars.LazyFrame>", format="frame", lazy=source)
+    if source is not None and type(source).__module__.startswith("pandas"):
+        frame = pl.from_pandas(source)
+        return Dataset(source="<pandas.DataFrame>", format="frame", lazy=frame.lazy(), _rows=frame.height)
+    if sql is not None or table is not None:
+        return _load_duckdb(None if source is None else str(source), table=table, sql=sql)
+    if source is None:
+        raise InputError("no data given: pass a file, a glob, a DuckDB database with --table, or --sql")
+    text = os.fspath(source)
+    files = _resolve_files(text)
+    fmt = _format_of(files, text, format)
+    if fmt == "duckdb":
+        raise InputError(f"{text}: a DuckDB database; name the table with --table NAME or a query with --sql", source=text)
+    empty = [f for f in files if f.stat().st_size == 0]
+    if empty:
+        raise InputError(f"{empty[0]}: the file is empty; expected data (and a header row for CSV)", source=str(empty[0]))
+    try:
+        lf = _scan(fmt, files, separator=separator)
+    except pl.exceptions.PolarsError as exc:
+        ds = Dataset(source=text, format=fmt, lazy=pl.LazyFrame(), files=tuple(files), _fingerprint=concurrent.futures.Future())
+        raise ds.input_error(exc) from exc
+    return Dataset(source=text, format=fmt, lazy=lf, files=tuple(files))
+
+
+def _load_duckdb(database: str | None, *, table: str | None, sql: str | None) -> Dataset:
+    import duckdb  # noqa: PLC0415  (only for DuckDB sources)
+
+    if database is not None and not Path(database).exists():
+        raise DataSourceNotFound(f"{database}: no such DuckDB database; check the path", source=database)
+    try:
+        con = duckdb.connect(database or ":memory:", read_only=database is not None)
+    except duckdb.Error as exc:
+        raise InputError(f"{database}: not a DuckDB database ({str(exc).splitlines()[0]})", source=database) from exc
+    if table is not None:
+        names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        if table not in names:
+            from ..suite._catalog import did_you_mean  # noqa: PLC0415
+
+            raise DataSourceNotFound(
+                f"{database}: no table {table!r}{did_you_mean(table, names)}; tables: {', '.join(sorted(names)) or 'none'}",
+                source=database,
+            )
+        query = f'select * from "{table}"'
+        label = f"{database}:{table}"
+    else:
+        query = str(sql)
+        label = f"sql: {query}" if database is None else f"{database}: {query}"
+    try:
+        rel = con.sql(query)
+        lf = rel.pl(lazy=True)
+    except duckdb.Error as exc:
+        msg = str(exc).strip().splitlines()[0]
+        raise InputError(f"query failed: {msg}; check the SQL (DuckDB dialect)", source=label) from exc
+    ds = Dataset(source=label, format="duckdb" if table else "sql", lazy=lf)
+    ds._con = con  # type: ignore[attr-defined]  # keep the connection open as long as the frame lives
+    return ds

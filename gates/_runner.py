@@ -1,0 +1,153 @@
+"""Run a suite against data: engines in order, samples filled in one pass, one verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import uuid
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from typing import Any, Literal
+
+import polars as pl
+
+from ._errors import InputError
+from ._io import Dataset, load
+from ._result import CheckResult, DatasetInfo, GateResult, SuiteInfo
+from .engines import ENGINES, RunContext, get_engine
+from .suite import LoadedSuite, load_suite
+
+__all__ = ["EngineMode", "check", "versions"]
+
+#: ``auto``: the fused native engine where it translates a check, pandera/GX for the rest;
+#: ``reference``: pandera and GX for everything; ``gx``/``pandera``: that library for its own part.
+EngineMode = Literal["auto", "reference", "gx", "pandera"]
+
+_TRACKED = ("datagates", "polars", "duckdb", "pandera", "great-expectations")
+
+
+@functools.cache
+def versions() -> dict[str, str]:
+    """Versions of datagates and the libraries that decide a verdict (no imports needed)."""
+    out = {}
+    for name in _TRACKED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _enrich(dataset: Dataset, results: list[CheckResult], limit_columns: int = 60) -> list[CheckResult]:
+    """Fill each failing sample with the row's values, reading the data once for all checks."""
+    wanted = sorted({int(r["row"]) for res in results for r in res.sample if "row" in r and len(r) <= 2})
+    if not wanted:
+        return results
+    cols = list(dataset.columns)[:limit_columns]
+    rows = (
+        dataset.lazy.with_row_index("row").select("row", *cols)
+        .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32)))
+        .collect()
+    )
+    by_row = {int(r["row"]): r for r in rows.to_dicts()}
+    out = []
+    for res in results:
+        if not res.sample:
+            out.append(res)
+            continue
+        sample = tuple({**by_row.get(int(r["row"]), {}), **r} if "row" in r else r for r in res.sample)
+        out.append(_replace(res, sample=sample))
+    return out
+
+
+def _replace(res: CheckResult, **changes: Any) -> CheckResult:
+    import dataclasses  # noqa: PLC0415
+
+    return dataclasses.replace(res, **changes)
+
+
+def _unique_ids(results: list[CheckResult]) -> list[CheckResult]:
+    seen: dict[str, int] = {}
+    out = []
+    for r in results:
+        seen[r.id] = seen.get(r.id, 0) + 1
+        out.append(r if seen[r.id] == 1 else _replace(r, id=f"{r.id}#{seen[r.id]}"))
+    return out
+
+
+def check(
+    data: Any,
+    suite: str | os.PathLike[str] | LoadedSuite,
+    *,
+    table: str | None = None,
+    sql: str | None = None,
+    format: str | None = None,  # noqa: A002
+    engine: EngineMode = "auto",
+    sample_size: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    run_id: str | None = None,
+) -> GateResult:
+    """Check data against a suite and return every check's result and the verdict.
+
+    Args:
+        data: a path, glob, DuckDB database (with ``table``/``sql``), a Polars or pandas
+            frame, or an already loaded :class:`~gates.Dataset`. ``None`` uses the suite's
+            ``data:`` section.
+        suite: a suite file path or a loaded suite.
+        table: a table in the DuckDB database ``data``.
+        sql: a DuckDB query to check instead of a file.
+        format: force the file format (parquet, csv, tsv, json, ndjson, arrow).
+        engine: ``auto`` (default), ``reference``, ``gx`` or ``pandera``; see :data:`EngineMode`.
+        sample_size: failing rows kept per check (default: the suite's ``sample_size``, 20).
+        progress: called with a short label as each step starts.
+        run_id: an id for the run (default: a new uuid4 hex).
+
+    Returns:
+        The :class:`GateResult`; ``result.verdict`` is ``pass``, ``warn`` or ``block``.
+
+    Raises:
+        InputError: the data cannot be read (missing, empty, malformed, wrong encoding).
+        SuiteDefinitionError: the suite is invalid.
+    """
+    started = dt.datetime.now(dt.UTC)
+    loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
+    dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
+    ctx = RunContext(
+        dataset=dataset, suite=loaded, mode=engine,
+        sample_size=loaded.suite.sample_size if sample_size is None else sample_size, progress=progress,
+    )
+    results: list[CheckResult] = []
+    try:
+        for name in ENGINES:
+            eng = get_engine(name)
+            if eng is None or not eng.applies(ctx):
+                continue
+            results.extend(eng.run(ctx))
+        results = _enrich(dataset, _unique_ids(results))
+        rows = dataset.rows
+        fingerprint = dataset.fingerprint
+    except pl.exceptions.PolarsError as exc:
+        raise dataset.input_error(exc) from exc
+    info = DatasetInfo(source=dataset.source, fingerprint=fingerprint, rows=rows, columns=dataset.columns,
+                       format=dataset.format)
+    return GateResult(
+        checks=tuple(results), dataset=info,
+        suite=SuiteInfo(name=loaded.name, hash=loaded.hash, path=loaded.path),
+        run_id=run_id or uuid.uuid4().hex, started_at=started, finished_at=dt.datetime.now(dt.UTC),
+        versions=versions(),
+    )
+
+
+def _dataset(data: Any, loaded: LoadedSuite, *, table: str | None, sql: str | None, format: str | None) -> Dataset:  # noqa: A002
+    if isinstance(data, Dataset):
+        return data
+    if data is None and sql is None and table is None:
+        spec = loaded.suite.data
+        if spec is None:
+            raise InputError(f"no data given and suite {loaded.name!r} has no `data:` section; pass the data to check")
+        path = str(loaded.resolve(spec.path)) if spec.path else None
+        return load(path, table=spec.table, sql=spec.sql, format=spec.format)
+    return load(data, table=table, sql=sql, format=format)
+
+

@@ -1,0 +1,149 @@
+"""The Great Expectations engine: expectations by their GX names and kwargs, run by GX.
+
+GX runs on pandas (its SQL engine through duckdb-engine fails on every expectation), so
+only the columns the expectations name are converted. GX is imported here, lazily: a suite
+whose expectations the native engine translates never imports it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._errors import SuiteDefinitionError
+from .._result import CheckResult, jsonable
+from ..suite._model import ExpectationSpec
+from ._base import RunContext
+
+__all__ = ["GXEngine"]
+
+_COLUMN_KWARGS = ("column", "column_A", "column_B")
+
+
+def _columns_of(spec: ExpectationSpec) -> list[str] | None:
+    """Columns an expectation reads; None when it needs the whole table (table-level)."""
+    if spec.type.startswith("expect_table_"):
+        return None
+    cols = [str(spec.kwargs[k]) for k in _COLUMN_KWARGS if k in spec.kwargs]
+    cols += [str(c) for c in spec.kwargs.get("column_list", [])]
+    return cols or None
+
+
+class GXEngine:
+    """Expectations from ``expectations:`` and ``include.gx`` files."""
+
+    name = "gx"
+
+    def applies(self, ctx: RunContext) -> bool:
+        return any(not self._handled(ctx, key) for key, _, _ in self._items(ctx))
+
+    @staticmethod
+    def _items(ctx: RunContext) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
+        own = [(("gx", str(i)), spec, ("expectations", i)) for i, spec in enumerate(ctx.suite.suite.expectations)]
+        inc = [(("gx-include", str(i)), spec, src) for i, (spec, src) in enumerate(ctx.suite.included_expectations)]
+        return [*own, *inc]
+
+    @staticmethod
+    def _handled(ctx: RunContext, key: tuple[str, ...]) -> bool:
+        return key in ctx.handled
+
+    def run(self, ctx: RunContext) -> list[CheckResult]:
+        ctx.say("importing Great Expectations")
+        import great_expectations as gx  # noqa: PLC0415
+        from great_expectations.expectations.registry import get_expectation_impl  # noqa: PLC0415
+
+        present = ctx.present
+        todo = [(k, s, loc) for k, s, loc in self._items(ctx) if not self._handled(ctx, k)]
+        results: list[CheckResult] = []
+        runnable: list[tuple[str, ExpectationSpec, Any]] = []
+        need_all = False
+        need: set[str] = set()
+        ids = _ids([s for _, s, _ in todo])
+        for (key, spec, loc), cid in zip(todo, ids, strict=True):
+            severity = spec.severity or ctx.suite.suite.severity
+            cols = _columns_of(spec)
+            missing = [c for c in (cols or []) if c not in present]
+            if missing:
+                results.append(CheckResult(
+                    id=cid, name=spec.label or spec.type, engine=self.name, column=spec.column, severity=severity,
+                    passed=False, observed="missing", error=f"column {missing[0]!r} is not in the data",
+                    message=f"could not run: column {missing[0]!r} is not in the data",
+                ))
+                continue
+            try:
+                impl = get_expectation_impl(spec.type)
+                kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("result_format", "catch_exceptions")}
+                expectation = impl(**kwargs)
+            except Exception as exc:  # GX raises pydantic v1 ValidationError and others on bad kwargs
+                text = " ".join(str(exc).split())
+                if isinstance(loc, str):
+                    raise SuiteDefinitionError(f"{spec.type}: invalid kwargs: {text}", path=loc) from None
+                raise ctx.suite.error(f"{spec.type}: invalid kwargs: {text}", loc) from None
+            runnable.append((cid, spec, expectation))
+            if cols is None:
+                need_all = True
+            else:
+                need.update(cols)
+        if not runnable:
+            return results
+        ctx.say(f"Great Expectations: {len(runnable)} expectations on pandas")
+        frame = ctx.dataset.lazy if need_all else ctx.dataset.lazy.select(sorted(need))
+        pdf = frame.collect().to_pandas()
+        context = gx.get_context(mode="ephemeral")
+        from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+        batch_def = (context.data_sources.add_pandas("gates").add_dataframe_asset("data")
+                     .add_batch_definition_whole_dataframe("all"))
+        batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
+        suite = gx.ExpectationSuite(name=ctx.suite.name)
+        for _, _, expectation in runnable:
+            suite.add_expectation(expectation)
+        outcome = batch.validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size})
+        # GX keeps the suite's order in its results
+        for (cid, spec, _), res in zip(runnable, outcome.results, strict=True):
+            results.append(_to_result(ctx, cid, spec, res, len(pdf)))
+        return results
+
+
+def _ids(specs: list[ExpectationSpec]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for s in specs:
+        base = f"{s.column or 'table'}::{s.type}"
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}#{seen[base]}")
+    return out
+
+
+def _to_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: int) -> CheckResult:
+    severity = spec.severity or ctx.suite.suite.severity
+    info = res.exception_info or {}
+    if info.get("raised_exception"):
+        msg = str(info.get("exception_message") or "GX raised an exception").strip().splitlines()[0]
+        return CheckResult(id=cid, name=spec.label or spec.type, engine="gx", column=spec.column, severity=severity,
+                           passed=False, error=msg, message=f"could not run: {msg}")
+    r = dict(res.result or {})
+    observed = jsonable(r.get("observed_value"))
+    failing = r.get("unexpected_count")
+    fraction = None
+    sample: list[dict[str, Any]] = []
+    if failing is not None:
+        element = r.get("element_count") or rows
+        fraction = failing / element if element else 0.0
+        observed = round(fraction, 6)
+        idx = r.get("unexpected_index_list") or r.get("partial_unexpected_index_list") or []
+        sample = [{"row": int(i)} for i in idx[: ctx.sample_size] if isinstance(i, int | float)]
+    expected = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items() if k != "column")
+    mostly = spec.kwargs.get("mostly")
+    if res.success:
+        message = "passed" if failing in (None, 0) else f"{failing:,} unexpected values, within mostly {mostly}"
+    elif failing is not None:
+        message = f"{failing:,} unexpected values ({fraction:.2%})"
+    else:
+        message = f"observed {observed!r}"
+    return CheckResult(
+        id=cid, name=spec.label or spec.type, engine="gx", column=spec.column, severity=severity,
+        passed=bool(res.success), observed=observed, expected=expected, failing_count=failing,
+        failing_fraction=fraction, sample=tuple(sample), threshold=f"mostly {mostly}" if mostly is not None else None,
+        message=message, details={"kwargs": spec.kwargs, "result": {k: v for k, v in r.items() if k not in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts", "unexpected_index_query")}},
+    )

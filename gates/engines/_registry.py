@@ -1,0 +1,37 @@
+"""Engines by name, imported only when a suite needs them."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+from ._base import Engine
+
+__all__ = ["ENGINES", "get_engine"]
+
+#: Run order and where each engine lives. The native engine runs first and marks what it
+#: handled, so the reference engines (pandera, gx) only run what it did not translate.
+ENGINES: dict[str, str] = {
+    "schema": "gates.engines._schema:SchemaEngine",
+    "native": "gates.engines._native:NativeEngine",
+    "pandera": "gates.engines._pandera:PanderaEngine",
+    "gx": "gates.engines._gx:GXEngine",
+    "table": "gates.engines._table:TableEngine",
+    "drift": "gates.engines._drift:DriftEngine",
+    "labels": "gates.engines._labels:LabelsEngine",
+    "coverage": "gates.engines._coverage:CoverageEngine",
+}
+
+
+@functools.cache
+def get_engine(name: str) -> Engine | None:
+    """The engine called ``name``, or None when its module is not part of this build."""
+    module_name, _, attr = ENGINES[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    engine: Engine = getattr(module, attr)()
+    return engine

@@ -1,0 +1,125 @@
+"""The vocabulary a suite may use: pandera's built-in column checks and our table checks.
+
+Names and argument names are pandera's own (``pandera.api.checks.Check``), so a user who
+knows pandera has nothing new to learn. ``tests/gates/suite/test_catalog.py`` pins this
+table against the installed pandera.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["COLUMN_CHECKS", "TABLE_CHECKS", "CheckSignature", "did_you_mean"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSignature:
+    """A check's name, its arguments, and which of them are required."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    #: Positional shorthand: ``in_range: [0, 10]`` fills these in order.
+    positional: tuple[str, ...] = ()
+    #: A single scalar fills this argument: ``greater_than: 0``.
+    scalar: str | None = None
+    doc: str = ""
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """Every accepted argument name."""
+        return self.required + self.optional
+
+    def normalise(self, args: object) -> dict[str, object]:
+        """Turn the YAML value of a check into keyword arguments, or raise ``ValueError``."""
+        if args is None:
+            kwargs: dict[str, object] = {}
+        elif isinstance(args, Mapping):
+            kwargs = {str(k): v for k, v in args.items()}
+        elif isinstance(args, list | tuple) and self.positional and self.scalar is None:
+            if len(args) > len(self.positional):
+                raise ValueError(
+                    f"check {self.name!r} takes at most {len(self.positional)} positional "
+                    f"arguments ({', '.join(self.positional)}), got {len(args)}"
+                )
+            kwargs = dict(zip(self.positional, args, strict=False))
+        elif self.scalar is not None:
+            kwargs = {self.scalar: args}
+        else:
+            raise ValueError(
+                f"check {self.name!r} takes a mapping of arguments ({', '.join(self.params) or 'none'}),"
+                f" got {type(args).__name__} {args!r}"
+            )
+        unknown = [k for k in kwargs if k not in self.params]
+        if unknown:
+            hint = did_you_mean(unknown[0], self.params)
+            raise ValueError(
+                f"check {self.name!r} has no argument {unknown[0]!r}{hint}; "
+                f"it takes: {', '.join(self.params) or 'no arguments'}"
+            )
+        missing = [k for k in self.required if k not in kwargs]
+        if missing:
+            raise ValueError(
+                f"check {self.name!r} needs the argument{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(repr(m) for m in missing)}"
+            )
+        return kwargs
+
+
+def _sig(name: str, *required: str, optional: tuple[str, ...] = (), positional: tuple[str, ...] = (),
+         scalar: str | None = None, doc: str = "") -> CheckSignature:
+    return CheckSignature(name, tuple(required), optional, positional, scalar, doc)
+
+
+#: pandera's built-in checks, by their pandera names (aliases map to the same signature).
+COLUMN_CHECKS: dict[str, CheckSignature] = {
+    s.name: s
+    for s in [
+        _sig("equal_to", "value", scalar="value", doc="every value equals `value`"),
+        _sig("not_equal_to", "value", scalar="value", doc="no value equals `value`"),
+        _sig("greater_than", "min_value", scalar="min_value", doc="value > min_value"),
+        _sig("greater_than_or_equal_to", "min_value", scalar="min_value", doc="value >= min_value"),
+        _sig("less_than", "max_value", scalar="max_value", doc="value < max_value"),
+        _sig("less_than_or_equal_to", "max_value", scalar="max_value", doc="value <= max_value"),
+        _sig("in_range", "min_value", "max_value", optional=("include_min", "include_max"),
+             positional=("min_value", "max_value", "include_min", "include_max"),
+             doc="min_value <= value <= max_value (bounds inclusive unless include_min/include_max is false)"),
+        _sig("isin", "allowed_values", scalar="allowed_values", doc="value is one of allowed_values"),
+        _sig("notin", "forbidden_values", scalar="forbidden_values", doc="value is none of forbidden_values"),
+        _sig("str_matches", "pattern", scalar="pattern", doc="the regex matches at the start of the string"),
+        _sig("str_contains", "pattern", scalar="pattern", doc="the regex matches somewhere in the string"),
+        _sig("str_startswith", "string", scalar="string", doc="the string starts with `string`"),
+        _sig("str_endswith", "string", scalar="string", doc="the string ends with `string`"),
+        _sig("str_length", optional=("min_value", "max_value", "exact_value"),
+             positional=("min_value", "max_value"), doc="string length within bounds (or exactly exact_value)"),
+        _sig("unique_values_eq", "values", scalar="values", doc="the set of distinct values equals `values`"),
+    ]
+}
+#: pandera's short aliases.
+ALIASES: dict[str, str] = {
+    "eq": "equal_to", "ne": "not_equal_to", "gt": "greater_than", "ge": "greater_than_or_equal_to",
+    "lt": "less_than", "le": "less_than_or_equal_to", "between": "in_range",
+}
+
+#: Table-level checks (our own; run by the ``table`` engine).
+TABLE_CHECKS: dict[str, CheckSignature] = {
+    s.name: s
+    for s in [
+        _sig("row_count", optional=("min", "max", "equal"), doc="number of rows within bounds"),
+        _sig("unique", "columns", scalar="columns", doc="no two rows share the values of `columns` (compound key)"),
+        _sig("no_duplicate_rows", doc="no two rows are identical across every column"),
+        _sig("columns_present", "columns", scalar="columns", doc="every listed column exists"),
+        _sig("expression", "sql", scalar="sql",
+             doc="a row-level SQL expression (Polars SQL) that must be true; false rows fail, nulls are skipped"),
+        _sig("query", "sql", scalar="sql",
+             doc="a DuckDB query over the table `data` that returns the failing rows"),
+    ]
+}
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"``-style hint (empty when nothing is close)."""
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

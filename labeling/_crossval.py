@@ -1,0 +1,90 @@
+"""Out-of-sample predicted probabilities by stratified K-fold cross-validation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import numpy as np
+
+from ._deps import require_labels_extra
+from ._errors import InvalidOptionError, TooFewRowsError
+
+#: Models accepted by ``model=``.
+MODELS = ("hgb", "logistic")
+
+Progress = Callable[[str, float], None]
+
+
+def make_model(model: Literal["hgb", "logistic"], *, seed: int) -> Any:
+    """Build an unfitted scikit-learn classifier for ``model``."""
+    require_labels_extra(("sklearn",))
+    if model == "hgb":
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        return HistGradientBoostingClassifier(random_state=seed)
+    if model == "logistic":
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(max_iter=1000, C=1.0, random_state=seed)
+    raise InvalidOptionError(
+        f"model={model!r} is not supported; use one of: {', '.join(map(repr, MODELS))}"
+    )
+
+
+def cross_val_pred_probs(
+    features: np.ndarray,
+    labels: np.ndarray,
+    *,
+    model: Literal["hgb", "logistic"] = "hgb",
+    folds: int = 5,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Predict every row's class probabilities with a model that never saw that row.
+
+    Rows are split by ``StratifiedKFold(folds, shuffle=True, random_state=seed)``; a fresh model
+    is fitted on the other folds and predicts the held-out fold.
+
+    Args:
+        features: numeric array of shape (n_rows, n_features) (NaN allowed for ``"hgb"``).
+        labels: integer class codes 0..K-1, shape (n_rows,).
+        model: ``"hgb"`` (HistGradientBoostingClassifier, the fast default) or ``"logistic"``.
+        folds: number of folds, at least 2 and at most the smallest class count.
+        seed: seed for the fold split and the model.
+        progress: called as ``progress("fold 2/5", fraction_done)`` after each fold.
+
+    Returns:
+        float64 array (n_rows, K); column ``k`` is the probability of class code ``k``.
+
+    Raises:
+        InvalidOptionError: unknown ``model`` or ``folds < 2``.
+        TooFewRowsError: a class has fewer rows than ``folds``.
+        LabelsExtraMissingError: scikit-learn is not installed.
+    """
+    require_labels_extra(("sklearn",))
+    from sklearn.model_selection import StratifiedKFold
+
+    if folds < 2:
+        raise InvalidOptionError(f"folds={folds} is too small; use folds >= 2")
+    labels = np.asarray(labels, dtype=np.int64)
+    n_classes = int(labels.max()) + 1 if labels.size else 0
+    counts = np.bincount(labels, minlength=n_classes)
+    if counts.size == 0 or counts.min() < folds:
+        smallest = int(counts.min()) if counts.size else 0
+        raise TooFewRowsError(
+            f"the smallest class has {smallest} row(s), fewer than folds={folds}; "
+            f"pass folds<={max(smallest, 2)} or add rows"
+        )
+    make_model(model, seed=seed)  # validate the name before any work
+    out = np.zeros((labels.size, n_classes), dtype=np.float64)
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    x = np.asarray(features)
+    for i, (train, test) in enumerate(splitter.split(x, labels), start=1):
+        clf = make_model(model, seed=seed)
+        clf.fit(x[train], labels[train])
+        probs = clf.predict_proba(x[test])
+        out[np.ix_(test, np.asarray(clf.classes_, dtype=np.int64))] = probs
+        if progress is not None:
+            progress(f"fold {i}/{folds}", i / folds)
+    return out

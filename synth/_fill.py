@@ -1,0 +1,372 @@
+"""``fill``: fit once, sample each short condition, re-validate, reject copies, score."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from ._columns import ColumnFiller, ColumnRoles, classify_columns
+from ._deps import versions
+from ._errors import SynthConfigError, ValidatorError
+from ._model import FittedModel, SynthesizerName, check_synthesizer, fit_model
+from ._plan import (
+    DEFAULT_MIN_ROWS_TO_LEARN,
+    FillPlan,
+    PlannedCondition,
+    Shortfall,
+    condition_mask,
+    plan_fill,
+)
+from ._privacy import PrivacyScores, copy_mask, dcr
+from ._quality import MIN_REFERENCE_ROWS, QualityScores, quality
+from ._result import ConditionOutcome, FillResult
+
+#: A validator gets candidate rows (real columns, no marker) and returns one pass flag per row.
+Validator = Callable[[pl.DataFrame], "pl.Series | Sequence[bool]"]
+#: A progress callback gets a stage name and the overall fraction done (0..1).
+Progress = Callable[[str, float], None]
+#: Default cap on the rows the model is fitted on.
+DEFAULT_FIT_ROWS = 50_000
+#: Share of ``fit_rows`` reserved for the short conditions' rows when the data is capped.
+_CONDITION_SHARE = 0.75
+#: A round never asks SDV for more than this multiple of the rows still missing.
+_MAX_OVERSAMPLE = 20
+
+
+def fill(
+    real: pl.DataFrame,
+    shortfalls: Sequence[Shortfall] | FillPlan,
+    *,
+    synthesizer: SynthesizerName = "gaussian_copula",
+    epochs: int | None = None,
+    sdtypes: Mapping[str, str] | None = None,
+    fit_rows: int = DEFAULT_FIT_ROWS,
+    min_rows_to_learn: int = DEFAULT_MIN_ROWS_TO_LEARN,
+    validator: Validator | None = None,
+    max_rounds: int = 5,
+    reject_copies: bool = True,
+    marker: str = "is_synthetic",
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> FillResult:
+    """Fill coverage gaps of ``real`` with SDV synthetic rows carrying the short conditions.
+
+    One single-table synthesizer is fitted on (a capped sample of) the real data, then each
+    planned condition is sampled conditionally, so every generated row carries exactly the
+    condition's values. Generated rows equal to a real row are dropped (``reject_copies``);
+    rows the ``validator`` fails are dropped; both are resampled for up to ``max_rounds``
+    rounds. Whatever is still missing is reported per condition, never hidden.
+
+    Args:
+        real: The real data.
+        shortfalls: The gaps, or a ``FillPlan`` from ``plan_fill``.
+        synthesizer: ``"gaussian_copula"`` (fast, default), ``"ctgan"`` or ``"tvae"``.
+        epochs: Training epochs for CTGAN/TVAE (default 30); ignored by the copula.
+        sdtypes: Per-column SDV sdtype overrides, e.g. ``{"zip": "categorical"}``;
+            ``"id"`` and ``"text"`` mark columns to keep out of the model.
+        fit_rows: Fit on at most this many rows (short conditions' rows kept first).
+        min_rows_to_learn: Conditions with fewer matching real rows are skipped.
+        validator: Returns one pass flag per candidate row; failing rows are resampled.
+        max_rounds: Sampling rounds per condition (>= 1).
+        reject_copies: Drop generated rows identical to a real row (modelled columns).
+        marker: Name of the boolean provenance column added to the output.
+        seed: Same seed, same data and options → identical synthetic rows.
+        progress: Called with ``(stage, fraction_done)`` as the run advances.
+
+    Returns:
+        The ``FillResult``: synthetic rows, per-condition counts, scores and notes.
+
+    Raises:
+        ConditionError: A shortfall is malformed.
+        SynthConfigError: An option is invalid (synthesizer, sdtypes, marker, counts).
+        ValidatorError: The validator returned a mask of the wrong length.
+        GenerationError: SDV failed to fit or sample.
+        MissingSynthExtraError: sdv/sdmetrics are not installed.
+    """
+    report = progress or (lambda _stage, _done: None)
+    _check_options(real, synthesizer, epochs, fit_rows, max_rounds, marker)
+    plan = (
+        shortfalls
+        if isinstance(shortfalls, FillPlan)
+        else plan_fill(real, shortfalls, min_rows_to_learn=min_rows_to_learn)
+    )
+    report("plan", 0.0)
+    notes = [item.reason for item in plan.skipped]
+    active = plan.active
+    parameters: dict[str, Any] = {
+        "fit_rows": fit_rows,
+        "min_rows_to_learn": plan.min_rows_to_learn,
+        "max_rounds": max_rounds,
+        "reject_copies": reject_copies,
+        "validator": getattr(validator, "__name__", type(validator).__name__)
+        if validator
+        else None,
+    }
+    if not active:
+        notes.append("nothing to fill: every condition was skipped")
+        report("done", 1.0)
+        return _result(
+            real,
+            plan,
+            _skipped_outcomes(plan),
+            {},
+            PrivacyScores(0, 0, None, None, None, 0),
+            notes,
+            synthesizer,
+            parameters,
+            seed,
+            marker,
+            _empty(real, marker),
+        )
+
+    columns = sorted({c for item in active for c in item.condition})
+    roles, column_notes = classify_columns(real, condition_columns=columns, sdtypes=sdtypes)
+    notes.extend(column_notes)
+    train, fit_note = _fit_sample(real, active, fit_rows, seed)
+    if fit_note:
+        notes.append(fit_note)
+    report("fit", 0.05)
+    model = fit_model(
+        train.select(roles.model),
+        synthesizer=synthesizer,
+        epochs=epochs,
+        sdtypes=roles.sdtypes,
+        seed=seed,
+    )
+    parameters = {**model.parameters, **parameters}
+    report("fit", 0.4)
+
+    real_keys = real.select(roles.model).unique() if reject_copies else real.select([])
+    filler = ColumnFiller(real, roles, seed=seed)
+    outcomes: dict[str, ConditionOutcome] = {}
+    kept: dict[str, pl.DataFrame] = {}
+    for i, item in enumerate(active):
+        rows, outcome = _fill_one(item, i, model, filler, real_keys, validator, max_rounds, seed)
+        outcomes[item.label] = outcome
+        if rows.height:
+            kept[item.label] = rows.select(real.columns)
+        if outcome.unfilled:
+            notes.append(outcome.reason)
+        report("sample", 0.4 + 0.45 * (i + 1) / len(active))
+
+    synthetic = pl.concat(list(kept.values()), how="vertical_relaxed") if kept else real.clear()
+    synthetic = synthetic.with_columns(pl.lit(True).alias(marker))
+    report("score", 0.9)
+    copies = sum(o.rejected_copies for o in outcomes.values())
+    privacy = dcr(synthetic, train, roles.model, exact_copies_rejected=copies)
+    notes.append(f"DCR measured against the {train.height} real rows the model was fitted on")
+    scores = _quality(real, kept, active, model, roles, seed)
+    report("done", 1.0)
+    ordered = tuple(outcomes.get(item.label) or _skipped(item) for item in plan.items)
+    return _result(
+        real,
+        plan,
+        ordered,
+        scores,
+        privacy,
+        notes,
+        synthesizer,
+        parameters,
+        seed,
+        marker,
+        synthetic,
+    )
+
+
+def _fill_one(
+    item: PlannedCondition,
+    index: int,
+    model: FittedModel,
+    filler: ColumnFiller,
+    real_keys: pl.DataFrame,
+    validator: Validator | None,
+    max_rounds: int,
+    seed: int,
+) -> tuple[pl.DataFrame, ConditionOutcome]:
+    """Sample one condition for up to ``max_rounds`` rounds; count what was rejected."""
+    need = item.requested
+    kept: list[pl.DataFrame] = []
+    rejected_validation = rejected_copies = generated = rounds = 0
+    while need > 0 and rounds < max_rounds:
+        pass_rate = (
+            1.0
+            if generated == 0
+            else max((generated - rejected_copies - rejected_validation) / generated, 0.0)
+        )
+        ask = (
+            need
+            if pass_rate >= 1.0
+            else min(math.ceil(need / max(pass_rate, 1 / _MAX_OVERSAMPLE)), need * _MAX_OVERSAMPLE)
+        )
+        round_seed = int(np.random.default_rng([seed, index, rounds]).integers(0, 2**31 - 1))
+        rounds += 1
+        batch = model.sample(item.condition, ask, seed=round_seed)
+        if batch.height == 0:
+            continue
+        generated += batch.height
+        batch = filler.fill(batch, item.condition)
+        if real_keys.width:
+            copies = copy_mask(batch, real_keys)
+            rejected_copies += int(copies.sum())
+            batch = batch.filter(~copies)
+        if validator is not None and batch.height:
+            passed = _mask(validator, batch)
+            rejected_validation += int((~passed).sum())
+            batch = batch.filter(pl.Series(passed))
+        batch = batch.head(need)
+        kept.append(batch)
+        need -= batch.height
+    reason = ""
+    if need:
+        reason = (
+            f"{item.label}: {need} of {item.requested} rows unfilled after {rounds} round(s) "
+            f"({rejected_validation} failed validation, {rejected_copies} exact copies of real rows)"
+        )
+    outcome = ConditionOutcome(
+        condition=item.condition,
+        requested=item.requested,
+        filled=item.requested - need,
+        rejected_validation=rejected_validation,
+        rejected_copies=rejected_copies,
+        unfilled=need,
+        rounds=rounds,
+        reason=reason,
+    )
+    frame = pl.concat(kept, how="vertical_relaxed") if kept else pl.DataFrame()
+    return frame, outcome
+
+
+def _mask(validator: Validator, rows: pl.DataFrame) -> np.ndarray:
+    """The validator's verdict as a boolean array (null counts as a failure)."""
+    got = validator(rows)
+    if isinstance(got, pl.Series):
+        values = got.cast(pl.Boolean, strict=False).fill_null(False).to_numpy()
+    else:
+        values = np.asarray([bool(v) if v is not None else False for v in got], dtype=bool)
+    if values.shape != (rows.height,):
+        raise ValidatorError(
+            f"validator returned {values.size} values for {rows.height} candidate rows; "
+            "return one bool per row (a pl.Series or a sequence of bool)"
+        )
+    return values.astype(bool)
+
+
+def _fit_sample(
+    real: pl.DataFrame, active: Sequence[PlannedCondition], fit_rows: int, seed: int
+) -> tuple[pl.DataFrame, str | None]:
+    """At most ``fit_rows`` rows, the short conditions' rows first."""
+    if real.height <= fit_rows:
+        return real, None
+    mask = pl.lit(False)
+    for item in active:
+        mask = mask | condition_mask(real, item.condition)
+    short = real.filter(mask)
+    rest = real.filter(~mask)
+    keep_short = min(short.height, max(int(fit_rows * _CONDITION_SHARE), fit_rows - rest.height))
+    if keep_short < short.height:
+        short = short.sample(keep_short, seed=seed)
+    rest = rest.sample(min(rest.height, fit_rows - short.height), seed=seed)
+    note = (
+        f"model fitted on {short.height + rest.height} of {real.height} real rows "
+        f"(fit_rows={fit_rows}; {short.height} rows of the short conditions kept first)"
+    )
+    return pl.concat([short, rest]), note
+
+
+def _quality(
+    real: pl.DataFrame,
+    kept: Mapping[str, pl.DataFrame],
+    active: Sequence[PlannedCondition],
+    model: FittedModel,
+    roles: ColumnRoles,
+    seed: int,
+) -> dict[str, QualityScores]:
+    """Per-condition quality against the same condition's real rows (or all real rows)."""
+    scores: dict[str, QualityScores] = {}
+    sdtypes = {c: t for c, t in model.sdtypes.items() if c in roles.model}
+    for item in active:
+        syn = kept.get(item.label, real.clear())
+        same = real.filter(condition_mask(real, item.condition))
+        enough = same.height >= MIN_REFERENCE_ROWS
+        scores[item.label] = quality(
+            same if enough else real,
+            syn,
+            sdtypes=sdtypes,
+            skip_columns=list(item.condition),  # constant by construction: nothing to score
+            reference="condition" if enough else "overall",
+            seed=seed,
+        )
+    return scores
+
+
+def _check_options(
+    real: pl.DataFrame,
+    synthesizer: str,
+    epochs: int | None,
+    fit_rows: int,
+    max_rounds: int,
+    marker: str,
+) -> None:
+    """Raise ``SynthConfigError`` on invalid options."""
+    check_synthesizer(synthesizer, epochs)
+    if fit_rows < 1:
+        raise SynthConfigError(f"fit_rows must be >= 1, got {fit_rows}")
+    if max_rounds < 1:
+        raise SynthConfigError(f"max_rounds must be >= 1, got {max_rounds}")
+    if marker in real.columns:
+        raise SynthConfigError(
+            f"marker column '{marker}' already exists in the data; pass another name with marker="
+        )
+
+
+def _skipped(item: PlannedCondition) -> ConditionOutcome:
+    """The outcome of a condition the plan skipped: nothing filled, all unfilled."""
+    return ConditionOutcome(
+        condition=item.condition,
+        requested=item.requested,
+        filled=0,
+        unfilled=item.requested,
+        skip=item.skip,
+        reason=item.reason,
+    )
+
+
+def _skipped_outcomes(plan: FillPlan) -> tuple[ConditionOutcome, ...]:
+    return tuple(_skipped(item) for item in plan.items)
+
+
+def _empty(real: pl.DataFrame, marker: str) -> pl.DataFrame:
+    return real.clear().with_columns(pl.lit(True).alias(marker))
+
+
+def _result(
+    real: pl.DataFrame,
+    plan: FillPlan,
+    outcomes: tuple[ConditionOutcome, ...],
+    scores: Mapping[str, QualityScores],
+    privacy: PrivacyScores,
+    notes: list[str],
+    synthesizer: str,
+    parameters: Mapping[str, Any],
+    seed: int,
+    marker: str,
+    synthetic: pl.DataFrame,
+) -> FillResult:
+    return FillResult(
+        synthetic=synthetic,
+        real=real,
+        plan=plan,
+        outcomes=outcomes,
+        quality=scores,
+        privacy=privacy,
+        notes=tuple(notes),
+        synthesizer=synthesizer,
+        parameters=parameters,
+        seed=seed,
+        marker=marker,
+        versions=versions(),
+    )

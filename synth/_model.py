@@ -1,0 +1,162 @@
+"""The SDV boundary: metadata, synthesizer choice, seeded fit and conditional sampling.
+
+Everything SDV-specific (pandas frames, dict-of-tables API, its random state) stays here;
+the rest of ``synth`` sees polars frames only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import random
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import polars as pl
+
+from ._deps import require
+from ._errors import GenerationError, SynthConfigError
+
+#: Synthesizers ``fill`` can use.
+SynthesizerName = Literal["gaussian_copula", "ctgan", "tvae"]
+SYNTHESIZERS: tuple[str, ...] = ("gaussian_copula", "ctgan", "tvae")
+#: Default training epochs for CTGAN/TVAE: small, so a CPU run takes seconds to minutes.
+DEFAULT_EPOCHS = 30
+_TABLE = "real"
+_NO_ROWS = "Unable to sample any rows"
+
+
+@dataclass
+class FittedModel:
+    """A fitted SDV single-table synthesizer and what it was fitted on."""
+
+    synthesizer: Any
+    name: str
+    parameters: dict[str, Any]
+    schema: pl.Schema
+    sdtypes: dict[str, str]
+
+    def sample(self, condition: Mapping[str, object], rows: int, *, seed: int) -> pl.DataFrame:
+        """Up to ``rows`` rows carrying exactly ``condition``; fewer if SDV cannot produce them."""
+        sampling = require("sdv.sampling")
+        values = {k: (np.nan if v is None else v) for k, v in condition.items()}
+        with _quiet():
+            self.synthesizer.reset_sampling()
+            self.synthesizer._set_random_state(seed)
+            try:
+                out = self.synthesizer.sample_from_conditions(
+                    [sampling.Condition(values, num_rows=rows)], max_tries_per_batch=50
+                )[_TABLE]
+            except ValueError as exc:
+                if _NO_ROWS in str(exc):
+                    return pl.DataFrame(schema=self.schema)
+                raise GenerationError(f"SDV could not sample {condition}: {exc}") from exc
+            except Exception as exc:
+                raise GenerationError(f"SDV could not sample {condition}: {exc}") from exc
+        return _to_polars(out.reset_index(drop=True), self.schema)
+
+
+def check_synthesizer(name: str, epochs: int | None) -> None:
+    """Raise ``SynthConfigError`` on an unknown synthesizer or a bad ``epochs``."""
+    if name not in SYNTHESIZERS:
+        raise SynthConfigError(
+            f"unknown synthesizer '{name}'; use one of {', '.join(SYNTHESIZERS)}"
+        )
+    if epochs is not None and (isinstance(epochs, bool) or epochs < 1):
+        raise SynthConfigError(f"epochs must be >= 1, got {epochs!r}")
+
+
+def fit_model(
+    train: pl.DataFrame,
+    *,
+    synthesizer: str,
+    epochs: int | None,
+    sdtypes: Mapping[str, str],
+    seed: int,
+) -> FittedModel:
+    """Learn metadata from ``train`` (with ``sdtypes`` overrides) and fit the synthesizer."""
+    check_synthesizer(synthesizer, epochs)
+    metadata_mod = require("sdv.metadata")
+    single_table = require("sdv.single_table")
+    require("sdmetrics")
+    frame = train.to_pandas()
+    try:
+        with _quiet():
+            metadata = metadata_mod.Metadata.detect_from_dataframes(
+                {_TABLE: frame}, infer_keys=None
+            )
+            for column, sdtype in sdtypes.items():
+                metadata.update_column(column, table_name=_TABLE, sdtype=sdtype)
+    except Exception as exc:
+        raise GenerationError(f"SDV could not learn the metadata: {exc}") from exc
+    detected = metadata.to_dict()["tables"][_TABLE]["columns"]
+    parameters: dict[str, Any]
+    with _quiet():
+        if synthesizer == "gaussian_copula":
+            parameters = {"default_distribution": "beta"}
+            model = single_table.GaussianCopulaSynthesizer(metadata, **parameters)
+        else:
+            parameters = {"epochs": epochs or DEFAULT_EPOCHS, "enable_gpu": False}
+            cls = (
+                single_table.CTGANSynthesizer
+                if synthesizer == "ctgan"
+                else single_table.TVAESynthesizer
+            )
+            model = cls(metadata, **parameters)
+    try:
+        with _quiet(), _seeded_globals(seed):
+            model.fit({_TABLE: frame})
+    except Exception as exc:
+        raise GenerationError(f"SDV could not fit the {synthesizer} model: {exc}") from exc
+    return FittedModel(
+        synthesizer=model,
+        name=synthesizer,
+        parameters=parameters,
+        schema=train.schema,
+        sdtypes={column: str(spec["sdtype"]) for column, spec in detected.items()},
+    )
+
+
+def _to_polars(frame: Any, schema: pl.Schema) -> pl.DataFrame:
+    """Back from pandas, with the real data's dtypes."""
+    out = pl.from_pandas(frame)
+    casts = []
+    for column, dtype in schema.items():
+        if column not in out.columns:
+            casts.append(pl.lit(None, dtype=dtype).alias(column))
+        elif out.schema[column] != dtype:
+            casts.append(pl.col(column).cast(dtype, strict=False))
+    return out.with_columns(casts).select(list(schema.names()))
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Silence SDV's progress bars and advisory warnings."""
+    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@contextlib.contextmanager
+def _seeded_globals(seed: int) -> Iterator[None]:
+    """Seed the global RNGs SDV/CTGAN draw from during fit, and restore them afterwards."""
+    py_state = random.getstate()
+    np_state = np.random.get_state()
+    torch: Any = None
+    with contextlib.suppress(ImportError):
+        import torch  # optional: only for CTGAN/TVAE determinism
+    torch_state = torch.get_rng_state() if torch is not None else None
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    if torch is not None:
+        torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(py_state)
+        np.random.set_state(np_state)
+        if torch is not None:
+            torch.set_rng_state(torch_state)

@@ -1,0 +1,99 @@
+"""Quality: SDMetrics' single-table QualityReport of synthetic rows against real rows."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+
+from ._deps import require
+from ._model import _quiet
+
+#: Below this many real rows of a condition, synthetic rows are compared with all real rows.
+MIN_REFERENCE_ROWS = 20
+#: Real rows used as the reference at most (sampled with the run's seed) to bound the cost.
+MAX_REFERENCE_ROWS = 10_000
+_SCORED_SDTYPES = frozenset({"numerical", "categorical", "boolean", "datetime"})
+
+
+@dataclass(frozen=True)
+class QualityScores:
+    """SDMetrics quality report scores (0 = unlike the real data, 1 = indistinguishable).
+
+    Attributes:
+        overall: The report's overall score (mean of the two properties).
+        column_shapes: How well each column's distribution is matched.
+        column_pair_trends: How well pairwise correlations/contingencies are matched.
+        reference: ``"condition"`` (real rows of the same condition) or ``"overall"`` (all
+            real rows, used when the condition has fewer than ``MIN_REFERENCE_ROWS``).
+        reference_rows: Real rows compared with.
+        synthetic_rows: Synthetic rows compared.
+    """
+
+    overall: float | None
+    column_shapes: float | None
+    column_pair_trends: float | None
+    reference: Literal["condition", "overall"]
+    reference_rows: int
+    synthetic_rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "overall": self.overall,
+            "column_shapes": self.column_shapes,
+            "column_pair_trends": self.column_pair_trends,
+            "reference": self.reference,
+            "reference_rows": self.reference_rows,
+            "synthetic_rows": self.synthetic_rows,
+        }
+
+
+def quality(
+    real: pl.DataFrame,
+    synthetic: pl.DataFrame,
+    *,
+    sdtypes: Mapping[str, str],
+    skip_columns: Sequence[str],
+    reference: Literal["condition", "overall"],
+    seed: int,
+) -> QualityScores:
+    """Run the SDMetrics QualityReport on the scorable columns (``skip_columns`` left out)."""
+    reports = require("sdmetrics.reports")
+    columns = [c for c, t in sdtypes.items() if t in _SCORED_SDTYPES and c not in set(skip_columns)]
+    if real.height > MAX_REFERENCE_ROWS:
+        real = real.sample(MAX_REFERENCE_ROWS, seed=seed)
+    empty = QualityScores(None, None, None, reference, real.height, synthetic.height)
+    if not columns or synthetic.height == 0 or real.height == 0:
+        return empty
+    # the unified report (sdmetrics >= 0.2x); reports.single_table.QualityReport is deprecated
+    metadata = {"tables": {"real": {"columns": {c: {"sdtype": sdtypes[c]} for c in columns}}}}
+    report = reports.QualityReport()
+    with _quiet():
+        report.generate(
+            {"real": real.select(columns).to_pandas()},
+            {"real": synthetic.select(columns).to_pandas()},
+            metadata,
+            verbose=False,
+        )
+        properties = report.get_properties()
+    scores = dict(zip(properties["Property"], properties["Score"], strict=True))
+    return QualityScores(
+        overall=_num(report.get_score()),
+        column_shapes=_num(scores.get("Column Shapes")),
+        column_pair_trends=_num(scores.get("Column Pair Trends")),
+        reference=reference,
+        reference_rows=real.height,
+        synthetic_rows=synthetic.height,
+    )
+
+
+def _num(value: Any) -> float | None:
+    """A rounded float, or ``None`` for a missing/NaN score."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else round(number, 4)
