@@ -14,7 +14,7 @@ from .._result import CheckResult, jsonable
 from ..suite._model import ExpectationSpec
 from ._base import RunContext
 
-__all__ = ["GXEngine"]
+__all__ = ["GXEngine", "expectation_ids", "gx_items"]
 
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 
@@ -34,13 +34,7 @@ class GXEngine:
     name = "gx"
 
     def applies(self, ctx: RunContext) -> bool:
-        return any(not self._handled(ctx, key) for key, _, _ in self._items(ctx))
-
-    @staticmethod
-    def _items(ctx: RunContext) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
-        own = [(("gx", str(i)), spec, ("expectations", i)) for i, spec in enumerate(ctx.suite.suite.expectations)]
-        inc = [(("gx-include", str(i)), spec, src) for i, (spec, src) in enumerate(ctx.suite.included_expectations)]
-        return [*own, *inc]
+        return any(not self._handled(ctx, key) for key, _, _ in gx_items(ctx))
 
     @staticmethod
     def _handled(ctx: RunContext, key: tuple[str, ...]) -> bool:
@@ -52,13 +46,14 @@ class GXEngine:
         from great_expectations.expectations.registry import get_expectation_impl  # noqa: PLC0415
 
         present = ctx.present
-        todo = [(k, s, loc) for k, s, loc in self._items(ctx) if not self._handled(ctx, k)]
+        items = gx_items(ctx)
+        ids = expectation_ids([s for _, s, _ in items])
+        todo = [(k, s, loc, cid) for (k, s, loc), cid in zip(items, ids, strict=True) if not self._handled(ctx, k)]
         results: list[CheckResult] = []
         runnable: list[tuple[str, ExpectationSpec, Any]] = []
         need_all = False
         need: set[str] = set()
-        ids = _ids([s for _, s, _ in todo])
-        for (key, spec, loc), cid in zip(todo, ids, strict=True):
+        for key, spec, loc, cid in todo:
             severity = spec.severity or ctx.suite.suite.severity
             cols = _columns_of(spec)
             missing = [c for c in (cols or []) if c not in present]
@@ -105,7 +100,15 @@ class GXEngine:
         return results
 
 
-def _ids(specs: list[ExpectationSpec]) -> list[str]:
+def gx_items(ctx: RunContext) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
+    """Every expectation of the run: (handled-key, spec, location or source file)."""
+    own = [(("gx", str(i)), spec, ("expectations", i)) for i, spec in enumerate(ctx.suite.suite.expectations)]
+    inc = [(("gx-include", str(i)), spec, src) for i, (spec, src) in enumerate(ctx.suite.included_expectations)]
+    return [*own, *inc]
+
+
+def expectation_ids(specs: list[ExpectationSpec]) -> list[str]:
+    """Stable check ids for expectations (``column::expect_...``, ``#2`` for repeats)."""
     seen: dict[str, int] = {}
     out = []
     for s in specs:

@@ -21,7 +21,7 @@ from .._result import CheckResult, Severity
 from ..suite._model import ColumnCheck, ColumnSpec
 from ._base import RunContext, describe_check, threshold_result
 
-__all__ = ["PanderaEngine"]
+__all__ = ["PanderaEngine", "column_check_id"]
 
 _STRING_CHECKS = {"str_matches", "str_contains", "str_startswith", "str_endswith", "str_length"}
 
@@ -65,7 +65,7 @@ class PanderaEngine:
     # --- one column check ---------------------------------------------------------------
     def _one_check(self, ctx: RunContext, pa: Any, lf: pl.LazyFrame, column: str, spec: ColumnSpec,
                    check: ColumnCheck, index: int, dtype: pl.DataType, rows: int) -> CheckResult:
-        cid = _check_id(column, spec, check, index)
+        cid = column_check_id(column, spec, check, index)
         expected = describe_check(column, check.check, check.kwargs)
         severity = ctx.suite.suite.severity_of(check, spec)
         if check.check in _STRING_CHECKS and not _is_texty(dtype):
@@ -165,10 +165,11 @@ class PanderaEngine:
         return _results_from_pandera_schema(ctx, schema, failure_cases, ref, rows, severity, self.name)
 
 
-def _check_id(column: str, spec: ColumnSpec, check: ColumnCheck, index: int) -> str:
-    same = [c for c in spec.checks if c.check == check.check]
+def column_check_id(column: str, spec: ColumnSpec, check: ColumnCheck, index: int) -> str:
+    """Stable check id of a column check (``amount::in_range``, ``#2`` for repeats)."""
+    same = [i for i, c in enumerate(spec.checks) if c.check == check.check]
     if len(same) > 1:
-        return f"{column}::{check.check}#{same.index(check) + 1}"
+        return f"{column}::{check.check}#{same.index(index) + 1}"
     return f"{column}::{check.check}"
 
 
