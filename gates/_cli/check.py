@@ -100,10 +100,7 @@ def check(
                 fh.write(md + "\n")
         if html is not None:
             written.append(str(report.write_text(html, report.to_html(result))))
-        if not no_ledger:
-            recorded = _record(result, ledger)
-            if recorded:
-                written.append(recorded)
+        recorded = None if no_ledger else _record(result, ledger)
         if str(json_path) != "-":
             if quiet:
                 console.print(f"verdict: {result.verdict.value}  ({len(result.failed_checks)} of {len(result.checks)} checks failed)")
@@ -111,6 +108,8 @@ def check(
                 report.print_result(result, console, verbose=verbose)
                 for path in written:
                     console.print(f"[dim]wrote {path}[/]")
+                if recorded:
+                    console.print(f"[dim]{recorded}[/]")
     from .._result import Verdict  # noqa: PLC0415
 
     code = result.exit_code(fail_on=Verdict(fail_on.value))

@@ -152,7 +152,9 @@ def show(
 
     console = Console()
     console.print(
-        f"run {run.run_id}  seq {run.seq}  hash {run.hash[:12]}  prev {run.prev_hash[:12]}"
+        f"run {run.run_id}  seq {run.seq}  hash {run.hash[:12]}  prev {run.prev_hash[:12]}",
+        highlight=False,
+        soft_wrap=True,
     )
     console.print_json(json.dumps(run.record, ensure_ascii=False, sort_keys=True))
 

@@ -17,6 +17,8 @@ from ._errors import InvalidRecord as InvalidRecord
 from ._errors import LedgerError as LedgerError
 from ._errors import LedgerLocked as LedgerLocked
 from ._errors import RunNotFound as RunNotFound
+from ._from_result import ledger_record as ledger_record
+from ._from_result import record_result as record_result
 from ._ledger import DEFAULT_LEDGER_PATH as DEFAULT_LEDGER_PATH
 from ._ledger import Ledger as Ledger
 from ._record import VERDICTS as VERDICTS
@@ -41,6 +43,8 @@ __all__ = [
     "RunNotFound",
     "StoredRun",
     "VerifyReport",
+    "ledger_record",
+    "record_result",
     "actor_from_env",
     "canonical_json",
     "chain_hash",

@@ -16,6 +16,8 @@ Tree::
 
 from __future__ import annotations
 
+from .._errors import GateError
+
 __all__ = [
     "AmbiguousRunId",
     "DuplicateRun",
@@ -27,7 +29,7 @@ __all__ = [
 ]
 
 
-class LedgerError(Exception):
+class LedgerError(GateError):
     """Base class of every error raised by :mod:`gates.ledger`."""
 
 

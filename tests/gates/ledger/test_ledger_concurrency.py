@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def _env() -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_eight_processes_append_concurrently(tmp_path: Path) -> None:
     """8 processes x 10 appends → exactly 80 runs, seqs 1..80, verify ok."""
     path = tmp_path / "ledger.duckdb"
@@ -145,4 +147,26 @@ def test_append_waits_for_a_foreign_duckdb_connection(ledger_path: Path, make_re
         holder.wait(timeout=30)
     assert stored.seq == 2
     assert waited > 0.3  # it really had to retry
+    assert ledger.verify().ok
+
+
+def test_threads_in_one_process_append_concurrently(ledger_path: Path, make_record) -> None:
+    """The lock also serialises threads (the service appends from worker threads)."""
+    ledger = Ledger(ledger_path)
+    failures: list[BaseException] = []
+
+    def work(thread: int) -> None:
+        try:
+            for i in range(5):
+                ledger.append(make_record(1, run_id=f"t{thread}-{i}"))
+        except BaseException as exc:  # surfaced by the assertion below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    assert [run.seq for run in ledger.list(limit=None)] == list(range(20, 0, -1))
     assert ledger.verify().ok

@@ -1,0 +1,54 @@
+"""Record a GateResult in the ledger (what ``gates check``, the plugin and the service call)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._actor import actor_from_env
+from ._ledger import DEFAULT_LEDGER_PATH, Ledger
+from ._record import StoredRun
+
+if TYPE_CHECKING:
+    from .._result import GateResult
+
+__all__ = ["ledger_record", "record_result"]
+
+
+def ledger_record(result: GateResult, *, actor: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ledger record of a run: the JSON report plus who ran it."""
+    doc = result.to_dict()
+    return {
+        "run_id": doc["run_id"],
+        "started_at": doc["started_at"],
+        "finished_at": doc["finished_at"],
+        "dataset": {"source": doc["dataset"]["source"], "fingerprint": doc["dataset"]["fingerprint"],
+                    "rows": doc["dataset"]["rows"]},
+        "suite": {"name": doc["suite"]["name"], "hash": doc["suite"]["hash"]},
+        "versions": doc["versions"],
+        "verdict": doc["verdict"],
+        "checks": doc["checks"],
+        "actor": actor or actor_from_env(),
+    }
+
+
+def record_result(
+    result: GateResult,
+    path: str | os.PathLike[str] | None = None,
+    *,
+    actor: dict[str, Any] | None = None,
+) -> str:
+    """Append a run to the ledger at ``path`` (default ``.gates/ledger.duckdb``).
+
+    Args:
+        result: the run to record.
+        path: the ledger file; ``GATES_LEDGER`` or the default when None.
+        actor: who ran it (default: CI metadata from the environment, else the user).
+
+    Returns:
+        A line for people: ``recorded run <id> in <path> (#<seq>)``.
+    """
+    target = Path(path or os.environ.get("GATES_LEDGER") or DEFAULT_LEDGER_PATH)
+    stored: StoredRun = Ledger(target).append(ledger_record(result, actor=actor))
+    return f"recorded run {stored.run_id[:12]} in {target} (#{stored.seq})"
