@@ -22,8 +22,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv with torch (CPU) and the project with all extras
 
-demo: $(STAMP)  ## run the main job on the bundled sample data
-	$(PY) -m gates.demo
+demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, exit 1)
+	$(PY) -m gates._sample demo-out/orders.parquet
+	@echo "\n== gates check demo-out/orders.parquet --suite suites/orders.yml"
+	@$(GATES) check --suite suites/orders.yml --ledger demo-out/ledger.duckdb \
+		--json demo-out/report.json --junit demo-out/junit.xml --markdown demo-out/summary.md \
+		--html demo-out/report.html; code=$$?; \
+	echo "\ngates check exited $$code (0 pass, 1 blocked, 2 input error): the gate stopped the defective data."; \
+	test $$code -eq 1
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadgroup

@@ -119,6 +119,8 @@ def check(
     )
     results: list[CheckResult] = []
     try:
+        if dataset.format in ("csv", "tsv"):
+            _ = dataset.rows  # a strict parse first: a malformed row is an input error, not a number
         for name in ENGINES:
             eng = get_engine(name)
             if eng is None or not eng.applies(ctx):

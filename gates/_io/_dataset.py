@@ -113,7 +113,12 @@ class Dataset:
         """Number of rows (Parquet: from metadata; text formats: one counting pass)."""
         if self._rows is None:
             try:
-                self._rows = int(self.lazy.select(pl.len()).collect().item())
+                if self.format in ("csv", "tsv"):
+                    # parse every field: a bare count skips the parser's ragged-line check, and
+                    # projection pushdown would let a malformed row through unnoticed
+                    self._rows = int(self.lazy.select(pl.len(), pl.all().null_count()).collect().row(0)[0])
+                else:
+                    self._rows = int(self.lazy.select(pl.len()).collect().item())
             except pl.exceptions.PolarsError as exc:
                 raise self.input_error(exc) from exc
         return self._rows

@@ -49,7 +49,7 @@ class GXEngine:
         items = gx_items(ctx)
         ids = expectation_ids([s for _, s, _ in items])
         todo = [(k, s, loc, cid) for (k, s, loc), cid in zip(items, ids, strict=True) if not self._handled(ctx, k)]
-        results: list[CheckResult] = []
+        results: dict[str, CheckResult] = {}
         runnable: list[tuple[str, ExpectationSpec, Any]] = []
         need_all = False
         need: set[str] = set()
@@ -58,11 +58,11 @@ class GXEngine:
             cols = _columns_of(spec)
             missing = [c for c in (cols or []) if c not in present]
             if missing:
-                results.append(CheckResult(
+                results[cid] = CheckResult(
                     id=cid, name=spec.label or spec.type, engine=self.name, column=spec.column, severity=severity,
                     passed=False, observed="missing", error=f"column {missing[0]!r} is not in the data",
                     message=f"could not run: column {missing[0]!r} is not in the data",
-                ))
+                )
                 continue
             try:
                 impl = get_expectation_impl(spec.type)
@@ -78,8 +78,9 @@ class GXEngine:
                 need_all = True
             else:
                 need.update(cols)
+        order = [cid for _, _, _, cid in todo]
         if not runnable:
-            return results
+            return [results[c] for c in order]
         ctx.say(f"Great Expectations: {len(runnable)} expectations on pandas")
         frame = ctx.dataset.lazy if need_all else ctx.dataset.lazy.select(sorted(need))
         pdf = frame.collect().to_pandas()
@@ -96,8 +97,8 @@ class GXEngine:
         outcome = batch.validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size})
         # GX keeps the suite's order in its results
         for (cid, spec, _), res in zip(runnable, outcome.results, strict=True):
-            results.append(_to_result(ctx, cid, spec, res, len(pdf)))
-        return results
+            results[cid] = _to_result(ctx, cid, spec, res, len(pdf))
+        return [results[c] for c in order]
 
 
 def gx_items(ctx: RunContext) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
@@ -131,8 +132,9 @@ def _to_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows:
     fraction = None
     sample: list[dict[str, Any]] = []
     if failing is not None:
-        element = r.get("element_count") or rows
-        fraction = failing / element if element else 0.0
+        # GX's own share: unexpected values among the non-missing ones
+        pct = r.get("unexpected_percent")
+        fraction = float(pct) / 100 if pct is not None else 0.0
         observed = round(fraction, 6)
         idx = r.get("unexpected_index_list") or r.get("partial_unexpected_index_list") or []
         sample = [{"row": int(i)} for i in idx[: ctx.sample_size] if isinstance(i, int | float)]

@@ -28,12 +28,11 @@ from ._verify import ProblemKind as ProblemKind
 from ._verify import VerifyReport as VerifyReport
 
 __all__ = [
-    "DEFAULT_LEDGER_PATH",
-    "GENESIS_HASH",
-    "VERDICTS",
     "AmbiguousRunId",
+    "DEFAULT_LEDGER_PATH",
     "DuplicateRun",
     "ExportExists",
+    "GENESIS_HASH",
     "InvalidRecord",
     "Ledger",
     "LedgerError",
@@ -42,10 +41,11 @@ __all__ = [
     "ProblemKind",
     "RunNotFound",
     "StoredRun",
+    "VERDICTS",
     "VerifyReport",
-    "ledger_record",
-    "record_result",
     "actor_from_env",
     "canonical_json",
     "chain_hash",
+    "ledger_record",
+    "record_result",
 ]

@@ -39,7 +39,8 @@ def _check_items(catalogue: dict[str, CheckSignature], aliases: dict[str, str]) 
             "required": [name],
             "additionalProperties": False,
         })
-    return {"oneOf": variants}
+    bare = [name for name, sig in [*catalogue.items(), *((a, catalogue[t]) for a, t in aliases.items())] if not sig.required]
+    return {"oneOf": [*variants, {"enum": bare, "description": "a check that needs no arguments"}]}
 
 
 def suite_json_schema() -> dict[str, Any]:
@@ -51,6 +52,14 @@ def suite_json_schema() -> dict[str, Any]:
     defs["ColumnSpec"]["properties"]["dtype"] = {"enum": list(DTYPES), "description": "the column's dtype"}
     exp = defs["ExpectationSpec"]["properties"]
     exp["type"] = {"enum": sorted(gx_expectation_signatures()), "description": "a Great Expectations expectation name"}
+    props = schema["properties"]
+    props["data"] = {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/DataSpec"}, {"type": "null"}],
+                     "description": "default data: a path/glob, or {path, table, sql, format}"}
+    props["columns"]["additionalProperties"] = {"anyOf": [{"$ref": "#/$defs/ColumnSpec"}, {"type": "null"}]}
+    for key in ("pandera", "gx"):
+        inc = defs["IncludeSpec"]["properties"][key]
+        defs["IncludeSpec"]["properties"][key] = {"anyOf": [{"type": "string"}, {k: v for k, v in inc.items() if k != "default"}],
+                                                  "description": inc.get("description", "")}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "datagates suite"
     schema["required"] = []  # `name` defaults to the file name

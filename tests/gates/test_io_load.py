@@ -1,0 +1,104 @@
+"""Reading data: every source format, globs, DuckDB, SQL, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+import gates
+from gates import DataSourceNotFound, InputError
+
+
+@pytest.fixture
+def frame() -> pl.DataFrame:
+    return pl.DataFrame({"id": [1, 2, 3], "name": ["a", "b", "c"], "x": [0.5, None, 2.0]})
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".tsv", ".ndjson", ".json", ".arrow"])
+def test_each_format_loads_lazily_with_rows_and_fingerprint(tmp_path: Path, frame: pl.DataFrame, suffix: str) -> None:
+    path = tmp_path / f"data{suffix}"
+    {".parquet": frame.write_parquet, ".csv": frame.write_csv, ".ndjson": frame.write_ndjson,
+     ".json": frame.write_json, ".arrow": frame.write_ipc,
+     ".tsv": lambda p: frame.write_csv(p, separator="\t")}[suffix](path)
+    ds = gates.load(path)
+    assert isinstance(ds.lazy, pl.LazyFrame)
+    assert ds.rows == 3 and ds.columns == ("id", "name", "x")
+    assert ds.lazy.collect().equals(frame)
+    assert ds.fingerprint.startswith("blake2b:") and ds.fingerprint == gates.load(path).fingerprint
+
+
+def test_fingerprint_follows_content_not_name(tmp_path: Path, frame: pl.DataFrame) -> None:
+    frame.write_parquet(tmp_path / "a.parquet")
+    frame.write_parquet(tmp_path / "b.parquet")
+    frame.with_columns(pl.col("x") * 2).write_parquet(tmp_path / "c.parquet")
+    fa, fb, fc = (gates.load(tmp_path / f"{n}.parquet").fingerprint for n in "abc")
+    assert fa == fb != fc
+
+
+def test_glob_and_folder_read_every_file(tmp_path: Path, frame: pl.DataFrame) -> None:
+    for i in range(3):
+        frame.write_parquet(tmp_path / f"part-{i}.parquet")
+    assert gates.load(str(tmp_path / "part-*.parquet")).rows == 9
+    assert len(gates.load(tmp_path).files) == 3
+
+
+def test_duckdb_table_and_sql(tmp_path: Path, frame: pl.DataFrame) -> None:
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table items as select * from frame")
+    con.close()
+    ds = gates.load(db, table="items")
+    assert ds.rows == 3 and ds.source.endswith("w.duckdb:items") and ds.fingerprint.startswith("rows:")
+    frame.write_parquet(tmp_path / "f.parquet")
+    q = gates.load(None, sql=f"select * from '{tmp_path}/f.parquet' where id > 1")
+    assert q.rows == 2 and q.lazy.collect()["id"].to_list() == [2, 3]
+    with pytest.raises(DataSourceNotFound, match=r"no table 'itmes' \(did you mean 'items'\?\); tables: items"):
+        gates.load(db, table="itmes")
+    with pytest.raises(InputError, match=r"a DuckDB database; name the table with --table NAME"):
+        gates.load(db)
+    with pytest.raises(InputError, match=r"^query failed: .*check the SQL"):
+        gates.load(None, sql="selec 1")
+
+
+def test_in_memory_frames(frame: pl.DataFrame) -> None:
+    assert gates.load(frame).rows == 3
+    assert gates.load(frame.lazy()).columns == ("id", "name", "x")
+    assert gates.load(frame.to_pandas()).lazy.collect().equals(frame)
+    assert gates.load(frame).fingerprint == gates.load(frame.lazy()).fingerprint
+
+
+def test_missing_file_glob_and_unknown_type(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceNotFound, match=r"nope\.parquet: no such file; check the path"):
+        gates.load(tmp_path / "nope.parquet")
+    with pytest.raises(DataSourceNotFound, match=r"the glob matches no files"):
+        gates.load(str(tmp_path / "*.csv"))
+    (tmp_path / "data.xlsx").write_bytes(b"PK")
+    with pytest.raises(InputError, match=r"data\.xlsx: unknown file type '\.xlsx'; name the format with --format"):
+        gates.load(tmp_path / "data.xlsx")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    (tmp_path / "e.csv").write_text("")
+    with pytest.raises(InputError, match=r"e\.csv: the file is empty"):
+        gates.load(tmp_path / "e.csv")
+
+
+def test_malformed_csv_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "m.csv").write_text("a,b\n1,2\n3,4\n5,6,7\n8,9\n")
+    ds = gates.load(tmp_path / "m.csv")
+    with pytest.raises(pl.exceptions.PolarsError) as info:
+        ds.lazy.collect()
+    err = ds.input_error(info.value)
+    assert str(err).endswith("m.csv: line 4 has 3 fields, the header has 2; fix or quote that row (a stray separator or an unclosed quote)")
+
+
+def test_wrong_encoding_names_line_and_byte(tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_bytes("name,city\nana,Köln\nzoé,Paris\n".encode("latin-1"))
+    ds = gates.load(tmp_path / "l.csv")
+    with pytest.raises(pl.exceptions.PolarsError) as info:
+        ds.lazy.collect()
+    assert str(ds.input_error(info.value)).endswith(
+        "l.csv: line 2, column 6 is not valid UTF-8 (byte 0xf6); re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
