@@ -7,6 +7,8 @@ Example:
     <Verdict.BLOCK: 'block'>
 """
 
+import importlib as _importlib
+import typing as _typing
 from importlib import metadata as _metadata
 
 from ._errors import DataSourceNotFound as DataSourceNotFound
@@ -17,17 +19,38 @@ from ._errors import GateWarning as GateWarning
 from ._errors import InputError as InputError
 from ._errors import MissingExtraError as MissingExtraError
 from ._errors import SuiteDefinitionError as SuiteDefinitionError
-from ._io import Dataset as Dataset
-from ._io import load as load
 from ._result import CheckResult as CheckResult
 from ._result import DatasetInfo as DatasetInfo
 from ._result import GateResult as GateResult
 from ._result import Severity as Severity
 from ._result import SuiteInfo as SuiteInfo
 from ._result import Verdict as Verdict
-from ._runner import check as check
-from .suite import LoadedSuite as LoadedSuite
-from .suite import load_suite as load_suite
+
+if _typing.TYPE_CHECKING:
+    from ._io import Dataset as Dataset
+    from ._io import load as load
+    from ._runner import check as check
+    from .suite import LoadedSuite as LoadedSuite
+    from .suite import load_suite as load_suite
+
+# Imported on first use, so that `import gates` (and the pytest plugin) stays light:
+# these pull in polars, pydantic and ruamel.
+_LAZY = {
+    "Dataset": "._io", "load": "._io", "check": "._runner", "LoadedSuite": ".suite", "load_suite": ".suite",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _LAZY:
+        value = getattr(_importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gates' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 try:
     __version__ = _metadata.version("datagates")

@@ -47,7 +47,7 @@ def _enrich(dataset: Dataset, results: list[CheckResult], limit_columns: int = 6
     cols = list(dataset.columns)[:limit_columns]
     rows = (
         dataset.lazy.with_row_index("row").select("row", *cols)
-        .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32)))
+        .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32).implode()))
         .collect()
     )
     by_row = {int(r["row"]): r for r in rows.to_dicts()}

@@ -5,7 +5,9 @@ import pytest
 
 
 def test_clean_orders_pass(gate):
-    clean = pl.DataFrame({"order_id": [1, 2], "amount": [12.5, 80.0], "status": ["paid", "refunded"]})
+    clean = pl.DataFrame(
+        {"order_id": [1, 2], "amount": [12.5, 80.0], "status": ["paid", "refunded"]}
+    )
     result = gate.check(clean, "suites/orders.yml")
     assert result.passed
     assert result == "pass"
