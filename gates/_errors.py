@@ -103,14 +103,14 @@ class MissingExtraError(GateError, ImportError):
     """An optional extra is needed for this feature and is not installed.
 
     Args:
-        feature: what the user asked for ("label checks").
+        feature: what the user asked for, as a singular subject ("the service", "synthetic fill").
         extra: the extra that provides it ("labels").
     """
 
     def __init__(self, feature: str, extra: str) -> None:
         self.feature = feature
         self.extra = extra
-        super().__init__(f"{feature} need the [{extra}] extra: pip install 'datagates[{extra}]'")
+        super().__init__(f"{feature} needs the [{extra}] extra: pip install 'datagates[{extra}]'")
 
 
 class GateFailed(GateError):

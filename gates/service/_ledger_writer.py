@@ -1,0 +1,254 @@
+"""One background thread that writes run records to the ledger, in order, in batches.
+
+A ledger append opens, locks and checkpoints the DuckDB file (30-150 ms). The records path
+answers in a few milliseconds, so it hands its record to this writer instead of waiting.
+The writer drains whatever has queued up and appends it in ONE locked transaction, so the
+ledger keeps up with any request rate. Guarantees:
+
+* order: records reach the ledger in the order they were submitted (one FIFO, one thread);
+* no loss: the queue is bounded and ``submit`` blocks when it is full (back-pressure, never a
+  drop); a batch that fails is retried with backoff; ``close()`` drains the queue; a batch that
+  still cannot be written is appended to ``<ledger>.unwritten.jsonl`` for ``gates ledger`` to
+  replay by hand, and logged;
+* read-your-writes: ``flush()`` waits until every submitted record is written.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import json
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from gates.ledger import GENESIS_HASH, DuplicateRun, Ledger, LedgerError, StoredRun, chain_hash
+from gates.ledger._ledger import _DDL, _INSERT, _TABLE
+from gates.ledger._lock import locked_connection
+from gates.ledger._record import normalise_record
+from gates.ledger._verify import COLUMNS
+
+__all__ = ["LedgerWriter", "append_batch"]
+
+_log = logging.getLogger("gates.service")
+_STOP = object()
+_MAX_BATCH = 500
+_RETRIES = 5
+#: Seconds the writer lets records gather before a batch (one DuckDB open per batch).
+_GATHER = 0.5
+#: Nice value of the writer thread (Linux): ledger I/O yields the CPU to validations.
+_NICE = 10
+
+
+def append_batch(ledger: Ledger, records: Sequence[Mapping[str, Any]]) -> list[StoredRun]:
+    """Append several records in one locked transaction; same chain as one ``append`` each.
+
+    Raises:
+        InvalidRecord: a record breaks the contract (nothing is written).
+        DuplicateRun: a run id is already recorded (nothing is written).
+    """
+    norms = [normalise_record(r) for r in records]
+    stored: list[StoredRun] = []
+    with locked_connection(ledger.path, write=True, timeout=ledger.timeout) as con:
+        con.execute(_DDL)
+        ids = [n.columns["run_id"] for n in norms]
+        marks = ", ".join("?" * len(ids))
+        dup = con.execute(
+            f"SELECT run_id FROM {_TABLE} WHERE run_id IN ({marks}) LIMIT 1", ids
+        ).fetchone()
+        if dup or len(set(ids)) != len(ids):
+            raise DuplicateRun(
+                f"run {dup[0] if dup else ids[0]!r} is already in ledger {ledger.path}"
+            )
+        head = con.execute(f"SELECT seq, hash FROM {_TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+        rows = []
+        for norm in norms:
+            seq += 1
+            hash_ = chain_hash(prev, norm.record_json)
+            values = {
+                **norm.columns,
+                "seq": seq,
+                "record": norm.record_json,
+                "prev_hash": prev,
+                "hash": hash_,
+            }
+            rows.append([values[name] for name in COLUMNS])
+            stored.append(
+                StoredRun(
+                    seq=seq,
+                    run_id=norm.columns["run_id"],
+                    hash=hash_,
+                    prev_hash=prev,
+                    record=norm.record,
+                )
+            )
+            prev = hash_
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.executemany(_INSERT, rows)
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise LedgerError(
+                f"could not append {len(rows)} runs to ledger {ledger.path}: {exc}"
+            ) from exc
+    return stored
+
+
+class LedgerWriter:
+    """The service's single ledger writer thread.
+
+    Args:
+        ledger: where records go.
+        maxsize: records that may wait before ``submit`` blocks.
+        on_error: called once per failed write attempt (for metrics).
+        on_depth: called with the queue depth after each batch (for metrics).
+    """
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        maxsize: int = 10_000,
+        on_error: Callable[[], None] | None = None,
+        on_depth: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize)
+        self._on_error = on_error
+        self._on_depth = on_depth
+        self._idle = threading.Condition()
+        self._pending = 0
+        self._gathered = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="gates-ledger", daemon=False)
+        self._thread.start()
+
+    @property
+    def spill_path(self) -> Path:
+        """Where records that could not be written end up: ``<ledger>.unwritten.jsonl``."""
+        return self.ledger.path.with_name(self.ledger.path.name + ".unwritten.jsonl")
+
+    def submit(self, record: Mapping[str, Any]) -> concurrent.futures.Future[StoredRun]:
+        """Queue a record (blocks while the queue is full); the future gives the stored run."""
+        future: concurrent.futures.Future[StoredRun] = concurrent.futures.Future()
+        with self._idle:
+            self._pending += 1
+        self._queue.put((dict(record), future))
+        return future
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every submitted record is written; False on timeout."""
+        self._gathered.set()
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+    def close(self) -> None:
+        """Write everything queued, then stop the thread."""
+        if self._thread.is_alive():
+            self._queue.put(_STOP)
+            self._gathered.set()
+            self._thread.join()
+
+    def _drain(self, room: int) -> tuple[list[tuple[dict[str, Any], Any]], bool]:
+        items: list[tuple[dict[str, Any], Any]] = []
+        while len(items) < room:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                return items, True
+            items.append(item)
+        return items, False
+
+    def _take(self) -> tuple[list[tuple[dict[str, Any], Any]], bool]:
+        first = self._queue.get()
+        if first is _STOP:
+            return [], True
+        batch = [first]
+        while len(batch) < _MAX_BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                return batch, True
+            batch.append(item)
+        return batch, False
+
+    def _loop(self) -> None:
+        # Linux: PRIO_PROCESS with a thread id renices only this thread (and DuckDB's, spawned from it)
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
+        stop = False
+        while not stop:
+            batch, stop = self._take()
+            if batch and not stop and self._queue.qsize() < _MAX_BATCH:
+                self._gathered.wait(_GATHER)  # flush() and close() cut the wait short
+                more, stop = self._drain(_MAX_BATCH - len(batch))
+                batch += more
+            if batch:
+                self._write(batch)
+            if self._on_depth is not None:
+                self._on_depth(self._queue.qsize())
+
+    def _write(self, batch: list[tuple[dict[str, Any], Any]]) -> None:
+        records = [record for record, _ in batch]
+        error: BaseException | None = None
+        for attempt in range(_RETRIES):
+            try:
+                stored = append_batch(self.ledger, records)
+            except DuplicateRun as exc:
+                error = exc  # retrying cannot help; fall back to one by one below
+                break
+            except (LedgerError, OSError) as exc:
+                error = exc
+                if self._on_error is not None:
+                    self._on_error()
+                time.sleep(min(0.1 * 2**attempt, 2.0))
+            else:
+                for (_, future), run in zip(batch, stored, strict=True):
+                    future.set_result(run)
+                self._done(len(batch))
+                return
+        if isinstance(error, DuplicateRun):
+            self._one_by_one(batch)
+            return
+        self._spill(batch, error)
+
+    def _one_by_one(self, batch: list[tuple[dict[str, Any], Any]]) -> None:
+        for record, future in batch:
+            try:
+                future.set_result(self.ledger.append(record))
+            except Exception as exc:
+                self._spill([(record, future)], exc)
+                continue
+            self._done(1)
+
+    def _spill(self, batch: list[tuple[dict[str, Any], Any]], error: BaseException | None) -> None:
+        _log.error(
+            "could not write %d run(s) to %s (%s); appended them to %s",
+            len(batch),
+            self.ledger.path,
+            error,
+            self.spill_path,
+        )
+        with self.spill_path.open("a", encoding="utf-8") as fh:
+            for record, _ in batch:
+                fh.write(json.dumps(record, sort_keys=True) + "\n")
+        for _, future in batch:
+            future.set_exception(error or LedgerError("ledger write failed"))
+        self._done(len(batch))
+
+    def _done(self, count: int) -> None:
+        with self._idle:
+            self._pending -= count
+            if self._pending == 0:
+                self._gathered.clear()
+            self._idle.notify_all()
