@@ -30,6 +30,12 @@ demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, e
 		--html demo-out/report.html; code=$$?; \
 	echo "\ngates check exited $$code (0 pass, 1 blocked, 2 input error): the gate stopped the defective data."; \
 	test $$code -eq 1
+	@echo "\n== coverage gate: gates check --suite suites/fraud.yml (expect BLOCK: too few fraud rows)"
+	@$(GATES) check --suite suites/fraud.yml --no-ledger -q; test $$? -eq 1
+	@echo "\n== gates synth: fill the shortfall with SDV rows that pass the same suite"
+	@$(GATES) synth --suite suites/fraud.yml --out demo-out/orders_augmented.parquet --seed 7 --force
+	@echo "\n== gates check on the augmented data (expect PASS)"
+	@$(GATES) check demo-out/orders_augmented.parquet --suite suites/fraud.yml --no-ledger
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadgroup

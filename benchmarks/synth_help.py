@@ -61,7 +61,9 @@ def imbalanced_split(data: pl.DataFrame, seed: int) -> tuple[pl.DataFrame, pl.Da
     return pl.concat([major, minor]).sample(fraction=1.0, shuffle=True, seed=seed), test
 
 
-def evaluate(train: pl.DataFrame, test: pl.DataFrame, seed: int, *, balanced: bool = False) -> tuple[float, float]:
+def evaluate(
+    train: pl.DataFrame, test: pl.DataFrame, seed: int, *, balanced: bool = False
+) -> tuple[float, float]:
     """Balanced accuracy and minority recall of HistGradientBoosting on the held-out rows."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import balanced_accuracy_score, recall_score
@@ -82,7 +84,11 @@ def evaluate(train: pl.DataFrame, test: pl.DataFrame, seed: int, *, balanced: bo
 def run_help(seeds: int) -> dict[str, object]:
     """The help experiment over ``seeds`` seeds."""
     data = load_cancer()
-    scores: dict[str, list[tuple[float, float]]] = {"real only": [], "real only, class weights": [], "real + synthetic": []}
+    scores: dict[str, list[tuple[float, float]]] = {
+        "real only": [],
+        "real only, class weights": [],
+        "real + synthetic": [],
+    }
     quality: list[float] = []
     dcr: list[tuple[float, float, float]] = []
     train_shape = ""
@@ -90,7 +96,9 @@ def run_help(seeds: int) -> dict[str, object]:
         train, test = imbalanced_split(data, seed)
         counts = dict(train.group_by(LABEL).len().iter_rows())
         missing = counts["benign"] - counts[MINORITY]
-        train_shape = f"{counts[MINORITY]} {MINORITY} vs {counts['benign']} benign; +{missing} synthetic"
+        train_shape = (
+            f"{counts[MINORITY]} {MINORITY} vs {counts['benign']} benign; +{missing} synthetic"
+        )
         result = synth.fill(train, [synth.Shortfall({LABEL: MINORITY}, missing)], seed=seed)
         scores["real only"].append(evaluate(train, test, seed))
         scores["real only, class weights"].append(evaluate(train, test, seed, balanced=True))
@@ -99,7 +107,13 @@ def run_help(seeds: int) -> dict[str, object]:
             quality.append(result.quality_score)
         p = result.privacy
         dcr.append((p.dcr_min or 0.0, p.dcr_p5 or 0.0, p.dcr_median or 0.0))
-    return {"scores": scores, "quality": quality, "dcr": dcr, "train_shape": train_shape, "test_rows": round(data.height * 0.3)}
+    return {
+        "scores": scores,
+        "quality": quality,
+        "dcr": dcr,
+        "train_shape": train_shape,
+        "test_rows": round(data.height * 0.3),
+    }
 
 
 def speed_table(rows: int, seed: int = 0) -> pl.DataFrame:
@@ -124,7 +138,12 @@ def run_speed(rows: int) -> dict[str, float | int]:
     start = time.perf_counter()
     result = synth.fill(table, [synth.Shortfall({"label": "fraud"}, 5_000)], seed=0)
     seconds = time.perf_counter() - start
-    return {"rows": rows, "columns": table.width, "filled": result.filled, "seconds": round(seconds, 1)}
+    return {
+        "rows": rows,
+        "columns": table.width,
+        "filled": result.filled,
+        "seconds": round(seconds, 1),
+    }
 
 
 def _mean_sd(values: Sequence[float]) -> str:
@@ -132,11 +151,15 @@ def _mean_sd(values: Sequence[float]) -> str:
     return f"{statistics.mean(values):.3f} ± {sd:.3f}"
 
 
-def render(help_: dict[str, object] | None, speed: dict[str, float | int] | None, seeds: int) -> str:
+def render(
+    help_: dict[str, object] | None, speed: dict[str, float | int] | None, seeds: int
+) -> str:
     """The Markdown report."""
     lines = [f"# synth benchmark — {dt.date.today().isoformat()}", ""]
-    lines.append(f"Machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}; "
-                 f"sdv/sdmetrics: {_versions()}")
+    lines.append(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}; "
+        f"sdv/sdmetrics: {_versions()}"
+    )
     lines.append("")
     if help_ is not None:
         lines += [
@@ -151,10 +174,13 @@ def render(help_: dict[str, object] | None, speed: dict[str, float | int] | None
         scores = help_["scores"]
         assert isinstance(scores, dict)
         for name, pairs in scores.items():
-            lines.append(f"| {name} | {_mean_sd([p[0] for p in pairs])} | {_mean_sd([p[1] for p in pairs])} |")
+            lines.append(
+                f"| {name} | {_mean_sd([p[0] for p in pairs])} | {_mean_sd([p[1] for p in pairs])} |"
+            )
         quality = help_["quality"]
         dcr = help_["dcr"]
-        assert isinstance(quality, list) and isinstance(dcr, list)
+        assert isinstance(quality, list)
+        assert isinstance(dcr, list)
         lines += [
             "",
             f"SDMetrics quality (synthetic minority vs real minority): {_mean_sd(quality)}",
@@ -183,9 +209,15 @@ def _versions() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print the table, write ``benchmarks/results/synth-<date>.md``."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.synth_help", description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3, help="seeds for the help experiment (default 3)")
-    parser.add_argument("--speed-rows", type=int, default=50_000, help="rows of the speed table (default 50000)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.synth_help", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=3, help="seeds for the help experiment (default 3)"
+    )
+    parser.add_argument(
+        "--speed-rows", type=int, default=50_000, help="rows of the speed table (default 50000)"
+    )
     parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
     parser.add_argument("--no-help", action="store_true", help="skip the help experiment")
     parser.add_argument("--out-dir", type=Path, default=RESULTS, help="where the .md goes")

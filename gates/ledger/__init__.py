@@ -28,11 +28,12 @@ from ._verify import ProblemKind as ProblemKind
 from ._verify import VerifyReport as VerifyReport
 
 __all__ = [
-    "AmbiguousRunId",
     "DEFAULT_LEDGER_PATH",
+    "GENESIS_HASH",
+    "VERDICTS",
+    "AmbiguousRunId",
     "DuplicateRun",
     "ExportExists",
-    "GENESIS_HASH",
     "InvalidRecord",
     "Ledger",
     "LedgerError",
@@ -41,7 +42,6 @@ __all__ = [
     "ProblemKind",
     "RunNotFound",
     "StoredRun",
-    "VERDICTS",
     "VerifyReport",
     "actor_from_env",
     "canonical_json",

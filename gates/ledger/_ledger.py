@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,31 +112,69 @@ class Ledger:
             DuplicateRun: A run with the same ``run_id`` is already recorded.
             LedgerLocked: Other processes kept the ledger busy for longer than ``timeout``.
         """
-        norm = normalise_record(record)
-        run_id = norm.columns["run_id"]
+        return self.append_many([record])[0]
+
+    def append_many(self, records: Sequence[Mapping[str, Any]]) -> list[StoredRun]:
+        """Append several run records in one locked transaction, in order.
+
+        The chain is the same as appending them one by one; either all are written or none.
+
+        Args:
+            records: The run records, oldest first.
+
+        Returns:
+            The stored runs, in the same order.
+
+        Raises:
+            InvalidRecord: A record breaks the record contract (nothing is written).
+            DuplicateRun: A run id is already recorded or repeats in ``records`` (nothing is written).
+            LedgerLocked: Other processes kept the ledger busy for longer than ``timeout``.
+        """
+        norms = [normalise_record(r) for r in records]
+        if not norms:
+            return []
+        ids = [n.columns["run_id"] for n in norms]
+        stored: list[StoredRun] = []
         with locked_connection(self.path, write=True, timeout=self.timeout) as con:
             con.execute(_DDL)
-            if con.execute(f"SELECT 1 FROM {_TABLE} WHERE run_id = ?", [run_id]).fetchone():
+            marks = ", ".join("?" * len(ids))
+            dup = con.execute(
+                f"SELECT run_id FROM {_TABLE} WHERE run_id IN ({marks}) LIMIT 1", ids
+            ).fetchone()
+            if dup or len(set(ids)) != len(ids):
+                run_id = dup[0] if dup else next(i for i in ids if ids.count(i) > 1)
                 msg = f"run {run_id!r} is already in ledger {self.path}; give each run a new run_id"
                 raise DuplicateRun(msg)
             head = con.execute(
                 f"SELECT seq, hash FROM {_TABLE} ORDER BY seq DESC LIMIT 1"
             ).fetchone()
-            seq, prev_hash = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS_HASH)
-            hash_ = chain_hash(prev_hash, norm.record_json)
-            values = {**norm.columns, "seq": seq, "record": norm.record_json}
-            values |= {"prev_hash": prev_hash, "hash": hash_}
+            seq, prev_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+            rows = []
+            for norm in norms:
+                seq += 1
+                hash_ = chain_hash(prev_hash, norm.record_json)
+                values = {**norm.columns, "seq": seq, "record": norm.record_json}
+                values |= {"prev_hash": prev_hash, "hash": hash_}
+                rows.append([values[name] for name in COLUMNS])
+                stored.append(
+                    StoredRun(
+                        seq=seq,
+                        run_id=norm.columns["run_id"],
+                        hash=hash_,
+                        prev_hash=prev_hash,
+                        record=norm.record,
+                    )
+                )
+                prev_hash = hash_
             con.execute("BEGIN TRANSACTION")
             try:
-                con.execute(_INSERT, [values[name] for name in COLUMNS])
+                con.executemany(_INSERT, rows)
                 con.execute("COMMIT")
             except duckdb.Error as exc:
                 con.execute("ROLLBACK")
-                msg = f"could not append run {run_id!r} to ledger {self.path}: {exc}"
+                msg = f"could not append {len(rows)} run(s) to ledger {self.path}: {exc}"
                 raise LedgerError(msg) from exc
-        return StoredRun(
-            seq=seq, run_id=run_id, hash=hash_, prev_hash=prev_hash, record=norm.record
-        )
+        return stored
 
     # --- READING -------------------------------------------------------------------------
 

@@ -27,11 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gates.ledger import GENESIS_HASH, DuplicateRun, Ledger, LedgerError, StoredRun, chain_hash
-from gates.ledger._ledger import _DDL, _INSERT, _TABLE
-from gates.ledger._lock import locked_connection
-from gates.ledger._record import normalise_record
-from gates.ledger._verify import COLUMNS
+from gates.ledger import DuplicateRun, Ledger, LedgerError, StoredRun
 
 __all__ = ["LedgerWriter", "append_batch"]
 
@@ -52,53 +48,7 @@ def append_batch(ledger: Ledger, records: Sequence[Mapping[str, Any]]) -> list[S
         InvalidRecord: a record breaks the contract (nothing is written).
         DuplicateRun: a run id is already recorded (nothing is written).
     """
-    norms = [normalise_record(r) for r in records]
-    stored: list[StoredRun] = []
-    with locked_connection(ledger.path, write=True, timeout=ledger.timeout) as con:
-        con.execute(_DDL)
-        ids = [n.columns["run_id"] for n in norms]
-        marks = ", ".join("?" * len(ids))
-        dup = con.execute(
-            f"SELECT run_id FROM {_TABLE} WHERE run_id IN ({marks}) LIMIT 1", ids
-        ).fetchone()
-        if dup or len(set(ids)) != len(ids):
-            raise DuplicateRun(
-                f"run {dup[0] if dup else ids[0]!r} is already in ledger {ledger.path}"
-            )
-        head = con.execute(f"SELECT seq, hash FROM {_TABLE} ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, prev = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
-        rows = []
-        for norm in norms:
-            seq += 1
-            hash_ = chain_hash(prev, norm.record_json)
-            values = {
-                **norm.columns,
-                "seq": seq,
-                "record": norm.record_json,
-                "prev_hash": prev,
-                "hash": hash_,
-            }
-            rows.append([values[name] for name in COLUMNS])
-            stored.append(
-                StoredRun(
-                    seq=seq,
-                    run_id=norm.columns["run_id"],
-                    hash=hash_,
-                    prev_hash=prev,
-                    record=norm.record,
-                )
-            )
-            prev = hash_
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.executemany(_INSERT, rows)
-            con.execute("COMMIT")
-        except Exception as exc:
-            con.execute("ROLLBACK")
-            raise LedgerError(
-                f"could not append {len(rows)} runs to ledger {ledger.path}: {exc}"
-            ) from exc
-    return stored
+    return ledger.append_many(records)
 
 
 class LedgerWriter:

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._result import Severity
+from gates._result import Severity
+
 from ._catalog import did_you_mean
 
 __all__ = ["CoverageRule"]
@@ -143,8 +144,8 @@ class CoverageRule(BaseModel):
             else f"every ({', '.join(self.keys)}) segment"
         )
         if self.values is not None:
-            shown = ", ".join(_label(self.keys, v) for v in self.values[:5])
-            what += f" of [{shown}{', …' if len(self.values) > 5 else ''}]"
+            shown = "; ".join(_label(self.keys, v) for v in self.values[:5])
+            what = f"each of ({shown}{'; …' if len(self.values) > 5 else ''})"
         if self.min_rows is not None:
             return f"{what} has >= {self.min_rows:,} rows"
         return f"{what} is >= {self.min_share:.4g} of all rows"

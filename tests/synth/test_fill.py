@@ -63,12 +63,17 @@ def test_same_seed_same_rows_other_seed_other_rows(real: pl.DataFrame) -> None:
 def test_id_column_continues_after_real_ids(real: pl.DataFrame, result: synth.FillResult) -> None:
     """Integer ids are new, unique, and start after the real maximum."""
     ids = result.synthetic.get_column("tx_id")
-    top = real.get_column("tx_id").max()
-    assert ids.to_list() == list(range(top + 1, top + 1 + 75))  # type: ignore[operator]
-    assert "column 'tx_id' is id-like: not modelled; new unique values continue after the real ones" in result.notes
+    top = int(real.get_column("tx_id").max())  # type: ignore[arg-type]
+    assert ids.to_list() == list(range(top + 1, top + 1 + 75))
+    assert (
+        "column 'tx_id' is id-like: not modelled; new unique values continue after the real ones"
+        in result.notes
+    )
 
 
-def test_text_column_sampled_from_same_condition(real: pl.DataFrame, result: synth.FillResult) -> None:
+def test_text_column_sampled_from_same_condition(
+    real: pl.DataFrame, result: synth.FillResult
+) -> None:
     """Free text comes from real rows of the same condition, never from other classes."""
     fraud_notes = set(real.filter(pl.col("label") == "fraud").get_column("note").to_list())
     assert set(result.synthetic.get_column("note").to_list()) <= fraud_notes
@@ -82,14 +87,25 @@ def test_string_ids_do_not_collide(real: pl.DataFrame) -> None:
     """String ids get fresh ``syn-`` values that skip any real value."""
     data = real.with_columns(
         pl.format("syn-{}", pl.col("tx_id").cast(pl.String).str.zfill(8)).alias("tx_id")
-    ).with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.lit("syn-00000000")).otherwise("tx_id").alias("tx_id"))
+    ).with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("syn-00000000"))
+        .otherwise("tx_id")
+        .alias("tx_id")
+    )
     out = synth.fill(data, [Shortfall({"label": "fraud"}, 3)], sdtypes={"tx_id": "id"}, seed=0)
-    assert out.synthetic.get_column("tx_id").to_list() == ["syn-00000001", "syn-00000002", "syn-00000003"]
+    assert out.synthetic.get_column("tx_id").to_list() == [
+        "syn-00000001",
+        "syn-00000002",
+        "syn-00000003",
+    ]
 
 
 def test_sdtype_override_keeps_a_column_in_the_model(real: pl.DataFrame) -> None:
     """sdtypes={"note": "categorical"} models the text column instead of resampling it."""
-    out = synth.fill(real.head(200), [Shortfall({"label": "fraud"}, 4)], sdtypes={"note": "categorical"}, seed=0)
+    out = synth.fill(
+        real.head(200), [Shortfall({"label": "fraud"}, 4)], sdtypes={"note": "categorical"}, seed=0
+    )
     assert not any("'note'" in note for note in out.notes)
     assert out.synthetic.height == 4
 
@@ -106,12 +122,16 @@ def test_fit_rows_cap_keeps_condition_rows_and_says_so(real: pl.DataFrame) -> No
 def test_progress_reports_stages_in_order(real: pl.DataFrame) -> None:
     """The callback sees plan → fit → sample → score → done with growing fractions."""
     seen: list[tuple[str, float]] = []
-    synth.fill(real, [Shortfall({"label": "fraud"}, 3)], seed=0, progress=lambda s, f: seen.append((s, f)))
+    synth.fill(
+        real, [Shortfall({"label": "fraud"}, 3)], seed=0, progress=lambda s, f: seen.append((s, f))
+    )
     stages = [s for s, _ in seen]
-    assert stages[0] == "plan" and stages[-1] == "done"
+    assert stages[0] == "plan"
+    assert stages[-1] == "done"
     assert {"fit", "sample", "score"} <= set(stages)
     fractions = [f for _, f in seen]
-    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
 
 
 def test_scores_are_present_and_bounded(result: synth.FillResult) -> None:
@@ -119,11 +139,14 @@ def test_scores_are_present_and_bounded(result: synth.FillResult) -> None:
     fraud = result.quality["label=fraud"]
     assert fraud.reference == "condition"
     assert fraud.synthetic_rows == 60
-    assert fraud.overall is not None and 0.3 < fraud.overall <= 1.0
+    assert fraud.overall is not None
+    assert 0.3 < fraud.overall <= 1.0
     assert result.quality["label=fraud, region=eu"].synthetic_rows == 15
     p = result.privacy
     assert p.rows == 75
-    assert p.dcr_min is not None and p.dcr_p5 is not None and p.dcr_median is not None
+    assert p.dcr_min is not None
+    assert p.dcr_p5 is not None
+    assert p.dcr_median is not None
     assert 0 < p.dcr_min <= p.dcr_p5 <= p.dcr_median
 
 
@@ -137,7 +160,9 @@ def test_nothing_active_needs_no_model(real: pl.DataFrame) -> None:
 
 def test_tvae_runs_with_small_epochs(real: pl.DataFrame) -> None:
     """The neural synthesizers work too (2 epochs: a smoke run of the code path)."""
-    out = synth.fill(real.head(200), [Shortfall({"label": "fraud"}, 5)], synthesizer="tvae", epochs=2, seed=0)
+    out = synth.fill(
+        real.head(200), [Shortfall({"label": "fraud"}, 5)], synthesizer="tvae", epochs=2, seed=0
+    )
     assert out.synthesizer == "tvae"
     assert out.parameters["epochs"] == 2
     assert out.outcome({"label": "fraud"}).filled + out.outcome({"label": "fraud"}).unfilled == 5
@@ -147,5 +172,5 @@ def test_tvae_runs_with_small_epochs(real: pl.DataFrame) -> None:
 def test_amount_stays_in_real_range(real: pl.DataFrame, result: synth.FillResult) -> None:
     """The model respects the real min/max (SDV enforce_min_max_values)."""
     amount = result.synthetic.get_column("amount").to_numpy()
-    assert np.all(amount >= real.get_column("amount").min())  # type: ignore[operator]
-    assert np.all(amount <= real.get_column("amount").max())  # type: ignore[operator]
+    assert np.all(amount >= real.get_column("amount").min())
+    assert np.all(amount <= real.get_column("amount").max())

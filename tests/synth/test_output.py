@@ -9,7 +9,13 @@ import polars as pl
 import pytest
 
 import synth
-from synth import MissingSynthExtraError, OutputError, OutputExistsError, Shortfall, SynthConfigError
+from synth import (
+    MissingSynthExtraError,
+    OutputError,
+    OutputExistsError,
+    Shortfall,
+    SynthConfigError,
+)
 
 pytestmark = pytest.mark.synth
 
@@ -23,14 +29,16 @@ def test_manifest_is_json_and_complete(result: synth.FillResult) -> None:
     assert manifest["parameters"]["fit_rows"] == 50_000
     assert manifest["seed"] == 7
     assert manifest["marker"] == "is_synthetic"
-    assert manifest["real_rows"] == 400 and manifest["synthetic_rows"] == 75
+    assert manifest["real_rows"] == 400
+    assert manifest["synthetic_rows"] == 75
     assert manifest["rows_per_condition"] == {
         "label=fraud": 60,
         "label=fraud, region=eu": 15,
         "label=chargeback": 0,
     }
     skipped = manifest["conditions"][2]
-    assert skipped["skipped"] == "value_not_in_data" and skipped["unfilled"] == 10
+    assert skipped["skipped"] == "value_not_in_data"
+    assert skipped["unfilled"] == 10
     assert manifest["rejected"] == {"validation": 0, "exact_copies": 0}
     assert manifest["unfilled"] == 10
     assert set(manifest["quality"]["per_condition"]) == {"label=fraud", "label=fraud, region=eu"}
@@ -56,17 +64,22 @@ def test_write_refuses_to_overwrite(result: synth.FillResult, tmp_path: Path) ->
     out.write_text("keep me\n")
     with pytest.raises(OutputExistsError) as info:
         synth.write(result, out)
-    assert str(info.value) == f"'{out}' already exists; pass overwrite=True to replace it or choose another path"
+    assert (
+        str(info.value)
+        == f"'{out}' already exists; pass overwrite=True to replace it or choose another path"
+    )
     assert isinstance(info.value, FileExistsError)
     assert out.read_text() == "keep me\n"
     synth.write(result, out, overwrite=True)
     assert pl.read_csv(out).height == 475
 
 
-def test_write_refuses_when_only_the_manifest_exists(result: synth.FillResult, tmp_path: Path) -> None:
+def test_write_refuses_when_only_the_manifest_exists(
+    result: synth.FillResult, tmp_path: Path
+) -> None:
     out = tmp_path / "train.parquet"
     synth.manifest_path(out).write_text("{}")
-    with pytest.raises(OutputExistsError, match="train.parquet.manifest.json' already exists"):
+    with pytest.raises(OutputExistsError, match=r"train\.parquet\.manifest\.json' already exists"):
         synth.write(result, out)
     assert not out.exists()
 
@@ -75,13 +88,19 @@ def test_write_unknown_suffix(result: synth.FillResult, tmp_path: Path) -> None:
     out = tmp_path / "train.xlsx"
     with pytest.raises(OutputError) as info:
         synth.write(result, out)
-    assert str(info.value) == f"cannot write '{out}': unknown suffix '.xlsx'; use .parquet, .pq or .csv"
+    assert (
+        str(info.value)
+        == f"cannot write '{out}': unknown suffix '.xlsx'; use .parquet, .pq or .csv"
+    )
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"synthesizer": "gan"}, "unknown synthesizer 'gan'; use one of gaussian_copula, ctgan, tvae"),
+        (
+            {"synthesizer": "gan"},
+            "unknown synthesizer 'gan'; use one of gaussian_copula, ctgan, tvae",
+        ),
         ({"epochs": 0}, "epochs must be >= 1, got 0"),
         ({"fit_rows": 0}, "fit_rows must be >= 1, got 0"),
         ({"max_rounds": 0}, "max_rounds must be >= 1, got 0"),
@@ -99,7 +118,9 @@ def test_write_unknown_suffix(result: synth.FillResult, tmp_path: Path) -> None:
         ),
     ],
 )
-def test_bad_options_raise_exact_messages(real: pl.DataFrame, options: dict[str, Any], message: str) -> None:
+def test_bad_options_raise_exact_messages(
+    real: pl.DataFrame, options: dict[str, Any], message: str
+) -> None:
     with pytest.raises(SynthConfigError) as info:
         synth.fill(real, [Shortfall({"label": "fraud"}, 3)], **options)
     assert str(info.value) == message
@@ -117,6 +138,8 @@ def test_missing_sdv_names_the_extra(real: pl.DataFrame, monkeypatch: pytest.Mon
     monkeypatch.setattr(importlib, "import_module", no_sdv)
     with pytest.raises(MissingSynthExtraError) as info:
         synth.fill(real, [Shortfall({"label": "fraud"}, 3)])
-    assert str(info.value) == "synthetic fill needs the [synth] extra: pip install 'datagates[synth]'"
+    assert (
+        str(info.value) == "synthetic fill needs the [synth] extra: pip install 'datagates[synth]'"
+    )
     assert isinstance(info.value, ImportError)
     assert info.value.missing == "sdv.metadata"

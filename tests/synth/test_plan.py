@@ -31,7 +31,12 @@ def test_plan_keeps_every_condition_in_order_with_reasons(tiny: pl.DataFrame) ->
             Shortfall({"label": "ok"}, 0),
         ],
     )
-    assert [i.label for i in plan.items] == ["label=fraud", "label=chargeback", "label=rare", "label=ok"]
+    assert [i.label for i in plan.items] == [
+        "label=fraud",
+        "label=chargeback",
+        "label=rare",
+        "label=ok",
+    ]
     assert [i.skip for i in plan.items] == [
         None,
         SkipReason.VALUE_NOT_IN_DATA,
@@ -91,10 +96,14 @@ def test_malformed_shortfalls_raise_exact_messages(
 
 def test_duplicate_condition_is_an_error(tiny: pl.DataFrame) -> None:
     """The same condition twice is ambiguous."""
-    with pytest.raises(ConditionError, match=r"^shortfall label=ok is given twice: merge the two into one$"):
+    with pytest.raises(
+        ConditionError, match=r"^shortfall label=ok is given twice: merge the two into one$"
+    ):
         synth.plan_fill(tiny, [Shortfall({"label": "ok"}, 1), Shortfall({"label": "ok"}, 2)])
 
 
 def test_min_rows_to_learn_must_be_positive(tiny: pl.DataFrame) -> None:
-    with pytest.raises(SynthConfigError, match=r"^min_rows_to_learn must be >= 1, got 0: pass a positive count$"):
+    with pytest.raises(
+        SynthConfigError, match=r"^min_rows_to_learn must be >= 1, got 0: pass a positive count$"
+    ):
         synth.plan_fill(tiny, [], min_rows_to_learn=0)

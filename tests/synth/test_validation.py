@@ -18,7 +18,8 @@ def test_failing_rows_are_dropped_and_resampled(real: pl.DataFrame) -> None:
         seed=2,
     )
     outcome = out.outcome({"label": "fraud"})
-    assert outcome.filled == 40 and outcome.unfilled == 0
+    assert outcome.filled == 40
+    assert outcome.unfilled == 0
     assert outcome.rejected_validation > 0
     assert outcome.rounds >= 2
     assert (out.synthetic.get_column("amount") < 250).all()
@@ -77,7 +78,8 @@ def test_exact_copies_are_rejected_and_counted(categorical_only: pl.DataFrame) -
     """Generated rows equal to a real row are dropped, counted, and the gap reported."""
     out = synth.fill(categorical_only, [Shortfall({"label": "rare"}, 5)], max_rounds=2, seed=0)
     outcome = out.outcome({"label": "rare"})
-    assert outcome.filled == 0 and outcome.unfilled == 5
+    assert outcome.filled == 0
+    assert outcome.unfilled == 5
     assert outcome.rejected_copies >= 5
     assert out.privacy.exact_copies_rejected == outcome.rejected_copies
     assert out.manifest()["rejected"]["exact_copies"] == outcome.rejected_copies
@@ -85,6 +87,8 @@ def test_exact_copies_are_rejected_and_counted(categorical_only: pl.DataFrame) -
 
 def test_copies_kept_when_rejection_is_off(categorical_only: pl.DataFrame) -> None:
     """reject_copies=False keeps them (and the DCR then shows 0)."""
-    out = synth.fill(categorical_only, [Shortfall({"label": "rare"}, 5)], reject_copies=False, seed=0)
+    out = synth.fill(
+        categorical_only, [Shortfall({"label": "rare"}, 5)], reject_copies=False, seed=0
+    )
     assert out.outcome({"label": "rare"}).filled == 5
     assert out.privacy.dcr_min == 0.0
