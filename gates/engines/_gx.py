@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import SuiteDefinitionError
+from .._errors import EngineError, SuiteDefinitionError
 from .._result import CheckResult, jsonable
 from ..suite._model import ExpectationSpec
 from ._base import RunContext
@@ -66,8 +66,9 @@ class GXEngine:
                 continue
             try:
                 impl = get_expectation_impl(spec.type)
-                kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("result_format", "catch_exceptions")}
-                expectation = impl(**kwargs)
+                kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("result_format", "catch_exceptions", "meta")}
+                # tagged with the check id: GX's results come back in its own order
+                expectation = impl(**kwargs, meta={**spec.meta, **spec.kwargs.get("meta", {}), "gates_id": cid})
             except Exception as exc:  # GX raises pydantic v1 ValidationError and others on bad kwargs
                 text = " ".join(str(exc).split())
                 if isinstance(loc, str):
@@ -95,9 +96,14 @@ class GXEngine:
         for _, _, expectation in runnable:
             suite.add_expectation(expectation)
         outcome = batch.validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size})
-        # GX keeps the suite's order in its results
-        for (cid, spec, _), res in zip(runnable, outcome.results, strict=True):
-            results[cid] = _to_result(ctx, cid, spec, res, len(pdf))
+        # GX does not keep the suite's order in its results: match each by its configuration
+        pending = list(outcome.results)
+        for cid, spec, _ in runnable:
+            match = next((r for r in pending if (r.expectation_config.meta or {}).get("gates_id") == cid), None)
+            if match is None:
+                raise EngineError(f"Great Expectations returned no result for {spec.type} ({cid})")
+            pending.remove(match)
+            results[cid] = _to_result(ctx, cid, spec, match, len(pdf))
         return [results[c] for c in order]
 
 

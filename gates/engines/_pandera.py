@@ -36,10 +36,18 @@ class PanderaEngine:
     name = "pandera"
 
     def applies(self, ctx: RunContext) -> bool:
+        """True when an included schema or a column check is left that the native engine did not run."""
         s = ctx.suite.suite
-        return bool(s.include.pandera) or any(
-            c.checks or c.unique or not c.nullable for c in s.columns.values()
-        )
+        if s.include.pandera:
+            return True
+        for column, spec in s.columns.items():
+            if column not in ctx.present:
+                continue
+            keys = [("column", column, str(i)) for i in range(len(spec.checks))]
+            keys += [("column", column, n) for n, on in (("not_nullable", not spec.nullable), ("unique", spec.unique)) if on]
+            if any(k not in ctx.handled for k in keys):
+                return True
+        return False
 
     def run(self, ctx: RunContext) -> list[CheckResult]:
         import pandera.polars as pa  # noqa: PLC0415

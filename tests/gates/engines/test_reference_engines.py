@@ -198,3 +198,21 @@ def test_included_pandera_yaml(tmp_path: Path, write_suite) -> None:
 def test_bad_include_reference(write_suite) -> None:
     with pytest.raises(SuiteDefinitionError, match=r"include\.pandera: cannot load 'nosuchmodule:X'"):
         gates.check(DATA, write_suite("include: {pandera: 'nosuchmodule:X'}\n"))
+
+
+def test_gx_results_are_matched_to_their_expectations(write_suite) -> None:
+    """GX reorders its results; each check still gets its own (quantiles vs regex, reference mode)."""
+    suite = write_suite("""\
+expectations:
+  - type: expect_column_quantile_values_to_be_between
+    kwargs: {column: amount, quantile_ranges: {quantiles: [0.5], value_ranges: [[0, 100]]}}
+  - type: expect_column_values_to_match_regex
+    kwargs: {column: code, regex: '^[A-M]'}
+  - type: expect_column_values_to_not_be_null
+    kwargs: {column: amount}
+""")
+    by_id = {c.id: c for c in gates.check(DATA, suite, engine="reference").checks}
+    assert by_id["code::expect_column_values_to_match_regex"].failing_count == 3
+    assert by_id["amount::expect_column_values_to_not_be_null"].failing_count == 1
+    assert by_id["amount::expect_column_quantile_values_to_be_between"].failing_count is None
+    assert by_id["amount::expect_column_quantile_values_to_be_between"].passed
