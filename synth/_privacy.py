@@ -99,7 +99,8 @@ def _encode(real: pl.DataFrame, synthetic: pl.DataFrame) -> tuple[np.ndarray, np
         dtype = r.dtype
         if dtype.is_numeric() or dtype.is_temporal():
             rv = r.to_physical().cast(pl.Float64).to_numpy()
-            sv = s.to_physical().cast(pl.Float64).to_numpy()
+            # same dtype first: physical values of datetimes depend on the time unit
+            sv = s.cast(dtype, strict=False).to_physical().cast(pl.Float64).to_numpy()
             lo, hi = np.nanmin(rv) if rv.size else 0.0, np.nanmax(rv) if rv.size else 1.0
             span = (hi - lo) or 1.0
             fill = 0.0 if np.isnan(lo) else lo

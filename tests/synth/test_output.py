@@ -143,3 +143,18 @@ def test_missing_sdv_names_the_extra(real: pl.DataFrame, monkeypatch: pytest.Mon
     )
     assert isinstance(info.value, ImportError)
     assert info.value.missing == "sdv.metadata"
+
+
+def test_dcr_compares_datetimes_in_the_same_unit() -> None:
+    """A synthetic datetime column in another time unit is not 'far' from the real one."""
+    import datetime as dt
+
+    import polars as pl
+
+    from synth._privacy import dcr
+
+    days = [dt.datetime(2024, 1, 1) + dt.timedelta(days=i) for i in range(10)]
+    real = pl.DataFrame({"t": days}).with_columns(pl.col("t").cast(pl.Datetime("us")))
+    syn = pl.DataFrame({"t": days[:3]}).with_columns(pl.col("t").cast(pl.Datetime("ms")))
+    scores = dcr(syn, real, ["t"], exact_copies_rejected=0)
+    assert scores.dcr_median == 0.0 and scores.dcr_min == 0.0
