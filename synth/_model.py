@@ -82,7 +82,9 @@ def fit_model(
     metadata_mod = require("sdv.metadata")
     single_table = require("sdv.single_table")
     require("sdmetrics")
-    frame = train.to_pandas()
+    # SDV's datetime transformer assumes nanoseconds: a pandas datetime64[us] column would come
+    # back divided by 1000 (dates in January 1970). Hand it nanoseconds; _to_polars casts back.
+    frame = train.with_columns(pl.col(pl.Datetime).dt.cast_time_unit("ns")).to_pandas()
     try:
         with _quiet():
             metadata = metadata_mod.Metadata.detect_from_dataframes(

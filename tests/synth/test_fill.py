@@ -174,3 +174,24 @@ def test_amount_stays_in_real_range(real: pl.DataFrame, result: synth.FillResult
     amount = result.synthetic.get_column("amount").to_numpy()
     assert np.all(amount >= real.get_column("amount").min())
     assert np.all(amount <= real.get_column("amount").max())
+
+
+def test_synthetic_datetimes_stay_in_the_real_range() -> None:
+    """Datetimes in microseconds (polars' default) come back in the real range, not in 1970."""
+    import datetime as dt
+
+    import polars as pl
+
+    from synth import Shortfall, fill
+
+    start = dt.datetime(2024, 1, 1)
+    real = pl.DataFrame({
+        "t": [start + dt.timedelta(hours=7 * i) for i in range(200)],
+        "x": [float(i % 17) for i in range(200)],
+        "y": ["a" if i % 5 else "b" for i in range(200)],
+    }).with_columns(pl.col("t").cast(pl.Datetime("us")))
+    result = fill(real, [Shortfall({"y": "b"}, 30)], seed=3)
+    t = result.synthetic["t"]
+    assert t.dtype == pl.Datetime("us")
+    lo, hi = real["t"].min(), real["t"].max()
+    assert t.min() >= lo - dt.timedelta(days=1) and t.max() <= hi + dt.timedelta(days=1)
