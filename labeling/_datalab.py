@@ -17,8 +17,8 @@ KNN_TYPES = ("outlier", "near_duplicate")
 KNN_K = 10
 #: Above this many rows, features are projected with PCA to `KNN_DIMS` before the kNN search.
 KNN_REDUCE_ROWS = 20_000
-#: Target dimension of that PCA projection.
-KNN_DIMS = 10
+#: Target dimension of that PCA projection (low enough for a kd-tree search).
+KNN_DIMS = 6
 #: Above this many rows the kNN-based types are skipped (a note says so).
 KNN_MAX_ROWS = 300_000
 
@@ -42,7 +42,7 @@ def datalab_issues(
 ) -> dict[str, TypeResult]:
     """Run ``Datalab.find_issues`` for the requested non-label types; append notes on shortcuts.
 
-    The kNN graph is built here (euclidean, brute force, k=`KNN_K`) and handed to Datalab so
+    The kNN graph is built here (euclidean, exact, k=`KNN_K`) and handed to Datalab so
     that its cost is bounded: above `KNN_REDUCE_ROWS` rows the features are first projected to
     `KNN_DIMS` PCA components, above `KNN_MAX_ROWS` rows outliers/near duplicates are skipped.
     """
@@ -70,9 +70,7 @@ def datalab_issues(
 
     kwargs: dict[str, object] = {"pred_probs": pred_probs}
     if knn_wanted:
-        space = _knn_space(features, seed=seed, notes=notes)
-        kwargs["features"] = space
-        kwargs["knn_graph"] = _knn_graph(space)
+        kwargs["knn_graph"] = _knn_graph(_knn_space(features, seed=seed, notes=notes))
     lab = Datalab(data={"label": labels}, label_name="label", verbosity=0)
     lab.find_issues(**kwargs, issue_types={t: {} for t in wanted})
     out: dict[str, TypeResult] = {}
@@ -104,6 +102,7 @@ def _knn_graph(space: np.ndarray) -> object:
     """Sparse kNN distance graph (self excluded, neighbours sorted by distance)."""
     from sklearn.neighbors import NearestNeighbors
 
-    nn = NearestNeighbors(n_neighbors=KNN_K, metric="euclidean", algorithm="brute")
+    algorithm = "kd_tree" if space.shape[1] <= KNN_DIMS else "brute"
+    nn = NearestNeighbors(n_neighbors=KNN_K, metric="euclidean", algorithm=algorithm)
     nn.fit(space)
     return nn.kneighbors_graph(mode="distance")

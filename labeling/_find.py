@@ -8,7 +8,7 @@ from typing import Literal
 import numpy as np
 import polars as pl
 
-from ._crossval import MODELS, cross_val_pred_probs
+from ._crossval import MODELS, TRAIN_CAP, cross_val_pred_probs
 from ._datalab import datalab_issues
 from ._deps import require_labels_extra
 from ._errors import FeatureColumnError, InvalidOptionError
@@ -41,6 +41,7 @@ def find_issues(
     seed: int = 0,
     issue_types: Sequence[str] = ISSUE_TYPES,
     filter_by: str = DEFAULT_FILTER_BY,
+    n_threads: int | None = 1,
     progress: Callable[[str, float], None] | None = None,
 ) -> LabelReport:
     """Find label errors, outliers, near duplicates and class imbalance in a labelled table.
@@ -58,6 +59,7 @@ def find_issues(
         issue_types: any of ``"label"``, ``"outlier"``, ``"near_duplicate"``,
             ``"class_imbalance"``.
         filter_by: cleanlab ``find_label_issues`` method used to flag label issues.
+        n_threads: threads for model fitting (see `cross_val_pred_probs`).
         progress: called as ``progress(stage, fraction_done)``.
 
     Returns:
@@ -109,8 +111,14 @@ def find_issues(
             model=model,
             folds=used_folds,
             seed=seed,
+            n_threads=n_threads,
             progress=lambda s, f: step(f"cross-validation {s}", 0.1 + 0.6 * f),
         )
+        if codes.size * (used_folds - 1) / used_folds > TRAIN_CAP:
+            notes.append(
+                f"each fold's model was fitted on a stratified sample of {TRAIN_CAP:,} rows "
+                f"({codes.size:,} rows analysed) to bound the run time"
+            )
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if "label" in issue_types:
         step("label issues", 0.75)

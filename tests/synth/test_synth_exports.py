@@ -7,13 +7,6 @@ import synth
 pytestmark = pytest.mark.synth
 
 
-def test_all_is_sorted_and_complete() -> None:
-    """``__all__`` lists every public name, sorted."""
-    public = {name for name in dir(synth) if not name.startswith(("_", "@"))}  # @: pytest
-    assert sorted(synth.__all__) == synth.__all__
-    assert set(synth.__all__) == public
-
-
 def test_synth_never_imports_gates() -> None:
     """``synth`` is a library of its own: no module of it imports ``gates``."""
     from pathlib import Path

@@ -1,0 +1,340 @@
+"""``gates profile``, ``gates drift`` and ``gates suggest``: look at data, compare it, draft a suite."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
+
+if TYPE_CHECKING:
+    from ..profile import Profile
+    from ..profile._drift import DriftReport
+
+__all__ = ["register"]
+
+
+class DistinctChoice(StrEnum):
+    auto = "auto"
+    exact = "exact"
+    approx = "approx"
+
+
+DataArg = Annotated[
+    str,
+    typer.Argument(
+        help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table.",
+        show_default=False,
+    ),
+]
+TableOpt = Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")]
+SqlOpt = Annotated[str | None, typer.Option(help="A DuckDB query to profile instead of DATA.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
+]
+JsonOpt = Annotated[
+    Path | None, typer.Option("--json", help="Write the JSON document here (- for stdout).")
+]
+HtmlOpt = Annotated[
+    Path | None, typer.Option("--html", help="Write a self-contained HTML report here.")
+]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar and no console table.")
+]
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, float], None] | None]:
+    """A progress bar on stderr (a no-op when stderr is not a terminal or with --quiet)."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("profiling", total=1.0)
+
+        def update(message: str, done: float) -> None:
+            bar.update(task, description=message, completed=done)
+
+        yield update
+
+
+def _is_profile_json(path: str) -> bool:
+    """Whether ``path`` is a profile JSON document (rather than JSON data)."""
+    p = Path(path)
+    if p.suffix.lower() != ".json" or not p.is_file() or p.stat().st_size > 256 << 20:
+        return False
+    with p.open("rb") as fh:
+        if not fh.read(64).lstrip().startswith(b"{"):
+            return False
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return False  # NDJSON data, or not JSON at all: let the data reader say what is wrong
+    return isinstance(doc, dict) and "schema_version" in doc and "columns" in doc
+
+
+def _side(
+    source: str,
+    *,
+    baseline: Profile | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    **load: Any,
+) -> Profile:
+    from ..profile import profile, read_profile
+
+    if not load.get("sql") and not load.get("table") and _is_profile_json(source):
+        return read_profile(source)
+    edges = (
+        {c.name: c.histogram.edges for c in baseline.columns if c.histogram} if baseline else None
+    )
+    return profile(source, bin_edges=edges, progress=progress, **load)
+
+
+def _write(path: Path, text: str) -> str | None:
+    if str(path) == "-":
+        typer.echo(text, nl=False)
+        return None
+    from ..report import write_text
+
+    return str(write_text(path, text))
+
+
+def _drift_doc(report: DriftReport) -> dict[str, Any]:
+    return {"schema_version": "1.0", "kind": "drift", **report.to_dict()}
+
+
+def profile_cmd(
+    data: DataArg,
+    table: TableOpt = None,
+    sql: SqlOpt = None,
+    fmt: FormatOpt = None,
+    json_path: JsonOpt = None,
+    html: HtmlOpt = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="A baseline profile JSON (or data): add a ranked drift table."),
+    ] = None,
+    correlations: Annotated[
+        bool, typer.Option("--correlations", help="Pearson correlations between numeric columns.")
+    ] = False,
+    sample: Annotated[
+        int | None, typer.Option(min=1, help="Profile about N rows (seeded hash sample).")
+    ] = None,
+    fraction: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Profile this share of rows (0-1).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of --sample/--fraction.")] = 0,
+    bins: Annotated[int, typer.Option(min=1, max=1000, help="Histogram bins.")] = 20,
+    top: Annotated[
+        int, typer.Option(min=0, max=1000, help="Top values kept per categorical column.")
+    ] = 20,
+    distinct: Annotated[
+        DistinctChoice,
+        typer.Option(
+            help="Distinct counts: exact, approx (HyperLogLog, ~2%), or auto (exact up to 1M rows)."
+        ),
+    ] = DistinctChoice.auto,
+    quiet: QuietOpt = False,
+) -> None:
+    """Profile DATA: types, nulls, distinct counts, ranges, quantiles, histograms and top values.
+
+    Examples:
+
+        gates profile data/orders.parquet
+
+        gates profile data/orders.parquet --json profiles/orders.json --html reports/orders.html
+
+        gates profile "data/2024-*.csv" --baseline profiles/orders.json --html reports/drift.html
+
+        gates profile warehouse.duckdb --table orders --sample 100000 --correlations
+    """
+    from ..profile import profile, read_profile
+    from ..profile._console import print_drift, print_profile
+    from ..profile._drift import compare
+    from ..profile._html import to_html
+
+    with user_errors():
+        base = None
+        if baseline is not None:
+            base = (
+                read_profile(baseline)
+                if _is_profile_json(str(baseline))
+                else profile(str(baseline))
+            )
+        edges = {c.name: c.histogram.edges for c in base.columns if c.histogram} if base else None
+        with _progress(is_tty() and not quiet) as say:
+            prof = profile(
+                data,
+                table=table,
+                sql=sql,
+                format=fmt,
+                sample=sample,
+                fraction=fraction,
+                seed=seed,
+                correlations=correlations,
+                bins=bins,
+                top_k=top,
+                distinct=distinct.value,
+                bin_edges=edges,
+                progress=say,
+            )
+        drift = compare(prof, base) if base is not None else None
+        written: list[str | None] = []
+        if json_path is not None:
+            doc = prof.to_dict()
+            if drift is not None:
+                doc["drift"] = drift.to_dict()
+            written.append(
+                _write(
+                    json_path, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+                )
+            )
+        if html is not None:
+            written.append(_write(html, to_html(prof, drift=drift)))
+        if not quiet and str(json_path) != "-":
+            console = out_console()
+            print_profile(prof, console)
+            if drift is not None:
+                print_drift(drift, console)
+            for w in written:
+                if w:
+                    console.print(f"[dim]wrote {w}[/]")
+
+
+def drift_cmd(
+    current: Annotated[
+        str, typer.Argument(help="The data now: a data path or a profile JSON.", show_default=False)
+    ],
+    baseline: Annotated[
+        str,
+        typer.Argument(help="The reference: a profile JSON or a data path.", show_default=False),
+    ],
+    table: Annotated[str | None, typer.Option(help="Table in the DuckDB database CURRENT.")] = None,
+    fmt: FormatOpt = None,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option("--threshold", "-t", help="metric=value, e.g. psi=0.25 (repeatable)."),
+    ] = None,
+    json_path: JsonOpt = None,
+    html: HtmlOpt = None,
+    fail_on_drift: Annotated[
+        bool, typer.Option("--fail-on-drift", help="Exit 1 when any column drifted.")
+    ] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Compare CURRENT with BASELINE column by column and print a ranked drift table.
+
+    Examples:
+
+        gates drift data/today.parquet profiles/baseline.json
+
+        gates drift profiles/today.json profiles/baseline.json --json reports/drift.json --fail-on-drift
+
+        gates drift data/today.parquet data/last_month.parquet -t psi=0.1 -t null_rate_change=0.01
+    """
+    from ..profile._console import print_drift
+    from ..profile._drift import DEFAULT_THRESHOLDS, METRICS, compare
+    from ..profile._html import to_html
+
+    with user_errors():
+        limits = dict(DEFAULT_THRESHOLDS)
+        for item in threshold or []:
+            key, _, value = item.partition("=")
+            if key not in METRICS:
+                fail(
+                    f"--threshold {item!r}: unknown metric {key!r}; use one of: {', '.join(METRICS)}"
+                )
+            try:
+                limits[key] = float(value)
+            except ValueError:
+                fail(
+                    f"--threshold {item!r}: {value!r} is not a number; write metric=value, e.g. psi=0.2"
+                )
+        base = _side(baseline)
+        with _progress(is_tty() and not quiet) as say:
+            cur = _side(current, baseline=base, progress=say, table=table, format=fmt)
+        report = compare(cur, base, thresholds=limits)
+        if json_path is not None:
+            _write(
+                json_path,
+                json.dumps(_drift_doc(report), indent=2, ensure_ascii=False, allow_nan=False)
+                + "\n",
+            )
+        if html is not None:
+            _write(html, to_html(cur, drift=report))
+        if not quiet and str(json_path) != "-":
+            print_drift(report, out_console())
+    if fail_on_drift and report.drifted:
+        raise typer.Exit(int(ExitCode.FAILED))
+
+
+def suggest_cmd(
+    data: DataArg,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the suite here (default: print it)."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="The suite's name (default: the data file's stem).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
+    margin: Annotated[
+        float,
+        typer.Option(min=0.0, max=10.0, help="Widen numeric ranges by this share of the span."),
+    ] = 0.1,
+    table: TableOpt = None,
+    sql: SqlOpt = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Draft a commented suite from DATA that DATA passes; review it, then commit it.
+
+    Examples:
+
+        gates suggest data/orders.parquet --out suites/orders.yml
+
+        gates suggest warehouse.duckdb --table orders --name orders -o suites/orders.yml --force
+    """
+    from ..profile._suggest import suggest, write_suite
+
+    with user_errors():
+        if out is not None and out.exists() and not force:
+            fail(
+                f"{out}: the file exists; pass --force to overwrite it or choose another --out path"
+            )
+        text = suggest(
+            data,
+            name=name or (out.stem if out else None),
+            table=table,
+            sql=sql,
+            format=fmt,
+            margin=margin,
+        )
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        path = write_suite(out, text, force=force)
+        err_console().print(
+            f"wrote {path}; review it, then run: gates check {data} --suite {path}", markup=False
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``profile``, ``drift`` and ``suggest`` to the app."""
+    app.command("profile", no_args_is_help=True)(profile_cmd)
+    app.command("drift", no_args_is_help=True)(drift_cmd)
+    app.command("suggest", no_args_is_help=True)(suggest_cmd)

@@ -1,0 +1,188 @@
+"""What ``gates profile`` gives back: a :class:`Profile` of a table and its columns, and its JSON.
+
+The JSON document is versioned (``schema_version``) and described by
+``gates/profile/profile.schema.json``; docs/profile.md explains every field.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from ._errors import ProfileFormatError
+
+__all__ = [
+    "PROFILE_SCHEMA_VERSION",
+    "ColumnProfile",
+    "Histogram",
+    "Profile",
+    "TopValues",
+    "read_profile",
+]
+
+#: Version of the profile JSON document; bump the major part on incompatible changes.
+PROFILE_SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Equal-width bins: ``len(edges) == len(counts) + 1``; values outside go to under/overflow.
+
+    For temporal columns the edges are the physical values (days for dates, the column's
+    time unit for datetimes, see ``ColumnProfile.physical_unit``).
+    """
+
+    edges: list[float]
+    counts: list[int]
+    underflow: int = 0
+    overflow: int = 0
+
+
+@dataclass(frozen=True)
+class TopValues:
+    """The most frequent values with their counts; ``other`` counts every remaining non-null row."""
+
+    values: list[Any]
+    counts: list[int]
+    other: int
+    #: True when ``other`` is 0: the list holds every distinct value.
+    complete: bool
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """Statistics of one column (None where a statistic does not apply)."""
+
+    name: str
+    dtype: str
+    #: id-like, categorical, numeric, free text, datetime, boolean, constant, empty or other.
+    semantic: str
+    count: int
+    null_count: int
+    null_fraction: float
+    distinct: int | None = None
+    #: ``exact`` or ``approx`` (HyperLogLog, about 2% relative error).
+    distinct_method: str = "exact"
+    min: Any = None
+    max: Any = None
+    mean: float | None = None
+    std: float | None = None
+    zeros: int | None = None
+    negatives: int | None = None
+    nan_count: int | None = None
+    inf_count: int | None = None
+    true_count: int | None = None
+    quantiles: dict[str, float | None] | None = None
+    histogram: Histogram | None = None
+    top_values: TopValues | None = None
+    length_min: int | None = None
+    length_max: int | None = None
+    length_mean: float | None = None
+    physical_unit: str | None = None
+    samples: list[Any] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A profile of one table: its size, duplicates, and a :class:`ColumnProfile` per column."""
+
+    source: str
+    format: str
+    rows: int
+    columns: list[ColumnProfile]
+    duplicate_rows: int | None = None
+    file_bytes: int | None = None
+    memory_bytes: int | None = None
+    #: ``{"method": "fraction"|"rows", "value": ..., "seed": ...}`` when profiled on a sample.
+    sample: dict[str, Any] | None = None
+    correlations: list[dict[str, Any]] | None = None
+    #: Quantiles were computed on every k-th row (1: on all rows, exact).
+    quantile_stride: int = 1
+    elapsed_seconds: float | None = None
+    gates_version: str = ""
+    schema_version: str = PROFILE_SCHEMA_VERSION
+
+    def column(self, name: str) -> ColumnProfile:
+        """The profile of column ``name`` (KeyError when absent)."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        """Column names, in order."""
+        return [c.name for c in self.columns]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready document (NaN/inf become null)."""
+        return _clean(asdict(self))  # type: ignore[no-any-return]
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The profile as JSON text."""
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any], *, source: str = "<profile>") -> Profile:
+        """Rebuild a profile from :meth:`to_dict` output."""
+        version = str(doc.get("schema_version", ""))
+        if version.split(".")[0] != PROFILE_SCHEMA_VERSION.split(".")[0]:
+            raise ProfileFormatError(
+                f"{source}: profile schema_version {version or '(none)'!r} is not supported (expected "
+                f"{PROFILE_SCHEMA_VERSION}); re-create it with `gates profile DATA --json {source}`",
+            )
+        try:
+            cols = [_column(c) for c in doc["columns"]]
+            top = {f.name for f in fields(cls)} - {"columns"}
+            return cls(columns=cols, **{k: v for k, v in doc.items() if k in top})
+        except (KeyError, TypeError) as exc:
+            raise ProfileFormatError(
+                f"{source}: not a datagates profile ({type(exc).__name__}: {exc})"
+            ) from exc
+
+
+def _column(doc: dict[str, Any]) -> ColumnProfile:
+    doc = dict(doc)
+    if doc.get("histogram") is not None:
+        doc["histogram"] = Histogram(**doc["histogram"])
+    if doc.get("top_values") is not None:
+        doc["top_values"] = TopValues(**doc["top_values"])
+    known = {f.name for f in fields(ColumnProfile)}
+    return ColumnProfile(**{k: v for k, v in doc.items() if k in known})
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    return str(value)
+
+
+def read_profile(path: str | Path) -> Profile:
+    """Read a profile JSON file written by ``gates profile --json``.
+
+    Raises:
+        ProfileFormatError: the file is not JSON or not a profile of a supported version.
+    """
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ProfileFormatError(
+            f"{p}: no such profile file; create it with `gates profile DATA --json {p}`"
+        ) from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileFormatError(
+            f"{p}: not valid JSON ({exc}); expected a profile from `gates profile --json`"
+        ) from exc
+    if not isinstance(doc, dict):
+        raise ProfileFormatError(f"{p}: expected a JSON object (a datagates profile)")
+    return Profile.from_dict(doc, source=str(p))

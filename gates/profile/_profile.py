@@ -1,0 +1,376 @@
+"""``gates.profile()``: load data, run the two statistics passes, and build a :class:`Profile`."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import polars as pl
+
+from .._errors import InputError
+from .._io import Dataset, load
+from ._model import ColumnProfile, Histogram, Profile, TopValues
+from ._stats import QUANTILES, HistSpec, hist_spec, kind_of, pass_one, pass_two, run_guarded
+
+__all__ = ["infer_semantic", "profile"]
+
+#: ``distinct="auto"`` counts exactly up to this many rows (or this many bytes of text files).
+EXACT_DISTINCT_MAX_ROWS = 1_000_000
+EXACT_DISTINCT_MAX_BYTES = 200 << 20
+#: Quantiles are exact up to this many rows; above, they use every k-th row (k = rows / this).
+QUANTILE_EXACT_MAX_ROWS = 1_000_000
+#: At most this many distinct values make a string or integer column categorical.
+CATEGORICAL_MAX = 50
+#: Numeric columns considered for ``correlations=True`` (the first N).
+CORRELATION_MAX_COLUMNS = 40
+_ID_NAME = re.compile(r"(^|[_\W])(id|key|uuid|guid)$", re.IGNORECASE)
+_WIDTH = {
+    pl.Int8: 1,
+    pl.UInt8: 1,
+    pl.Int16: 2,
+    pl.UInt16: 2,
+    pl.Int32: 4,
+    pl.UInt32: 4,
+    pl.Float32: 4,
+    pl.Date: 4,
+}
+
+Progress = Callable[[str, float], None]
+
+
+def infer_semantic(kind: str, stats: Mapping[str, Any], *, name: str, count: int) -> str:
+    """The semantic type of a column from its kind and pass-1 statistics."""
+    if count == 0:
+        return "empty"
+    distinct = stats.get("distinct")
+    if distinct is not None and distinct <= 1:
+        return "constant"
+    if kind == "bool":
+        return "boolean"
+    if kind == "temporal":
+        return "datetime"
+    if kind == "other" or distinct is None:
+        return "other"
+    ratio = min(distinct / count, 1.0)
+    if kind == "integer":
+        if distinct == 2 and stats.get("min") == 0 and stats.get("max") == 1:
+            return "boolean"
+        span = (stats["max"] - stats["min"] + 1) if stats.get("min") is not None else None
+        if (
+            ratio >= 0.99
+            and count >= 20
+            and (_ID_NAME.search(name) or (span is not None and span <= count * 1.01))
+        ):
+            return "id-like"
+        return "categorical" if distinct <= CATEGORICAL_MAX and count >= 4 * distinct else "numeric"
+    if kind in ("float", "decimal"):
+        return "numeric"
+    # strings
+    if (distinct <= CATEGORICAL_MAX and count >= 2 * distinct) or (
+        ratio <= 0.05 and distinct <= 1000
+    ):
+        return "categorical"
+    if (stats.get("len_mean") or 0) >= 30:
+        return "free text"
+    if ratio >= 0.95:
+        return "id-like"
+    return "free text"
+
+
+def _cheap_rows(ds: Dataset) -> int | None:
+    """The row count when known or cheap (metadata, in-memory), or worth a counting pass (big text files)."""
+    known = ds.known_rows()
+    if known is None and ds.format in ("parquet", "arrow", "frame"):
+        known = ds.rows
+    size = sum(f.stat().st_size for f in ds.files) if ds.files else 0
+    if known is None and size > EXACT_DISTINCT_MAX_BYTES:
+        known = ds.rows  # one counting pass keeps distinct counts and quantiles within memory
+    return known
+
+
+def _distinct_exact(ds: Dataset, mode: str, rows: int | None) -> bool:
+    if mode != "auto":
+        return mode == "exact"
+    return rows is None or rows <= EXACT_DISTINCT_MAX_ROWS
+
+
+def _sampled(ds: Dataset, *, sample: int | None, fraction: float | None, seed: int) -> pl.LazyFrame:
+    lf = ds.lazy
+    if sample is None and fraction is None:
+        return lf
+    if fraction is None:
+        rows = ds.rows
+        if sample is None or rows <= sample:
+            return lf
+        fraction = min(1.0, sample / rows * 1.05 + 1e-4)
+    if not 0 < fraction <= 1:
+        raise InputError(f"fraction must be in (0, 1], got {fraction}; e.g. --fraction 0.1")
+    cut = int(fraction * 2**32)
+    keep = (pl.col("__gates_row").hash(seed=seed) % 2**32) < cut
+    out = lf.with_row_index("__gates_row").filter(keep).drop("__gates_row")
+    return out.head(sample) if sample is not None else out
+
+
+def _physical(dtype: pl.DataType) -> str | None:
+    if isinstance(dtype, pl.Date):
+        return "days"
+    if isinstance(dtype, pl.Datetime | pl.Duration):
+        return str(dtype.time_unit)
+    if isinstance(dtype, pl.Time):
+        return "ns"
+    return None
+
+
+def _temporal_text(value: float | None, dtype: pl.DataType) -> str | None:
+    if value is None or not math.isfinite(value):
+        return None
+    phys = pl.Int32 if isinstance(dtype, pl.Date) else pl.Int64
+    return str(pl.Series([round(value)], dtype=phys).cast(dtype).cast(pl.String)[0])
+
+
+def _memory(dtype: pl.DataType, rows: int, stats: Mapping[str, Any]) -> int:
+    kind = kind_of(dtype)
+    validity = (rows + 7) // 8 if stats.get("null_count") else 0
+    if kind == "string":
+        return 16 * rows + int(stats.get("bytes") or 0) + validity
+    if kind == "bool":
+        return (rows + 7) // 8 + validity
+    return _WIDTH.get(dtype.base_type(), 8 if kind != "decimal" else 16) * rows + validity
+
+
+def profile(
+    data: Any,
+    *,
+    table: str | None = None,
+    sql: str | None = None,
+    format: str | None = None,
+    sample: int | None = None,
+    fraction: float | None = None,
+    seed: int = 0,
+    correlations: bool = False,
+    bins: int = 20,
+    top_k: int = 20,
+    distinct: Literal["auto", "exact", "approx"] = "auto",
+    bin_edges: Mapping[str, Sequence[float]] | None = None,
+    duplicates: bool = True,
+    progress: Progress | None = None,
+) -> Profile:
+    """Profile a table: per-column statistics, histograms and top values, in two passes.
+
+    Args:
+        data: anything :func:`gates.load` reads (a path, glob, DuckDB database with ``table``
+            or ``sql``, a Polars/pandas frame) or a loaded :class:`gates.Dataset`.
+        table: a table in the DuckDB database ``data``.
+        sql: a DuckDB query to profile.
+        format: force the file format.
+        sample: profile about this many rows (a seeded hash sample), not all of them.
+        fraction: profile this share of rows (0-1), chosen by a seeded hash of the row number.
+        seed: the seed of the sample.
+        correlations: also compute Pearson correlations between numeric columns.
+        bins: histogram bins for numeric and datetime columns.
+        top_k: top values kept for categorical columns (the rest is counted as ``other``).
+        distinct: ``exact``, ``approx`` (HyperLogLog) or ``auto`` (exact up to 1M rows).
+        bin_edges: histogram edges to use for some columns (a baseline's, for drift).
+        duplicates: count duplicate rows (one hash per row).
+        progress: called with a step label and the share done (0-1).
+
+    Returns:
+        The :class:`Profile`.
+
+    Raises:
+        InputError: the data cannot be read, or a flag is out of range.
+    """
+    started = time.perf_counter()
+    say: Progress = progress or (lambda _m, _f: None)
+    if bins < 1 or top_k < 0:
+        raise InputError(f"bins must be >= 1 and top_k >= 0, got bins={bins}, top_k={top_k}")
+    ds = data if isinstance(data, Dataset) else load(data, table=table, sql=sql, format=format)
+    say("reading schema", 0.0)
+    schema = ds.schema
+    lf = _sampled(ds, sample=sample, fraction=fraction, seed=seed)
+    total = _cheap_rows(ds) if sample is None or distinct == "auto" else None
+    if total is not None and sample is not None:
+        total = min(total, sample)
+    elif total is not None and fraction is not None:
+        total = math.ceil(total * fraction)
+    exact = _distinct_exact(ds, distinct, total)
+    stride = max(1, math.ceil(total / QUANTILE_EXACT_MAX_ROWS)) if total else 1
+    say("pass 1: statistics", 0.1)
+    rows, dupes, raw = run_guarded(
+        lambda: pass_one(lf, schema, exact_distinct=exact, duplicates=duplicates, quantile_stride=stride),
+        ds.input_error,
+    )
+    if sample is None and fraction is None:
+        ds.set_rows(rows)
+    semantic: dict[str, str] = {}
+    hists: dict[str, HistSpec] = {}
+    tops: dict[str, int] = {}
+    for (name, dtype), st in zip(schema.items(), raw, strict=True):
+        kind = kind_of(dtype)
+        count = rows - int(st["null_count"])
+        semantic[name] = sem = infer_semantic(kind, st, name=name, count=count)
+        if kind in ("integer", "float", "decimal", "temporal") and count:
+            edges = (bin_edges or {}).get(name)
+            spec = (
+                HistSpec.from_edges(edges)
+                if edges
+                else hist_spec(st.get("min"), st.get("max"), bins=bins, integer=kind == "integer")
+            )
+            if spec is not None:
+                hists[name] = spec
+        few = st.get("distinct") is not None and st["distinct"] <= 100_000
+        if (
+            top_k
+            and count
+            and few
+            and (kind in ("string", "bool") or sem in ("categorical", "boolean", "constant"))
+        ):
+            tops[name] = top_k
+    numeric = [
+        n
+        for n, d in schema.items()
+        if kind_of(d) in ("integer", "float", "decimal")
+        and semantic[n] in ("numeric", "categorical", "boolean")
+    ][:CORRELATION_MAX_COLUMNS]
+    pairs = (
+        [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1 :]] if correlations else []
+    )
+    say("pass 2: histograms and top values", 0.6)
+    counts, top_values, corr = run_guarded(
+        lambda: pass_two(lf, schema, hists=hists, top=tops, correlations=pairs), ds.input_error
+    )
+    say("building the profile", 0.95)
+    columns = [
+        _column(
+            name,
+            dtype,
+            st,
+            rows=rows,
+            semantic=semantic[name],
+            exact=exact,
+            hist=counts.get(name),
+            top=top_values.get(name),
+        )
+        for (name, dtype), st in zip(schema.items(), raw, strict=True)
+    ]
+    from importlib import metadata
+
+    try:
+        version = metadata.version("datagates")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        version = "0.0.0"
+    sampled = None
+    if sample is not None or fraction is not None:
+        sampled = {
+            "method": "rows" if fraction is None else "fraction",
+            "value": sample if fraction is None else fraction,
+            "seed": seed,
+        }
+    file_bytes = sum(os.path.getsize(f) for f in ds.files) if ds.files else None
+    say("done", 1.0)
+    return Profile(
+        source=ds.source,
+        format=ds.format,
+        rows=rows,
+        columns=columns,
+        duplicate_rows=dupes,
+        file_bytes=file_bytes,
+        memory_bytes=sum(_memory(d, rows, st) for d, st in zip(schema.values(), raw, strict=True)),
+        sample=sampled,
+        correlations=[{"a": a, "b": b, "pearson": r} for (a, b), r in corr.items()]
+        if correlations
+        else None,
+        quantile_stride=stride,
+        elapsed_seconds=round(time.perf_counter() - started, 4),
+        gates_version=version,
+    )
+
+
+def _num(value: Any, integer: bool) -> Any:
+    if value is None:
+        return None
+    return int(value) if integer and math.isfinite(value) else float(value)
+
+
+def _column(
+    name: str,
+    dtype: pl.DataType,
+    st: Mapping[str, Any],
+    *,
+    rows: int,
+    semantic: str,
+    exact: bool,
+    hist: Mapping[str, Any] | None,
+    top: list[tuple[Any, int]] | None,
+) -> ColumnProfile:
+    kind = kind_of(dtype)
+    nulls = int(st["null_count"])
+    count = rows - nulls
+    extra: dict[str, Any] = {}
+    quant = st.get("quantiles")
+    if kind in ("integer", "float", "decimal"):
+        integer = kind == "integer"
+        extra.update(
+            min=_num(st.get("min"), integer),
+            max=_num(st.get("max"), integer),
+            mean=st.get("mean"),
+            std=st.get("std"),
+            zeros=int(st.get("zeros") or 0),
+            negatives=int(st.get("negatives") or 0),
+            quantiles=dict(zip(QUANTILES, quant, strict=True)) if quant is not None else None,
+        )
+        if kind != "integer":
+            extra.update(
+                nan_count=int(st.get("nan_count") or 0), inf_count=int(st.get("inf_count") or 0)
+            )
+    elif kind == "temporal":
+        extra.update(
+            min=_temporal_text(st.get("min"), dtype),
+            max=_temporal_text(st.get("max"), dtype),
+            quantiles={k: _temporal_text(v, dtype) for k, v in zip(QUANTILES, quant, strict=True)}
+            if quant
+            else None,
+            physical_unit=_physical(dtype),
+        )
+    elif kind == "bool":
+        extra.update(true_count=int(st.get("true_count") or 0))
+    elif kind == "string":
+        extra.update(
+            min=st.get("min_str"),
+            max=st.get("max_str"),
+            length_min=st.get("len_min"),
+            length_max=st.get("len_max"),
+            length_mean=st.get("len_mean"),
+        )
+    if hist is not None:
+        extra["histogram"] = Histogram(
+            edges=list(hist["edges"]),
+            counts=list(hist["counts"]),
+            underflow=int(hist["underflow"]),
+            overflow=int(hist["overflow"]),
+        )
+    if top is not None:
+        shown = sum(n for _, n in top)
+        extra["top_values"] = TopValues(
+            values=[v for v, _ in top],
+            counts=[n for _, n in top],
+            other=count - shown,
+            complete=count == shown,
+        )
+    distinct = st.get("distinct")
+    return ColumnProfile(
+        name=name,
+        dtype=str(dtype),
+        semantic=semantic,
+        count=count,
+        null_count=nulls,
+        null_fraction=nulls / rows if rows else 0.0,
+        distinct=int(distinct) if distinct is not None else None,
+        distinct_method="exact" if exact else "approx",
+        samples=list(st.get("samples") or []),
+        **extra,
+    )

@@ -1,0 +1,275 @@
+"""One-pass column statistics over a lazy frame, plus a second pass for histograms and top values.
+
+Pass 1 is a single Polars ``select`` of every aggregate of every column (counts, nulls,
+distinct, min/max/mean/std, zeros, negatives, NaN/inf, quantiles, string lengths, samples,
+duplicate rows). Pass 2 needs pass 1's min/max (bin edges) and distinct counts (which
+columns get top values), and is again one ``select``. Both run on Polars' streaming engine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+__all__ = [
+    "QUANTILES",
+    "ColumnKind",
+    "HistSpec",
+    "hist_spec",
+    "kind_of",
+    "pass_one",
+    "pass_two",
+    "run_guarded",
+]
+
+#: The quantiles every numeric and temporal column reports, by name.
+QUANTILES: dict[str, float] = {
+    "p1": 0.01,
+    "p5": 0.05,
+    "p25": 0.25,
+    "p50": 0.5,
+    "p75": 0.75,
+    "p95": 0.95,
+    "p99": 0.99,
+}
+#: Columns with at most this many distinct values get top values (strings, ints, bools).
+TOP_VALUES_MAX_DISTINCT = 100_000
+_SEP = "\x1f"
+
+ColumnKind = str  # "integer" | "float" | "decimal" | "bool" | "string" | "temporal" | "other"
+
+
+def kind_of(dtype: pl.DataType) -> ColumnKind:
+    """How a Polars dtype is profiled."""
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "float"
+    if isinstance(dtype, pl.Decimal):
+        return "decimal"
+    if isinstance(dtype, pl.Boolean):
+        return "bool"
+    if isinstance(dtype, pl.String | pl.Categorical | pl.Enum):
+        return "string"
+    if isinstance(dtype, pl.Date | pl.Datetime | pl.Duration | pl.Time):
+        return "temporal"
+    return "other"
+
+
+def _key(i: int, stat: str) -> str:
+    return f"{i}{_SEP}{stat}"
+
+
+def _values(name: str, kind: ColumnKind) -> pl.Expr:
+    """The column as profiled: strings as String, temporals as their integer physical value."""
+    col = pl.col(name)
+    if kind == "string":
+        return col.cast(pl.String)
+    if kind == "temporal":
+        return col.to_physical().cast(pl.Float64)
+    if kind == "decimal":
+        return col.cast(pl.Float64)
+    return col
+
+
+def _finite(name: str, kind: ColumnKind) -> pl.Expr:
+    x = _values(name, kind)
+    return x.filter(x.is_finite()) if kind in ("float", "decimal") else x
+
+
+def pass_one(
+    lf: pl.LazyFrame,
+    schema: Mapping[str, pl.DataType],
+    *,
+    exact_distinct: bool,
+    samples: int = 5,
+    duplicates: bool = True,
+    quantile_stride: int = 1,
+) -> tuple[int, int | None, list[dict[str, Any]]]:
+    """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
+
+    Quantiles need every value in memory; with ``quantile_stride`` k > 1 they are computed on
+    every k-th row, in a second query collected together with the first.
+    """
+    exprs: list[pl.Expr] = [pl.len().alias("__rows")]
+    qexprs: list[pl.Expr] = []
+    if duplicates and len(schema):
+        exprs.append(pl.struct(pl.all()).hash(seed=0).n_unique().alias("__unique_rows"))
+    for i, (name, dtype) in enumerate(schema.items()):
+        kind = kind_of(dtype)
+        col = pl.col(name)
+        exprs += [col.null_count().alias(_key(i, "null_count"))]
+        base = _values(name, kind) if kind != "other" else col
+        nonnull = base.drop_nulls()
+        if kind != "other":
+            distinct = nonnull.n_unique() if exact_distinct else nonnull.approx_n_unique()
+            exprs.append(distinct.alias(_key(i, "distinct")))
+            shown = nonnull.cast(pl.String) if kind in ("temporal", "decimal") else nonnull
+            if kind == "temporal":
+                shown = col.drop_nulls().cast(pl.String)
+            exprs.append(shown.head(samples).implode().alias(_key(i, "samples")))
+        if kind in ("integer", "float", "decimal", "temporal"):
+            f = _finite(name, kind)
+            exprs += [
+                f.min().cast(pl.Float64).alias(_key(i, "min")),
+                f.max().cast(pl.Float64).alias(_key(i, "max")),
+            ]
+            quant = f.quantile(list(QUANTILES.values()), interpolation="linear")
+            (qexprs if quantile_stride > 1 else exprs).append(quant.alias(_key(i, "quantiles")))
+            if kind != "temporal":
+                exprs += [
+                    f.cast(pl.Float64).mean().alias(_key(i, "mean")),
+                    f.cast(pl.Float64).std().alias(_key(i, "std")),
+                    (base == 0).sum().alias(_key(i, "zeros")),
+                    (base < 0).sum().alias(_key(i, "negatives")),
+                    f.cast(pl.Float64).sum().alias(_key(i, "sum")),
+                ]
+            if kind in ("float", "decimal"):
+                exprs += [
+                    base.is_nan().sum().alias(_key(i, "nan_count")),
+                    base.is_infinite().sum().alias(_key(i, "inf_count")),
+                ]
+        elif kind == "bool":
+            exprs.append(col.sum().alias(_key(i, "true_count")))
+        elif kind == "string":
+            lengths = base.str.len_chars()
+            exprs += [
+                lengths.min().alias(_key(i, "len_min")),
+                lengths.max().alias(_key(i, "len_max")),
+                lengths.mean().alias(_key(i, "len_mean")),
+                base.str.len_bytes().sum().alias(_key(i, "bytes")),
+                base.min().alias(_key(i, "min_str")),
+                base.max().alias(_key(i, "max_str")),
+            ]
+    if qexprs:
+        strided = lf.with_row_index("__gates_row").filter(pl.col("__gates_row") % quantile_stride == 0)
+        main, quants = pl.collect_all([lf.select(exprs), strided.select(qexprs)], engine="streaming")
+        row = {**main.row(0, named=True), **quants.row(0, named=True)}
+    else:
+        row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
+    rows = int(row["__rows"])
+    dupes = rows - int(row["__unique_rows"]) if "__unique_rows" in row else None
+    out: list[dict[str, Any]] = [{} for _ in schema]
+    for key, value in row.items():
+        if _SEP in key:
+            idx, stat = key.split(_SEP)
+            out[int(idx)][stat] = value
+    return rows, dupes, out
+
+
+@dataclass(frozen=True)
+class HistSpec:
+    """Equal-width bins over ``[lo, hi]``; values outside go to underflow/overflow."""
+
+    lo: float
+    hi: float
+    bins: int
+
+    @property
+    def edges(self) -> list[float]:
+        """The bins + 1 edges."""
+        width = (self.hi - self.lo) / self.bins
+        return [self.lo + k * width for k in range(self.bins)] + [self.hi]
+
+    @classmethod
+    def from_edges(cls, edges: Sequence[float]) -> HistSpec:
+        """The spec behind a stored list of equal-width edges."""
+        return cls(float(edges[0]), float(edges[-1]), len(edges) - 1)
+
+
+def hist_spec(lo: float | None, hi: float | None, *, bins: int, integer: bool) -> HistSpec | None:
+    """Bins for a column with finite ``lo``/``hi`` (None when there is nothing to bin)."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    if hi == lo:
+        return HistSpec(lo - 0.5, hi + 0.5, 1)
+    if integer and hi - lo + 1 <= bins:  # one bin per integer value
+        return HistSpec(lo - 0.5, hi + 0.5, int(hi - lo + 1))
+    return HistSpec(lo, hi, bins)
+
+
+def _bin_index(x: pl.Expr, spec: HistSpec) -> pl.Expr:
+    idx = ((x - spec.lo) / (spec.hi - spec.lo) * spec.bins).floor()
+    # the top edge belongs to the last bin; outside the range: -1 (underflow) or bins (overflow)
+    idx = pl.when(x == spec.hi).then(spec.bins - 1).otherwise(idx)
+    return idx.clip(-1, spec.bins).cast(pl.Int64)
+
+
+def pass_two(
+    lf: pl.LazyFrame,
+    schema: Mapping[str, pl.DataType],
+    *,
+    hists: Mapping[str, HistSpec],
+    top: Mapping[str, int],
+    correlations: Sequence[tuple[str, str]] = (),
+) -> tuple[
+    dict[str, dict[str, Any]], dict[str, list[tuple[Any, int]]], dict[tuple[str, str], float | None]
+]:
+    """Histogram counts, top values with counts, and Pearson correlations, from one streaming select."""
+    exprs: list[pl.Expr] = []
+    index = {name: i for i, name in enumerate(schema)}
+    for name, spec in hists.items():
+        i, kind = index[name], kind_of(schema[name])
+        exprs.append(
+            _bin_index(_finite(name, kind).drop_nulls().cast(pl.Float64), spec)
+            .value_counts()
+            .implode()
+            .alias(_key(i, "hist"))
+        )
+    for name, k in top.items():
+        i, kind = index[name], kind_of(schema[name])
+        vc = _values(name, kind).alias("v").drop_nulls().value_counts(name="__n")
+        el = pl.element()
+        ranked = el.sort_by([-el.struct.field("__n").cast(pl.Int64), el.struct.field("v")]).head(k)
+        exprs.append(vc.implode().list.eval(ranked).alias(_key(i, "top")))
+    for j, (a, b) in enumerate(correlations):
+        xa, xb = pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64)
+        ok = xa.is_finite() & xb.is_finite()
+        exprs.append(pl.corr(xa.filter(ok), xb.filter(ok)).alias(f"__corr{_SEP}{j}"))
+    if not exprs:
+        return {}, {}, {}
+    row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
+    names = list(schema)
+    counts: dict[str, dict[str, Any]] = {}
+    tops: dict[str, list[tuple[Any, int]]] = {}
+    corr: dict[tuple[str, str], float | None] = {}
+    for key, value in row.items():
+        left, _, stat = key.partition(_SEP)
+        if left == "__corr":
+            r = value if value is None or math.isfinite(value) else None
+            corr[correlations[int(stat)]] = None if r is None else float(r)
+            continue
+        name = names[int(left)]
+        if stat == "hist":
+            spec = hists[name]
+            bins = [0] * spec.bins
+            under = over = 0
+            for item in value or []:
+                b, n = next(iter(item.values())), int(item["count"])
+                if b < 0:
+                    under += n
+                elif b >= spec.bins:
+                    over += n
+                else:
+                    bins[b] += n
+            counts[name] = {
+                "edges": spec.edges,
+                "counts": bins,
+                "underflow": under,
+                "overflow": over,
+            }
+        else:
+            tops[name] = [(item["v"], int(item["__n"])) for item in (value or [])]
+    return counts, tops, corr
+
+
+def run_guarded(step: Callable[[], Any], on_error: Callable[[BaseException], BaseException]) -> Any:
+    """Run a collect step, turning Polars' errors into ours."""
+    try:
+        return step()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise on_error(exc) from exc

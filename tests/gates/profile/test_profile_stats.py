@@ -1,0 +1,244 @@
+"""Profile statistics checked against NumPy and DuckDB on generated data, and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import math
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import jsonschema
+import numpy as np
+import polars as pl
+import pytest
+
+from gates import InputError
+from gates.profile import Profile, profile, read_profile
+
+
+@pytest.fixture(scope="module")
+def frame() -> pl.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 5_000
+    amount = rng.normal(100, 30, n)
+    amount[::50] = np.nan
+    amount[7] = np.inf
+    return pl.DataFrame(
+        {
+            "id": np.arange(n),
+            "amount": amount,
+            "qty": rng.integers(-5, 20, n),
+            "cat": rng.choice(["a", "b", "c", "d"], n, p=[0.4, 0.3, 0.2, 0.1]),
+            "flag": rng.random(n) < 0.3,
+            "day": [
+                dt.date(2024, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 365, n)
+            ],
+            "note": [None if i % 10 == 0 else f"note number {i}" for i in range(n)],
+        }
+    )
+
+
+def test_all_exported_names_are_public() -> None:
+    """__all__ lists every public name once (the module, not ``gates.profile`` the function)."""
+    module = importlib.import_module("gates.profile")
+    assert len(module.__all__) == len(set(module.__all__))
+    assert set(module.__all__) == {
+        n for n in dir(module) if n.isidentifier() and not n.startswith("_")
+    }
+
+
+def test_numeric_statistics_match_numpy(frame: pl.DataFrame) -> None:
+    """Finite values only for min/max/mean/std/quantiles; NaN and inf are counted apart."""
+    p = profile(frame)
+    a = p.column("amount")
+    raw = frame["amount"].to_numpy()
+    fin = raw[np.isfinite(raw)]
+    assert a.nan_count == int(np.isnan(raw).sum()) == 100
+    assert a.inf_count == 1
+    assert a.min == pytest.approx(fin.min())
+    assert a.max == pytest.approx(fin.max())
+    assert a.mean == pytest.approx(fin.mean())
+    assert a.std == pytest.approx(fin.std(ddof=1))
+    assert a.quantiles is not None
+    for name, q in {"p1": 1, "p25": 25, "p50": 50, "p99": 99}.items():
+        assert a.quantiles[name] == pytest.approx(np.percentile(fin, q))
+    q = p.column("qty")
+    qty = frame["qty"].to_numpy()
+    assert (q.zeros, q.negatives, q.min, q.max) == (
+        int((qty == 0).sum()),
+        int((qty < 0).sum()),
+        -5,
+        19,
+    )
+    assert q.histogram is not None
+    assert sum(q.histogram.counts) == len(qty)
+    assert len(q.histogram.counts) == 20  # one bin per integer value -5..19 would be 25 > 20 bins
+    assert a.histogram is not None
+    assert sum(a.histogram.counts) == len(fin)
+
+
+def test_counts_match_duckdb(frame: pl.DataFrame) -> None:
+    """Nulls, distinct counts, top values and string lengths agree with DuckDB."""
+    p = profile(frame)
+    con = duckdb.connect()
+    con.register("t", frame.to_arrow())
+    nulls, distinct_note, lmin, lmax = con.execute(
+        "select count(*) - count(note), count(distinct note), min(length(note)), max(length(note)) from t"
+    ).fetchone()
+    note = p.column("note")
+    assert (note.null_count, note.distinct, note.length_min, note.length_max) == (
+        nulls,
+        distinct_note,
+        lmin,
+        lmax,
+    )
+    assert note.null_fraction == pytest.approx(0.1)
+    cat = p.column("cat")
+    expected = con.execute(
+        "select cat, count(*) n from t group by cat order by n desc, cat"
+    ).fetchall()
+    assert cat.top_values is not None
+    assert cat.top_values.complete
+    assert cat.top_values.other == 0
+    assert list(zip(cat.top_values.values, cat.top_values.counts, strict=True)) == [
+        (v, n) for v, n in expected
+    ]
+    assert cat.semantic == "categorical"
+    assert p.column("id").semantic == "id-like"
+    assert p.column("flag").true_count == int(frame["flag"].sum())
+    assert p.column("flag").semantic == "boolean"
+    day = p.column("day")
+    assert day.semantic == "datetime"
+    assert day.min == str(frame["day"].min())
+    assert day.physical_unit == "days"
+    assert p.rows == 5_000
+    assert p.duplicate_rows == 0
+
+
+def test_duplicates_and_approx_distinct() -> None:
+    """Duplicate rows are counted; approx distinct says so and stays within 5%."""
+    values = np.random.default_rng(1).permutation(1_000_000)[:3000].tolist()
+    df = pl.DataFrame({"a": values * 2, "b": ["x"] * 6000})
+    p = profile(df, distinct="approx")
+    assert p.duplicate_rows == 3000
+    col = p.column("a")
+    assert col.distinct_method == "approx"
+    assert col.distinct == pytest.approx(3000, rel=0.05)
+    assert p.column("b").semantic == "constant"
+
+
+def test_json_round_trip_validates_against_schema(frame: pl.DataFrame, tmp_path: Path) -> None:
+    """to_json is valid JSON under profile.schema.json and reads back equal."""
+    p = profile(frame, correlations=True)
+    schema = json.loads(
+        resources.files("gates.profile").joinpath("profile.schema.json").read_text()
+    )
+    doc = json.loads(p.to_json())
+    jsonschema.validate(doc, schema)
+    path = tmp_path / "p.json"
+    path.write_text(p.to_json())
+    back = read_profile(path)
+    assert back.to_dict() == doc
+    assert p.correlations is not None
+    pair = next(r for r in p.correlations if {r["a"], r["b"]} == {"amount", "qty"})
+    assert abs(pair["pearson"]) < 0.1
+
+
+def test_sampling_is_seeded() -> None:
+    """--fraction/--sample look at a deterministic subset and say so."""
+    df = pl.DataFrame({"x": np.arange(20_000)})
+    a, b = profile(df, fraction=0.1, seed=3), profile(df, fraction=0.1, seed=3)
+    assert a.rows == b.rows
+    assert a.column("x").mean == b.column("x").mean
+    assert 1_600 < a.rows < 2_400
+    assert a.sample == {"method": "fraction", "value": 0.1, "seed": 3}
+    assert profile(df, sample=500).rows <= 500
+
+
+@pytest.mark.parametrize(
+    ("frame", "column", "semantic"),
+    [
+        (pl.DataFrame({"x": [None, None]}, schema={"x": pl.Float64}), "x", "empty"),
+        (pl.DataFrame({"x": [1.5]}), "x", "constant"),
+        (pl.DataFrame({"x": [float("nan"), float("inf"), -float("inf")]}), "x", "numeric"),
+        (pl.DataFrame({"x": []}, schema={"x": pl.String}), "x", "empty"),
+    ],
+)
+def test_edge_frames_profile_without_wrong_numbers(
+    frame: pl.DataFrame, column: str, semantic: str
+) -> None:
+    """All-null, single-row, all-non-finite and empty frames give nulls, not made-up numbers."""
+    p = profile(frame)
+    col = p.column(column)
+    assert col.semantic == semantic
+    if col.count == 0 or (
+        col.nan_count == col.count - (col.inf_count or 0) - 0 and col.min is None
+    ):
+        assert col.mean is None or math.isnan(col.mean) is False
+    json.loads(p.to_json())  # always valid JSON (NaN/inf become null)
+
+
+def test_wide_table() -> None:
+    """500+ columns profile in one pass."""
+    df = pl.DataFrame({f"c{i}": np.arange(50) * i for i in range(520)})
+    p = profile(df)
+    assert len(p.columns) == 520
+    assert p.column("c519").max == 49 * 519
+
+
+def test_huge_cardinality_strings_skip_top_values() -> None:
+    """Free text with more than 100k distinct values keeps no top list (but counts distinct)."""
+    df = pl.DataFrame({"s": [f"value-{i}" for i in range(100_500)]})
+    col = profile(df).column("s")
+    assert col.distinct == 100_500
+    assert col.top_values is None
+    assert col.semantic == "id-like"
+
+
+def test_csv_bad_input_is_one_line_input_error(tmp_path: Path) -> None:
+    """Non-UTF-8, empty and mixed-type CSV files raise InputError naming the file."""
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes(b"a,b\n1,caf\xe9\n")
+    with pytest.raises(InputError, match=r"latin\.csv"):
+        profile(str(bad))
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(InputError, match="empty"):
+        profile(str(empty))
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("a\n" + "1\n" * 12_000 + "oops\n")
+    with pytest.raises(InputError, match=r"mixed\.csv"):
+        profile(str(mixed))
+    header = tmp_path / "header.csv"
+    header.write_text("a,b\n")
+    p = profile(str(header))
+    assert p.rows == 0
+    assert [c.semantic for c in p.columns] == ["empty", "empty"]
+
+
+def test_profile_from_json_rejects_other_versions(tmp_path: Path) -> None:
+    """A profile of another major version or not a profile at all is a clear error."""
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"schema_version": "9.0", "columns": []}))
+    with pytest.raises(InputError, match=r"schema_version '9\.0' is not supported"):
+        read_profile(path)
+    assert isinstance(
+        Profile.from_dict(json.loads(profile(pl.DataFrame({"a": [1]})).to_json())), Profile
+    )
+
+
+def test_quantiles_use_every_kth_row_above_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past QUANTILE_EXACT_MAX_ROWS quantiles come from every k-th row, and the profile says so."""
+    import gates.profile._profile as module
+
+    monkeypatch.setattr(module, "QUANTILE_EXACT_MAX_ROWS", 1_000)
+    values = np.random.default_rng(0).normal(size=20_000)
+    p = profile(pl.DataFrame({"x": values}))
+    assert p.quantile_stride == 20
+    quantiles = p.column("x").quantiles
+    assert quantiles is not None
+    assert quantiles["p50"] == pytest.approx(np.median(values), abs=0.1)
+    assert p.column("x").mean == pytest.approx(values.mean())  # other statistics stay exact

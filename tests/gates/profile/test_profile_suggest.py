@@ -1,0 +1,104 @@
+"""gates suggest: the suite it writes loads, reads well, and passes on the data it came from."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gates
+from gates.profile import SuggestTargetExists
+from gates.profile._suggest import suggest, write_suite
+
+_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8)
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> pl.DataFrame:
+    n = draw(st.integers(1, 40))
+    ints = st.one_of(st.none(), st.integers(-(2**40), 2**40))
+    floats = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True, width=64))
+    small = st.one_of(st.none(), st.sampled_from(["red", "green", "yes", "null", "1", "a b"]))
+    return pl.DataFrame(
+        {
+            "i": draw(st.lists(ints, min_size=n, max_size=n)),
+            "f": draw(st.lists(floats, min_size=n, max_size=n)),
+            "cat": draw(st.lists(small, min_size=n, max_size=n)),
+            "txt": draw(st.lists(st.one_of(st.none(), _text), min_size=n, max_size=n)),
+            "b": draw(st.lists(st.one_of(st.none(), st.booleans()), min_size=n, max_size=n)),
+            "k": list(range(n)),
+        },
+        schema={
+            "i": pl.Int64,
+            "f": pl.Float64,
+            "cat": pl.String,
+            "txt": pl.String,
+            "b": pl.Boolean,
+            "k": pl.Int64,
+        },
+    )
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(df=frames())
+def test_suggested_suite_passes_on_its_own_data(df: pl.DataFrame, tmp_path: Path) -> None:
+    """suggest → load_suite → check gives verdict pass, and the YAML is deterministic."""
+    text = suggest(df, name="prop")
+    assert text == suggest(df, name="prop")
+    path = tmp_path / f"{uuid.uuid4().hex}.yml"
+    path.write_text(text, encoding="utf-8")
+    gates.load_suite(path)
+    result = gates.check(df, path)
+    failed = [(c.id, c.message, c.error) for c in result.checks if not c.passed]
+    assert result.verdict == gates.Verdict.PASS, failed
+
+
+def test_rules_and_comments() -> None:
+    """Formats get str_matches, small sets isin, ids unique, numbers a widened in_range, plus comments."""
+    df = pl.DataFrame(
+        {
+            "user_id": [str(uuid.UUID(int=i)) for i in range(30)],
+            "email": [f"p{i}@example.com" for i in range(30)],
+            "day": [f"2024-01-{i % 28 + 1:02d}" for i in range(30)],
+            "zip": [f"{10000 + i}" for i in range(30)],
+            "tier": ["gold", "silver", "bronze"] * 10,
+            "amount": [float(i) for i in range(10, 40)],
+        }
+    )
+    text = suggest(df, name="people")
+    assert "# Suggested by `gates suggest`" in text
+    assert "str_matches: ^[0-9a-fA-F]{8}-" in text
+    assert "unique: true" in text
+    assert "email address" in text
+    assert "an ISO date" in text
+    assert "zip-like" in text
+    assert "isin: [bronze, gold, silver]" in text
+    assert "in_range: {min_value: 7.1, max_value: 41.9}" in text
+    assert "row_count: {min: 15, max: 60}" in text
+    assert gates.check(df, _write(text)).verdict == gates.Verdict.PASS
+
+
+def _write(text: str) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp()) / "s.yml"
+    path.write_text(text)
+    return path
+
+
+def test_never_overwrites_without_force(tmp_path: Path) -> None:
+    """An existing --out file is refused with a clear message unless force=True."""
+    target = tmp_path / "s.yml"
+    write_suite(target, "name: a\n")
+    with pytest.raises(SuggestTargetExists, match=r"s\.yml: the file exists; pass --force"):
+        write_suite(target, "name: b\n")
+    write_suite(target, "name: b\n", force=True)
+    assert target.read_text() == "name: b\n"
