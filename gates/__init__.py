@@ -36,7 +36,11 @@ if _typing.TYPE_CHECKING:
 # Imported on first use, so that `import gates` (and the pytest plugin) stays light:
 # these pull in polars, pydantic and ruamel.
 _LAZY = {
-    "Dataset": "._io", "load": "._io", "check": "._runner", "LoadedSuite": ".suite", "load_suite": ".suite",
+    "Dataset": "._io",
+    "load": "._io",
+    "check": "._runner",
+    "LoadedSuite": ".suite",
+    "load_suite": ".suite",
 }
 
 

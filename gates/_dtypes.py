@@ -11,15 +11,39 @@ from .suite._catalog import did_you_mean
 __all__ = ["DTYPES", "dtype_matches", "parse_dtype"]
 
 _EXACT: dict[str, type[pl.DataType]] = {
-    "int8": pl.Int8, "int16": pl.Int16, "int32": pl.Int32, "int64": pl.Int64,
-    "uint8": pl.UInt8, "uint16": pl.UInt16, "uint32": pl.UInt32, "uint64": pl.UInt64,
-    "float32": pl.Float32, "float64": pl.Float64,
-    "string": pl.String, "bool": pl.Boolean, "date": pl.Date, "datetime": pl.Datetime,
-    "time": pl.Time, "duration": pl.Duration, "categorical": pl.Categorical, "enum": pl.Enum,
-    "decimal": pl.Decimal, "binary": pl.Binary, "list": pl.List, "struct": pl.Struct, "null": pl.Null,
+    "int8": pl.Int8,
+    "int16": pl.Int16,
+    "int32": pl.Int32,
+    "int64": pl.Int64,
+    "uint8": pl.UInt8,
+    "uint16": pl.UInt16,
+    "uint32": pl.UInt32,
+    "uint64": pl.UInt64,
+    "float32": pl.Float32,
+    "float64": pl.Float64,
+    "string": pl.String,
+    "bool": pl.Boolean,
+    "date": pl.Date,
+    "datetime": pl.Datetime,
+    "time": pl.Time,
+    "duration": pl.Duration,
+    "categorical": pl.Categorical,
+    "enum": pl.Enum,
+    "decimal": pl.Decimal,
+    "binary": pl.Binary,
+    "list": pl.List,
+    "struct": pl.Struct,
+    "null": pl.Null,
 }
-_SYNONYMS = {"str": "string", "utf8": "string", "boolean": "bool", "category": "categorical",
-             "float": "float64", "double": "float64", "long": "int64"}
+_SYNONYMS = {
+    "str": "string",
+    "utf8": "string",
+    "boolean": "bool",
+    "category": "categorical",
+    "float": "float64",
+    "double": "float64",
+    "long": "int64",
+}
 _FAMILIES: dict[str, Callable[[pl.DataType], bool]] = {
     "integer": lambda d: d.is_integer(),
     "floating": lambda d: d.is_float(),
@@ -36,7 +60,9 @@ def parse_dtype(name: str) -> str:
     key = name.strip().lower()
     key = _SYNONYMS.get(key, key)
     if key not in _EXACT and key not in _FAMILIES:
-        raise ValueError(f"unknown dtype {name!r}{did_you_mean(key, DTYPES)}; use one of: {', '.join(DTYPES)}")
+        raise ValueError(
+            f"unknown dtype {name!r}{did_you_mean(key, DTYPES)}; use one of: {', '.join(DTYPES)}"
+        )
     return key
 
 

@@ -56,7 +56,12 @@ class InputError(GateError):
     """
 
     def __init__(
-        self, message: str, *, source: str | None = None, line: int | None = None, column: str | None = None
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
     ) -> None:
         super().__init__(message)
         self.source = source
@@ -81,7 +86,12 @@ class SuiteDefinitionError(GateError, ValueError):
     """
 
     def __init__(
-        self, message: str, *, path: str | None = None, line: int | None = None, col: int | None = None
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
     ) -> None:
         self.path = path
         self.line = line

@@ -11,20 +11,28 @@ from typing import Any
 
 from ._errors import GateFailed
 
-__all__ = ["CheckResult", "DatasetInfo", "GateResult", "Severity", "SuiteInfo", "Verdict", "jsonable"]
+__all__ = [
+    "CheckResult",
+    "DatasetInfo",
+    "GateResult",
+    "Severity",
+    "SuiteInfo",
+    "Verdict",
+    "jsonable",
+]
 
 #: Version of the JSON document written by ``--json`` (docs/reports.md describes it).
 RESULT_SCHEMA_VERSION = "1.0"
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     """What a failing check does to the verdict."""
 
     BLOCK = "block"
     WARN = "warn"
 
 
-class Verdict(str, enum.Enum):
+class Verdict(enum.StrEnum):
     """The outcome of a gate run: ``pass`` < ``warn`` < ``block``."""
 
     PASS = "pass"

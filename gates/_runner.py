@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import os
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any, Literal
 
@@ -39,14 +39,19 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _enrich(dataset: Dataset, results: list[CheckResult], limit_columns: int = 60) -> list[CheckResult]:
+def _enrich(
+    dataset: Dataset, results: list[CheckResult], limit_columns: int = 60
+) -> list[CheckResult]:
     """Fill each failing sample with the row's values, reading the data once for all checks."""
-    wanted = sorted({int(r["row"]) for res in results for r in res.sample if "row" in r and len(r) <= 2})
+    wanted = sorted(
+        {int(r["row"]) for res in results for r in res.sample if "row" in r and len(r) <= 2}
+    )
     if not wanted:
         return results
     cols = list(dataset.columns)[:limit_columns]
     rows = (
-        dataset.lazy.with_row_index("row").select("row", *cols)
+        dataset.lazy.with_row_index("row")
+        .select("row", *cols)
         .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32).implode()))
         .collect()
     )
@@ -56,13 +61,15 @@ def _enrich(dataset: Dataset, results: list[CheckResult], limit_columns: int = 6
         if not res.sample:
             out.append(res)
             continue
-        sample = tuple({**by_row.get(int(r["row"]), {}), **r} if "row" in r else r for r in res.sample)
+        sample = tuple(
+            {**by_row.get(int(r["row"]), {}), **r} if "row" in r else r for r in res.sample
+        )
         out.append(_replace(res, sample=sample))
     return out
 
 
 def _replace(res: CheckResult, **changes: Any) -> CheckResult:
-    import dataclasses  # noqa: PLC0415
+    import dataclasses
 
     return dataclasses.replace(res, **changes)
 
@@ -82,7 +89,7 @@ def check(
     *,
     table: str | None = None,
     sql: str | None = None,
-    format: str | None = None,  # noqa: A002
+    format: str | None = None,
     engine: EngineMode = "auto",
     sample_size: int | None = None,
     progress: Callable[[str], None] | None = None,
@@ -114,13 +121,18 @@ def check(
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
     ctx = RunContext(
-        dataset=dataset, suite=loaded, mode=engine,
-        sample_size=loaded.suite.sample_size if sample_size is None else sample_size, progress=progress,
+        dataset=dataset,
+        suite=loaded,
+        mode=engine,
+        sample_size=loaded.suite.sample_size if sample_size is None else sample_size,
+        progress=progress,
     )
     results: list[CheckResult] = []
     try:
         if dataset.format in ("csv", "tsv"):
-            _ = dataset.rows  # a strict parse first: a malformed row is an input error, not a number
+            _ = (
+                dataset.rows
+            )  # a strict parse first: a malformed row is an input error, not a number
         for name in ENGINES:
             eng = get_engine(name)
             if eng is None or not eng.applies(ctx):
@@ -131,25 +143,35 @@ def check(
         fingerprint = dataset.fingerprint
     except pl.exceptions.PolarsError as exc:
         raise dataset.input_error(exc) from exc
-    info = DatasetInfo(source=dataset.source, fingerprint=fingerprint, rows=rows, columns=dataset.columns,
-                       format=dataset.format)
+    info = DatasetInfo(
+        source=dataset.source,
+        fingerprint=fingerprint,
+        rows=rows,
+        columns=dataset.columns,
+        format=dataset.format,
+    )
     return GateResult(
-        checks=tuple(results), dataset=info,
+        checks=tuple(results),
+        dataset=info,
         suite=SuiteInfo(name=loaded.name, hash=loaded.hash, path=loaded.path),
-        run_id=run_id or uuid.uuid4().hex, started_at=started, finished_at=dt.datetime.now(dt.UTC),
+        run_id=run_id or uuid.uuid4().hex,
+        started_at=started,
+        finished_at=dt.datetime.now(dt.UTC),
         versions=versions(),
     )
 
 
-def _dataset(data: Any, loaded: LoadedSuite, *, table: str | None, sql: str | None, format: str | None) -> Dataset:  # noqa: A002
+def _dataset(
+    data: Any, loaded: LoadedSuite, *, table: str | None, sql: str | None, format: str | None
+) -> Dataset:
     if isinstance(data, Dataset):
         return data
     if data is None and sql is None and table is None:
         spec = loaded.suite.data
         if spec is None:
-            raise InputError(f"no data given and suite {loaded.name!r} has no `data:` section; pass the data to check")
+            raise InputError(
+                f"no data given and suite {loaded.name!r} has no `data:` section; pass the data to check"
+            )
         path = str(loaded.resolve(spec.path)) if spec.path else None
         return load(path, table=spec.table, sql=spec.sql, format=spec.format)
     return load(data, table=table, sql=sql, format=format)
-
-

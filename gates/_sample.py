@@ -18,7 +18,13 @@ import polars as pl
 __all__ = ["DEFECTS", "make_orders"]
 
 #: How many rows carry each defect (for rows >= 1000).
-DEFECTS = {"amount_out_of_range": 7, "customer_id_null": 12, "status_unknown": 5, "order_id_duplicate": 4, "email_malformed": 6}
+DEFECTS = {
+    "amount_out_of_range": 7,
+    "customer_id_null": 12,
+    "status_unknown": 5,
+    "order_id_duplicate": 4,
+    "email_malformed": 6,
+}
 
 _STATUSES = ["new", "paid", "shipped", "delivered", "returned"]
 _COUNTRIES = ["DE", "FR", "NL", "ES", "IT", "PL", "SE", "US", "GB", "CA"]
@@ -40,23 +46,46 @@ def make_orders(rows: int = 5000, *, seed: int = 7, clean: bool = False) -> pl.D
     order_id = np.arange(100_000, 100_000 + rows, dtype=np.int64)
     customer = rng.integers(1, max(rows // 3, 2), rows).astype(np.int64)
     category = rng.choice(_CATEGORIES, rows, p=[0.18, 0.2, 0.08, 0.1, 0.16, 0.14, 0.08, 0.06])
-    base = {"books": 18, "electronics": 220, "garden": 60, "toys": 30, "fashion": 55, "grocery": 25, "sports": 70, "beauty": 22}
+    base = {
+        "books": 18,
+        "electronics": 220,
+        "garden": 60,
+        "toys": 30,
+        "fashion": 55,
+        "grocery": 25,
+        "sports": 70,
+        "beauty": 22,
+    }
     amount = np.round(np.array([base[c] for c in category]) * rng.lognormal(0, 0.45, rows), 2)
     quantity = rng.integers(1, 6, rows)
     status = rng.choice(_STATUSES, rows, p=[0.1, 0.25, 0.35, 0.25, 0.05])
     country = rng.choice(_COUNTRIES, rows)
     start = dt.datetime(2024, 1, 1)
     created = [start + dt.timedelta(minutes=int(m)) for m in rng.integers(0, 60 * 24 * 365, rows)]
-    names = rng.choice(["ana", "ben", "chen", "dara", "eli", "fatima", "gus", "hana", "ivo", "jo"], rows)
-    email = [f"{n}.{int(c)}@example.{'com' if c % 3 else 'org'}" for n, c in zip(names, customer, strict=True)]
+    names = rng.choice(
+        ["ana", "ben", "chen", "dara", "eli", "fatima", "gus", "hana", "ivo", "jo"], rows
+    )
+    email = [
+        f"{n}.{int(c)}@example.{'com' if c % 3 else 'org'}"
+        for n, c in zip(names, customer, strict=True)
+    ]
     # fraud is rare (about 3%) and more likely for large electronics orders
     p_fraud = 0.015 + 0.08 * (category == "electronics") * (amount > 300)
     label = np.where(rng.random(rows) < p_fraud, "fraud", "ok")
-    frame = pl.DataFrame({
-        "order_id": order_id, "customer_id": customer, "created_at": created, "country": country,
-        "category": category, "status": status, "quantity": quantity.astype(np.int64), "amount": amount,
-        "email": email, "label": label,
-    }).with_columns(pl.col("created_at").cast(pl.Datetime("us")))
+    frame = pl.DataFrame(
+        {
+            "order_id": order_id,
+            "customer_id": customer,
+            "created_at": created,
+            "country": country,
+            "category": category,
+            "status": status,
+            "quantity": quantity.astype(np.int64),
+            "amount": amount,
+            "email": email,
+            "label": label,
+        }
+    ).with_columns(pl.col("created_at").cast(pl.Datetime("us")))
     if clean:
         return frame
     idx = rng.permutation(rows)
@@ -64,7 +93,7 @@ def make_orders(rows: int = 5000, *, seed: int = 7, clean: bool = False) -> pl.D
 
     def take(n: int) -> list[int]:
         nonlocal pos
-        out = idx[pos : pos + n].tolist()
+        out = [int(v) for v in idx[pos : pos + n]]
         pos += n
         return out
 
@@ -74,7 +103,9 @@ def make_orders(rows: int = 5000, *, seed: int = 7, clean: bool = False) -> pl.D
     dup = take(DEFECTS["order_id_duplicate"])
     bad_email = take(DEFECTS["email_malformed"])
     amounts = frame["amount"].to_numpy().copy()
-    amounts[bad_amount] = [-12.5, -3.0, 25_000.0, 48_000.0, -0.01, 99_999.0, 31_000.0][: len(bad_amount)]
+    amounts[bad_amount] = [-12.5, -3.0, 25_000.0, 48_000.0, -0.01, 99_999.0, 31_000.0][
+        : len(bad_amount)
+    ]
     customers = frame["customer_id"].to_list()
     for i in null_customer:
         customers[i] = None
@@ -86,10 +117,20 @@ def make_orders(rows: int = 5000, *, seed: int = 7, clean: bool = False) -> pl.D
         ids[i] = ids[(i + 1) % rows]
     emails = frame["email"].to_list()
     for n, i in enumerate(bad_email):
-        emails[i] = ["no-at-sign.example.com", "two@@example.com", "", "trailing@", "@missing.user", "spaces in@example.com"][n % 6]
+        emails[i] = [
+            "no-at-sign.example.com",
+            "two@@example.com",
+            "",
+            "trailing@",
+            "@missing.user",
+            "spaces in@example.com",
+        ][n % 6]
     return frame.with_columns(
-        pl.Series("amount", amounts), pl.Series("customer_id", customers, dtype=pl.Int64),
-        pl.Series("status", statuses), pl.Series("order_id", ids, dtype=pl.Int64), pl.Series("email", emails),
+        pl.Series("amount", amounts),
+        pl.Series("customer_id", customers, dtype=pl.Int64),
+        pl.Series("status", statuses),
+        pl.Series("order_id", ids, dtype=pl.Int64),
+        pl.Series("email", emails),
     )
 
 
@@ -110,7 +151,10 @@ def main(argv: list[str] | None = None) -> None:
         frame.write_ndjson(args.out)
     else:
         frame.write_parquet(args.out)
-    print(f"wrote {args.out}: {frame.height:,} rows x {frame.width} columns" + ("" if args.clean else f" with known defects {DEFECTS}"))
+    print(
+        f"wrote {args.out}: {frame.height:,} rows x {frame.width} columns"
+        + ("" if args.clean else f" with known defects {DEFECTS}")
+    )
 
 
 if __name__ == "__main__":

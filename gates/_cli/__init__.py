@@ -7,6 +7,6 @@ __all__ = ["main"]
 
 def main() -> None:
     """Entry point of the ``gates`` console script."""
-    from ._app import app  # noqa: PLC0415
+    from ._app import app
 
     app()

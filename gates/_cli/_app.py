@@ -18,7 +18,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from importlib import metadata  # noqa: PLC0415
+        from importlib import metadata
 
         typer.echo(f"datagates {metadata.version('datagates')}")
         raise typer.Exit()
@@ -26,8 +26,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks instead of one-line errors."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    debug: bool = typer.Option(
+        False, "--debug", help="Show full tracebacks instead of one-line errors."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """datagates: profile, check and fix training data before you train."""
     if debug:
@@ -35,12 +39,16 @@ def _root(
 
 
 def _register() -> None:
-    from . import check, suite_cmd  # noqa: PLC0415
+    from . import check, suite_cmd
 
     check.register(app)
     suite_cmd.register(app)
-    for module_name, attr in (("profile", "register"), ("labels", "register"), ("synth", "register"),
-                              ("serve", "register")):
+    for module_name, attr in (
+        ("profile", "register"),
+        ("labels", "register"),
+        ("synth", "register"),
+        ("serve", "register"),
+    ):
         try:
             module = __import__(f"gates._cli.{module_name}", fromlist=[attr])
         except ModuleNotFoundError as exc:
@@ -49,7 +57,7 @@ def _register() -> None:
             raise
         getattr(module, attr)(app)
     try:
-        from .ledger import ledger_app  # noqa: PLC0415
+        from .ledger import ledger_app
     except ModuleNotFoundError as exc:
         if exc.name != "gates._cli.ledger":
             raise

@@ -41,7 +41,9 @@ def err_console() -> Console:
 
 def fail(message: str, code: ExitCode = ExitCode.INPUT) -> NoReturn:
     """Print one line on stderr and exit with ``code``."""
-    err_console().print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    err_console().print(
+        f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True
+    )
     raise typer.Exit(int(code))
 
 
@@ -70,7 +72,7 @@ def user_errors() -> Iterator[None]:
 
 
 def _escape(text: str) -> str:
-    from rich.markup import escape  # noqa: PLC0415
+    from rich.markup import escape
 
     return escape(text)
 

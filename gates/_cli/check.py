@@ -5,25 +5,28 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ._common import ExitCode, err_console, is_tty, out_console, user_errors
 
+if TYPE_CHECKING:
+    from .._result import GateResult
+
 __all__ = ["register"]
 
 
-class EngineChoice(str, Enum):
+class EngineChoice(StrEnum):
     auto = "auto"
     reference = "reference"
     gx = "gx"
     pandera = "pandera"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     block = "block"
     warn = "warn"
 
@@ -40,22 +43,66 @@ def progress_status(enabled: bool) -> Iterator[object]:
 
 
 def check(
-    data: Annotated[Optional[str], typer.Argument(help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table. Default: the suite's `data:`.", show_default=False)] = None,
-    suite: Annotated[Path, typer.Option("--suite", "-s", help="The suite YAML file.", show_default=False)] = ...,  # type: ignore[assignment]
-    table: Annotated[Optional[str], typer.Option(help="Table in the DuckDB database DATA.")] = None,
-    sql: Annotated[Optional[str], typer.Option(help="A DuckDB query to check, e.g. \"SELECT * FROM 'data/*.parquet'\".")] = None,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow.")] = None,
-    engine: Annotated[EngineChoice, typer.Option(help="auto: fused native path, pandera/GX for the rest; reference: pandera and GX for all; gx / pandera: that library for its part.")] = EngineChoice.auto,
-    json_path: Annotated[Optional[Path], typer.Option("--json", help="Write the JSON report here (- for stdout).")] = None,
-    junit: Annotated[Optional[Path], typer.Option(help="Write a JUnit XML report here.")] = None,
-    markdown: Annotated[Optional[Path], typer.Option(help="Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set).")] = None,
-    html: Annotated[Optional[Path], typer.Option(help="Write a self-contained HTML report here.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 on `block` (default) or on `warn` too.")] = FailOn.block,
-    sample_size: Annotated[Optional[int], typer.Option(min=0, help="Failing rows kept per check (default: the suite's, 20).")] = None,
-    ledger: Annotated[Optional[Path], typer.Option(envvar="GATES_LEDGER", help="Run ledger file.", show_default=".gates/ledger.duckdb")] = None,
-    no_ledger: Annotated[bool, typer.Option("--no-ledger", help="Do not record this run in the ledger.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passed checks too.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the verdict line; no progress.")] = False,
+    data: Annotated[
+        str | None,
+        typer.Argument(
+            help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table. Default: the suite's `data:`.",
+            show_default=False,
+        ),
+    ] = None,
+    suite: Annotated[
+        Path, typer.Option("--suite", "-s", help="The suite YAML file.", show_default=False)
+    ] = ...,  # type: ignore[assignment]
+    table: Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")] = None,
+    sql: Annotated[
+        str | None,
+        typer.Option(help="A DuckDB query to check, e.g. \"SELECT * FROM 'data/*.parquet'\"."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
+    ] = None,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            help="auto: fused native path, pandera/GX for the rest; reference: pandera and GX for all; gx / pandera: that library for its part."
+        ),
+    ] = EngineChoice.auto,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
+    ] = None,
+    junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+    markdown: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write a Markdown summary here (also appended to $GITHUB_STEP_SUMMARY when set)."
+        ),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option(help="Write a self-contained HTML report here.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option(help="Exit 1 on `block` (default) or on `warn` too.")
+    ] = FailOn.block,
+    sample_size: Annotated[
+        int | None,
+        typer.Option(min=0, help="Failing rows kept per check (default: the suite's, 20)."),
+    ] = None,
+    ledger: Annotated[
+        Path | None,
+        typer.Option(
+            envvar="GATES_LEDGER", help="Run ledger file.", show_default=".gates/ledger.duckdb"
+        ),
+    ] = None,
+    no_ledger: Annotated[
+        bool, typer.Option("--no-ledger", help="Do not record this run in the ledger.")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List passed checks too.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the verdict line; no progress.")
+    ] = False,
 ) -> None:
     """Check DATA against a suite and exit 0 (pass), 1 (blocked) or 2 (input error).
 
@@ -69,17 +116,26 @@ def check(
 
         gates check --sql "SELECT * FROM 'data/*.parquet' WHERE day = current_date" -s suites/orders.yml
     """
-    from .. import report  # noqa: PLC0415
-    from .._runner import check as run_check  # noqa: PLC0415
+    from .. import report
+    from .._runner import check as run_check
 
     with user_errors():
         with progress_status(is_tty() and not quiet) as status:
+
             def say(message: str) -> None:
                 if status is not None:
                     status.update(message)  # type: ignore[attr-defined]
 
-            result = run_check(data, suite, table=table, sql=sql, format=fmt, engine=engine.value,
-                               sample_size=sample_size, progress=say)
+            result = run_check(
+                data,
+                suite,
+                table=table,
+                sql=sql,
+                format=fmt,
+                engine=engine.value,
+                sample_size=sample_size,
+                progress=say,
+            )
         console = out_console()
         written: list[str] = []
         if json_path is not None:
@@ -103,23 +159,25 @@ def check(
         recorded = None if no_ledger else _record(result, ledger)
         if str(json_path) != "-":
             if quiet:
-                console.print(f"verdict: {result.verdict.value}  ({len(result.failed_checks)} of {len(result.checks)} checks failed)")
+                console.print(
+                    f"verdict: {result.verdict.value}  ({len(result.failed_checks)} of {len(result.checks)} checks failed)"
+                )
             else:
                 report.print_result(result, console, verbose=verbose)
                 for path in written:
                     console.print(f"[dim]wrote {path}[/]")
                 if recorded:
                     console.print(f"[dim]{recorded}[/]")
-    from .._result import Verdict  # noqa: PLC0415
+    from .._result import Verdict
 
     code = result.exit_code(fail_on=Verdict(fail_on.value))
     raise typer.Exit(int(ExitCode.FAILED if code else ExitCode.OK))
 
 
-def _record(result: object, ledger: Path | None) -> str | None:
+def _record(result: GateResult, ledger: Path | None) -> str | None:
     """Append the run to the ledger; returns a line saying where, or None without a ledger."""
     try:
-        from ..ledger import record_result  # noqa: PLC0415
+        from ..ledger import record_result
     except ImportError:
         return None
     return record_result(result, ledger)

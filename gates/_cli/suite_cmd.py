@@ -12,7 +12,9 @@ from ._common import ExitCode, out_console, user_errors
 
 __all__ = ["register"]
 
-suite_app = typer.Typer(name="suite", help="Validate suites and export their JSON Schema.", no_args_is_help=True)
+suite_app = typer.Typer(
+    name="suite", help="Validate suites and export their JSON Schema.", no_args_is_help=True
+)
 
 
 @suite_app.command("validate")
@@ -23,28 +25,37 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Suite files to va
 
         gates suite validate suites/*.yml
     """
-    from ..suite import load_suite  # noqa: PLC0415
+    from ..suite import load_suite
 
     console = out_console()
     with user_errors():
         for p in paths:
             loaded = load_suite(p)
             s = loaded.suite
-            n = sum(len(c.checks) + c.unique + (not c.nullable) + (c.dtype is not None) for c in s.columns.values())
-            console.print(f"[green]ok[/] {p}: suite {s.name!r}, {len(s.columns)} columns, {n} column checks, "
-                          f"{len(s.checks)} table checks, {len(s.expectations) + len(loaded.included_expectations)} expectations")
+            n = sum(
+                len(c.checks) + c.unique + (not c.nullable) + (c.dtype is not None)
+                for c in s.columns.values()
+            )
+            console.print(
+                f"[green]ok[/] {p}: suite {s.name!r}, {len(s.columns)} columns, {n} column checks, "
+                f"{len(s.checks)} table checks, {len(s.expectations) + len(loaded.included_expectations)} expectations"
+            )
     raise typer.Exit(int(ExitCode.OK))
 
 
 @suite_app.command("schema")
-def schema(out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the schema here instead of stdout.")] = None) -> None:
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the schema here instead of stdout.")
+    ] = None,
+) -> None:
     """Print the JSON Schema of suite files (for editor completion and CI linting).
 
     Example:
 
         gates suite schema --out .vscode/gates-suite.schema.json
     """
-    from ..suite._jsonschema import suite_json_schema  # noqa: PLC0415
+    from ..suite._jsonschema import suite_json_schema
 
     text = json.dumps(suite_json_schema(), indent=2) + "\n"
     if out is None:

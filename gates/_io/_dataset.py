@@ -20,11 +20,20 @@ __all__ = ["FORMATS", "Dataset", "load"]
 
 #: File suffix → format name.
 FORMATS: dict[str, str] = {
-    ".parquet": "parquet", ".pq": "parquet",
-    ".csv": "csv", ".tsv": "tsv", ".txt": "csv",
-    ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
-    ".arrow": "arrow", ".ipc": "arrow", ".feather": "arrow",
-    ".duckdb": "duckdb", ".ddb": "duckdb", ".db": "duckdb",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".txt": "csv",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".arrow": "arrow",
+    ".ipc": "arrow",
+    ".feather": "arrow",
+    ".duckdb": "duckdb",
+    ".ddb": "duckdb",
+    ".db": "duckdb",
 }
 _GLOB_CHARS = set("*?[")
 _HASH_CHUNK = 8 << 20
@@ -48,7 +57,9 @@ def frame_fingerprint(lf: pl.LazyFrame) -> str:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(list(schema.items())).encode())
     if len(schema):
-        row_hash = lf.select(pl.struct(pl.all()).hash(seed=7).sum().alias("h"), pl.len().alias("n")).collect()
+        row_hash = lf.select(
+            pl.struct(pl.all()).hash(seed=7).sum().alias("h"), pl.len().alias("n")
+        ).collect()
         h.update(repr(row_hash.row(0)).encode())
     return "rows:" + h.hexdigest()
 
@@ -75,7 +86,9 @@ class Dataset:
     def __post_init__(self) -> None:
         if self._fingerprint is None:
             files, lf = self.files, self.lazy
-            task: Callable[[], str] = (lambda: _hash_files(files)) if files else (lambda: frame_fingerprint(lf))
+            task: Callable[[], str] = (
+                (lambda: _hash_files(files)) if files else (lambda: frame_fingerprint(lf))
+            )
             # hashing runs beside the checks; hashlib releases the GIL on large buffers
             self._fingerprint = _POOL.submit(task) if files else None
             self._task = task
@@ -116,7 +129,9 @@ class Dataset:
                 if self.format in ("csv", "tsv"):
                     # parse every field: a bare count skips the parser's ragged-line check, and
                     # projection pushdown would let a malformed row through unnoticed
-                    self._rows = int(self.lazy.select(pl.len(), pl.all().null_count()).collect().row(0)[0])
+                    self._rows = int(
+                        self.lazy.select(pl.len(), pl.all().null_count()).collect().row(0)[0]
+                    )
                 else:
                     self._rows = int(self.lazy.select(pl.len()).collect().item())
             except pl.exceptions.PolarsError as exc:
@@ -139,13 +154,20 @@ class Dataset:
                 if found:
                     return InputError(found, source=str(f))
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return InputError(f"{self.source}: could not read the {self.format} data: {first}", source=self.source)
+        return InputError(
+            f"{self.source}: could not read the {self.format} data: {first}", source=self.source
+        )
 
     def duckdb_source(self) -> str:
         """A DuckDB table expression reading the same data (for SQL checks)."""
         files = ", ".join("'" + str(f).replace("'", "''") + "'" for f in self.files)
-        reader = {"parquet": "read_parquet", "csv": "read_csv", "tsv": "read_csv", "json": "read_json_auto",
-                  "ndjson": "read_json_auto"}.get(self.format)
+        reader = {
+            "parquet": "read_parquet",
+            "csv": "read_csv",
+            "tsv": "read_csv",
+            "json": "read_json_auto",
+            "ndjson": "read_json_auto",
+        }.get(self.format)
         if reader and self.files:
             return f"{reader}([{files}])"
         return ""
@@ -157,7 +179,14 @@ def _scan(fmt: str, files: list[Path], *, separator: str | None) -> pl.LazyFrame
         return pl.scan_parquet(names)
     if fmt in ("csv", "tsv"):
         sep = separator or ("\t" if fmt == "tsv" else ",")
-        return pl.concat([pl.scan_csv(n, separator=sep, infer_schema_length=10_000) for n in names], how="vertical_relaxed") if len(names) > 1 else pl.scan_csv(names[0], separator=sep, infer_schema_length=10_000)
+        return (
+            pl.concat(
+                [pl.scan_csv(n, separator=sep, infer_schema_length=10_000) for n in names],
+                how="vertical_relaxed",
+            )
+            if len(names) > 1
+            else pl.scan_csv(names[0], separator=sep, infer_schema_length=10_000)
+        )
     if fmt == "ndjson":
         return pl.scan_ndjson(names, infer_schema_length=10_000)
     if fmt == "json":
@@ -178,16 +207,24 @@ def _resolve_files(source: str) -> list[Path]:
         matches = sorted(Path(p) for p in globlib.glob(os.path.expanduser(source), recursive=True))
         files = [m for m in matches if m.is_file()]
         if not files:
-            raise DataSourceNotFound(f"{source}: the glob matches no files; check the pattern and the folder", source=source)
+            raise DataSourceNotFound(
+                f"{source}: the glob matches no files; check the pattern and the folder",
+                source=source,
+            )
         return files
     path = Path(source).expanduser()
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in FORMATS)
         if not files:
-            raise DataSourceNotFound(f"{source}: the folder holds no data files ({', '.join(sorted(set(FORMATS)))})", source=source)
+            raise DataSourceNotFound(
+                f"{source}: the folder holds no data files ({', '.join(sorted(set(FORMATS)))})",
+                source=source,
+            )
         return files
     if not path.exists():
-        raise DataSourceNotFound(f"{source}: no such file; check the path (relative to {Path.cwd()})", source=source)
+        raise DataSourceNotFound(
+            f"{source}: no such file; check the path (relative to {Path.cwd()})", source=source
+        )
     return [path]
 
 
@@ -199,10 +236,14 @@ def _format_of(files: list[Path], source: str, fmt: str | None) -> str:
         odd = next(f for f in files if f.suffix.lower() not in FORMATS)
         raise InputError(
             f"{odd}: unknown file type {odd.suffix or '(no suffix)'!r}; name the format with --format "
-            "(parquet, csv, tsv, json, ndjson, arrow, duckdb)", source=source,
+            "(parquet, csv, tsv, json, ndjson, arrow, duckdb)",
+            source=source,
         )
     if len(kinds) > 1:
-        raise InputError(f"{source}: mixes file types ({', '.join(sorted(str(k) for k in kinds))}); check one type at a time", source=source)
+        raise InputError(
+            f"{source}: mixes file types ({', '.join(sorted(str(k) for k in kinds))}); check one type at a time",
+            source=source,
+        )
     return str(kinds.pop())
 
 
@@ -211,7 +252,7 @@ def load(
     *,
     table: str | None = None,
     sql: str | None = None,
-    format: str | None = None,  # noqa: A002  (mirrors the CLI flag)
+    format: str | None = None,
     separator: str | None = None,
 ) -> Dataset:
     """Open data for checking, lazily.
@@ -234,45 +275,69 @@ def load(
         InputError: the data cannot be read, with the file and line when known.
     """
     if isinstance(source, pl.DataFrame):
-        return Dataset(source="<polars.DataFrame>", format="frame", lazy=source.lazy(), _rows=source.height)
+        return Dataset(
+            source="<polars.DataFrame>", format="frame", lazy=source.lazy(), _rows=source.height
+        )
     if isinstance(source, pl.LazyFrame):
         return Dataset(source="<polars.LazyFrame>", format="frame", lazy=source)
     if source is not None and type(source).__module__.startswith("pandas"):
         frame = pl.from_pandas(source)
-        return Dataset(source="<pandas.DataFrame>", format="frame", lazy=frame.lazy(), _rows=frame.height)
+        return Dataset(
+            source="<pandas.DataFrame>", format="frame", lazy=frame.lazy(), _rows=frame.height
+        )
     if sql is not None or table is not None:
         return _load_duckdb(None if source is None else str(source), table=table, sql=sql)
     if source is None:
-        raise InputError("no data given: pass a file, a glob, a DuckDB database with --table, or --sql")
+        raise InputError(
+            "no data given: pass a file, a glob, a DuckDB database with --table, or --sql"
+        )
     text = os.fspath(source)
     files = _resolve_files(text)
     fmt = _format_of(files, text, format)
     if fmt == "duckdb":
-        raise InputError(f"{text}: a DuckDB database; name the table with --table NAME or a query with --sql", source=text)
+        raise InputError(
+            f"{text}: a DuckDB database; name the table with --table NAME or a query with --sql",
+            source=text,
+        )
     empty = [f for f in files if f.stat().st_size == 0]
     if empty:
-        raise InputError(f"{empty[0]}: the file is empty; expected data (and a header row for CSV)", source=str(empty[0]))
+        raise InputError(
+            f"{empty[0]}: the file is empty; expected data (and a header row for CSV)",
+            source=str(empty[0]),
+        )
     try:
         lf = _scan(fmt, files, separator=separator)
     except pl.exceptions.PolarsError as exc:
-        ds = Dataset(source=text, format=fmt, lazy=pl.LazyFrame(), files=tuple(files), _fingerprint=concurrent.futures.Future())
+        ds = Dataset(
+            source=text,
+            format=fmt,
+            lazy=pl.LazyFrame(),
+            files=tuple(files),
+            _fingerprint=concurrent.futures.Future(),
+        )
         raise ds.input_error(exc) from exc
     return Dataset(source=text, format=fmt, lazy=lf, files=tuple(files))
 
 
 def _load_duckdb(database: str | None, *, table: str | None, sql: str | None) -> Dataset:
-    import duckdb  # noqa: PLC0415  (only for DuckDB sources)
+    import duckdb
 
     if database is not None and not Path(database).exists():
-        raise DataSourceNotFound(f"{database}: no such DuckDB database; check the path", source=database)
+        raise DataSourceNotFound(
+            f"{database}: no such DuckDB database; check the path", source=database
+        )
     try:
         con = duckdb.connect(database or ":memory:", read_only=database is not None)
     except duckdb.Error as exc:
-        raise InputError(f"{database}: not a DuckDB database ({str(exc).splitlines()[0]})", source=database) from exc
+        raise InputError(
+            f"{database}: not a DuckDB database ({str(exc).splitlines()[0]})", source=database
+        ) from exc
     if table is not None:
-        names = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+        names = {
+            r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+        }
         if table not in names:
-            from ..suite._catalog import did_you_mean  # noqa: PLC0415
+            from ..suite._catalog import did_you_mean
 
             raise DataSourceNotFound(
                 f"{database}: no table {table!r}{did_you_mean(table, names)}; tables: {', '.join(sorted(names)) or 'none'}",
@@ -288,7 +353,9 @@ def _load_duckdb(database: str | None, *, table: str | None, sql: str | None) ->
         lf = rel.pl(lazy=True)
     except duckdb.Error as exc:
         msg = str(exc).strip().splitlines()[0]
-        raise InputError(f"query failed: {msg}; check the SQL (DuckDB dialect)", source=label) from exc
+        raise InputError(
+            f"query failed: {msg}; check the SQL (DuckDB dialect)", source=label
+        ) from exc
     ds = Dataset(source=label, format="duckdb" if table else "sql", lazy=lf)
     ds._con = con  # type: ignore[attr-defined]  # keep the connection open as long as the frame lives
     return ds

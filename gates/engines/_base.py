@@ -57,7 +57,7 @@ def threshold_result(
     *,
     ctx: RunContext,
     spec: _Thresholded,
-    id: str,  # noqa: A002
+    id: str,
     name: str,
     engine: str,
     column: str | None,
@@ -76,13 +76,27 @@ def threshold_result(
     if passed and failing == 0:
         message = f"all {rows:,} rows pass"
     elif passed:
-        message = f"{failing:,} of {rows:,} rows fail ({fraction:.2%}), within the allowed {allowed:,}"
+        message = (
+            f"{failing:,} of {rows:,} rows fail ({fraction:.2%}), within the allowed {allowed:,}"
+        )
     else:
-        message = f"{failing:,} of {rows:,} rows fail ({fraction:.2%})" + (f"; allowed {allowed:,}" if allowed else "")
+        message = f"{failing:,} of {rows:,} rows fail ({fraction:.2%})" + (
+            f"; allowed {allowed:,}" if allowed else ""
+        )
     return CheckResult(
-        id=id, name=spec.label or name, engine=engine, column=column, severity=severity, passed=passed,
-        observed=round(fraction, 6), expected=expected, failing_count=failing, failing_fraction=fraction,
-        sample=tuple(sample[: ctx.sample_size]), threshold=spec.threshold_text(), message=message,
+        id=id,
+        name=spec.label or name,
+        engine=engine,
+        column=column,
+        severity=severity,
+        passed=passed,
+        observed=round(fraction, 6),
+        expected=expected,
+        failing_count=failing,
+        failing_fraction=fraction,
+        sample=tuple(sample[: ctx.sample_size]),
+        threshold=spec.threshold_text(),
+        message=message,
         details=details or {},
     )
 
@@ -90,8 +104,14 @@ def threshold_result(
 def describe_check(column: str, check: str, kwargs: dict[str, Any]) -> str:
     """The condition a column check states, in words: ``0 <= amount <= 10000``."""
     k = kwargs
-    ops = {"greater_than": ">", "greater_than_or_equal_to": ">=", "less_than": "<", "less_than_or_equal_to": "<=",
-           "equal_to": "==", "not_equal_to": "!="}
+    ops = {
+        "greater_than": ">",
+        "greater_than_or_equal_to": ">=",
+        "less_than": "<",
+        "less_than_or_equal_to": "<=",
+        "equal_to": "==",
+        "not_equal_to": "!=",
+    }
     if check in ops:
         value = k.get("value", k.get("min_value", k.get("max_value")))
         return f"{column} {ops[check]} {value!r}"

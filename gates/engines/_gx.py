@@ -42,37 +42,57 @@ class GXEngine:
 
     def run(self, ctx: RunContext) -> list[CheckResult]:
         ctx.say("importing Great Expectations")
-        import great_expectations as gx  # noqa: PLC0415
-        from great_expectations.expectations.registry import get_expectation_impl  # noqa: PLC0415
+        import great_expectations as gx
+        from great_expectations.expectations.registry import get_expectation_impl
 
         present = ctx.present
         items = gx_items(ctx)
         ids = expectation_ids([s for _, s, _ in items])
-        todo = [(k, s, loc, cid) for (k, s, loc), cid in zip(items, ids, strict=True) if not self._handled(ctx, k)]
+        todo = [
+            (k, s, loc, cid)
+            for (k, s, loc), cid in zip(items, ids, strict=True)
+            if not self._handled(ctx, k)
+        ]
         results: dict[str, CheckResult] = {}
         runnable: list[tuple[str, ExpectationSpec, Any]] = []
         need_all = False
         need: set[str] = set()
-        for key, spec, loc, cid in todo:
+        for _key, spec, loc, cid in todo:
             severity = spec.severity or ctx.suite.suite.severity
             cols = _columns_of(spec)
             missing = [c for c in (cols or []) if c not in present]
             if missing:
                 results[cid] = CheckResult(
-                    id=cid, name=spec.label or spec.type, engine=self.name, column=spec.column, severity=severity,
-                    passed=False, observed="missing", error=f"column {missing[0]!r} is not in the data",
+                    id=cid,
+                    name=spec.label or spec.type,
+                    engine=self.name,
+                    column=spec.column,
+                    severity=severity,
+                    passed=False,
+                    observed="missing",
+                    error=f"column {missing[0]!r} is not in the data",
                     message=f"could not run: column {missing[0]!r} is not in the data",
                 )
                 continue
             try:
                 impl = get_expectation_impl(spec.type)
-                kwargs = {k: v for k, v in spec.kwargs.items() if k not in ("result_format", "catch_exceptions", "meta")}
+                kwargs = {
+                    k: v
+                    for k, v in spec.kwargs.items()
+                    if k not in ("result_format", "catch_exceptions", "meta")
+                }
                 # tagged with the check id: GX's results come back in its own order
-                expectation = impl(**kwargs, meta={**spec.meta, **spec.kwargs.get("meta", {}), "gates_id": cid})
-            except Exception as exc:  # GX raises pydantic v1 ValidationError and others on bad kwargs
+                expectation = impl(
+                    **kwargs, meta={**spec.meta, **spec.kwargs.get("meta", {}), "gates_id": cid}
+                )
+            except (
+                Exception
+            ) as exc:  # GX raises pydantic v1 ValidationError and others on bad kwargs
                 text = " ".join(str(exc).split())
                 if isinstance(loc, str):
-                    raise SuiteDefinitionError(f"{spec.type}: invalid kwargs: {text}", path=loc) from None
+                    raise SuiteDefinitionError(
+                        f"{spec.type}: invalid kwargs: {text}", path=loc
+                    ) from None
                 raise ctx.suite.error(f"{spec.type}: invalid kwargs: {text}", loc) from None
             runnable.append((cid, spec, expectation))
             if cols is None:
@@ -86,20 +106,34 @@ class GXEngine:
         frame = ctx.dataset.lazy if need_all else ctx.dataset.lazy.select(sorted(need))
         pdf = frame.collect().to_pandas()
         context = gx.get_context(mode="ephemeral")
-        from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: PLC0415
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
-        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
-        batch_def = (context.data_sources.add_pandas("gates").add_dataframe_asset("data")
-                     .add_batch_definition_whole_dataframe("all"))
+        context.variables.progress_bars = ProgressBarsConfig(
+            globally=False, metric_calculations=False
+        )
+        batch_def = (
+            context.data_sources.add_pandas("gates")
+            .add_dataframe_asset("data")
+            .add_batch_definition_whole_dataframe("all")
+        )
         batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
         suite = gx.ExpectationSuite(name=ctx.suite.name)
         for _, _, expectation in runnable:
             suite.add_expectation(expectation)
-        outcome = batch.validate(suite, result_format={"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size})
+        outcome = batch.validate(
+            suite,
+            result_format={
+                "result_format": "COMPLETE",
+                "partial_unexpected_count": ctx.sample_size,
+            },
+        )
         # GX does not keep the suite's order in its results: match each by its configuration
         pending = list(outcome.results)
         for cid, spec, _ in runnable:
-            match = next((r for r in pending if (r.expectation_config.meta or {}).get("gates_id") == cid), None)
+            match = next(
+                (r for r in pending if (getattr(r.expectation_config, "meta", None) or {}).get("gates_id") == cid),
+                None,
+            )
             if match is None:
                 raise EngineError(f"Great Expectations returned no result for {spec.type} ({cid})")
             pending.remove(match)
@@ -107,10 +141,18 @@ class GXEngine:
         return [results[c] for c in order]
 
 
-def gx_items(ctx: RunContext) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
+def gx_items(
+    ctx: RunContext,
+) -> list[tuple[tuple[str, ...], ExpectationSpec, tuple[str | int, ...] | str]]:
     """Every expectation of the run: (handled-key, spec, location or source file)."""
-    own = [(("gx", str(i)), spec, ("expectations", i)) for i, spec in enumerate(ctx.suite.suite.expectations)]
-    inc = [(("gx-include", str(i)), spec, src) for i, (spec, src) in enumerate(ctx.suite.included_expectations)]
+    own = [
+        (("gx", str(i)), spec, ("expectations", i))
+        for i, spec in enumerate(ctx.suite.suite.expectations)
+    ]
+    inc = [
+        (("gx-include", str(i)), spec, src)
+        for i, (spec, src) in enumerate(ctx.suite.included_expectations)
+    ]
     return [*own, *inc]
 
 
@@ -125,13 +167,23 @@ def expectation_ids(specs: list[ExpectationSpec]) -> list[str]:
     return out
 
 
-def _to_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: int) -> CheckResult:
+def _to_result(
+    ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: int
+) -> CheckResult:
     severity = spec.severity or ctx.suite.suite.severity
     info = res.exception_info or {}
     if info.get("raised_exception"):
         msg = str(info.get("exception_message") or "GX raised an exception").strip().splitlines()[0]
-        return CheckResult(id=cid, name=spec.label or spec.type, engine="gx", column=spec.column, severity=severity,
-                           passed=False, error=msg, message=f"could not run: {msg}")
+        return CheckResult(
+            id=cid,
+            name=spec.label or spec.type,
+            engine="gx",
+            column=spec.column,
+            severity=severity,
+            passed=False,
+            error=msg,
+            message=f"could not run: {msg}",
+        )
     r = dict(res.result or {})
     observed = jsonable(r.get("observed_value"))
     failing = r.get("unexpected_count")
@@ -147,14 +199,43 @@ def _to_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows:
     expected = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items() if k != "column")
     mostly = spec.kwargs.get("mostly")
     if res.success:
-        message = "passed" if failing in (None, 0) else f"{failing:,} unexpected values, within mostly {mostly}"
+        message = (
+            "passed"
+            if failing in (None, 0)
+            else f"{failing:,} unexpected values, within mostly {mostly}"
+        )
     elif failing is not None:
         message = f"{failing:,} unexpected values ({fraction:.2%})"
     else:
         message = f"observed {observed!r}"
     return CheckResult(
-        id=cid, name=spec.label or spec.type, engine="gx", column=spec.column, severity=severity,
-        passed=bool(res.success), observed=observed, expected=expected, failing_count=failing,
-        failing_fraction=fraction, sample=tuple(sample), threshold=f"mostly {mostly}" if mostly is not None else None,
-        message=message, details={"kwargs": spec.kwargs, "result": {k: v for k, v in r.items() if k not in ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list", "partial_unexpected_counts", "unexpected_index_query")}},
+        id=cid,
+        name=spec.label or spec.type,
+        engine="gx",
+        column=spec.column,
+        severity=severity,
+        passed=bool(res.success),
+        observed=observed,
+        expected=expected,
+        failing_count=failing,
+        failing_fraction=fraction,
+        sample=tuple(sample),
+        threshold=f"mostly {mostly}" if mostly is not None else None,
+        message=message,
+        details={
+            "kwargs": spec.kwargs,
+            "result": {
+                k: v
+                for k, v in r.items()
+                if k
+                not in (
+                    "unexpected_list",
+                    "unexpected_index_list",
+                    "partial_unexpected_list",
+                    "partial_unexpected_index_list",
+                    "partial_unexpected_counts",
+                    "unexpected_index_query",
+                )
+            },
+        },
     )

@@ -44,13 +44,17 @@ class PanderaEngine:
             if column not in ctx.present:
                 continue
             keys = [("column", column, str(i)) for i in range(len(spec.checks))]
-            keys += [("column", column, n) for n, on in (("not_nullable", not spec.nullable), ("unique", spec.unique)) if on]
+            keys += [
+                ("column", column, n)
+                for n, on in (("not_nullable", not spec.nullable), ("unique", spec.unique))
+                if on
+            ]
             if any(k not in ctx.handled for k in keys):
                 return True
         return False
 
     def run(self, ctx: RunContext) -> list[CheckResult]:
-        import pandera.polars as pa  # noqa: PLC0415
+        import pandera.polars as pa
 
         results: list[CheckResult] = []
         schema = ctx.dataset.schema
@@ -64,80 +68,179 @@ class PanderaEngine:
                 if ("column", column, str(i)) in ctx.handled:
                     continue
                 ctx.say(f"pandera {column}::{check.check}")
-                results.append(self._one_check(ctx, pa, lf, column, spec, check, i, schema[column], rows))
+                results.append(
+                    self._one_check(ctx, pa, lf, column, spec, check, i, schema[column], rows)
+                )
         for ref in ctx.suite.suite.include.pandera:
             ctx.say(f"pandera schema {ref}")
             results.extend(self._included(ctx, ref, rows))
         return results
 
     # --- one column check ---------------------------------------------------------------
-    def _one_check(self, ctx: RunContext, pa: Any, lf: pl.LazyFrame, column: str, spec: ColumnSpec,
-                   check: ColumnCheck, index: int, dtype: pl.DataType, rows: int) -> CheckResult:
+    def _one_check(
+        self,
+        ctx: RunContext,
+        pa: Any,
+        lf: pl.LazyFrame,
+        column: str,
+        spec: ColumnSpec,
+        check: ColumnCheck,
+        index: int,
+        dtype: pl.DataType,
+        rows: int,
+    ) -> CheckResult:
         cid = column_check_id(column, spec, check, index)
         expected = describe_check(column, check.check, check.kwargs)
         severity = ctx.suite.suite.severity_of(check, spec)
         if check.check in _STRING_CHECKS and not _is_texty(dtype):
             msg = f"{check.check} needs a string column; {column!r} is {dtype}"
-            return CheckResult(id=cid, name=check.label or check.check, engine=self.name, column=column,
-                               severity=severity, passed=False, expected=expected, error=msg, message=f"could not run: {msg}")
+            return CheckResult(
+                id=cid,
+                name=check.label or check.check,
+                engine=self.name,
+                column=column,
+                severity=severity,
+                passed=False,
+                expected=expected,
+                error=msg,
+                message=f"could not run: {msg}",
+            )
         try:
             pandera_check = getattr(pa.Check, check.check)(**check.kwargs)
             outcome = pandera_check(lf.select(column), column)
             if check.check == "unique_values_eq":
                 ok = bool(outcome.check_passed.collect().item())
-                observed = sorted(map(str, lf.select(pl.col(column).drop_nulls().unique()).collect().to_series().to_list()))
-                return CheckResult(id=cid, name=check.label or check.check, engine=self.name, column=column,
-                                   severity=severity, passed=ok, observed=observed[:50], expected=expected,
-                                   message="distinct values match" if ok else f"distinct values are {observed[:10]}")
-            flags = outcome.check_output.select(pl.col("check_output").fill_null(True).not_().alias("bad")).with_row_index("row")
+                observed = sorted(
+                    map(
+                        str,
+                        lf.select(pl.col(column).drop_nulls().unique())
+                        .collect()
+                        .to_series()
+                        .to_list(),
+                    )
+                )
+                return CheckResult(
+                    id=cid,
+                    name=check.label or check.check,
+                    engine=self.name,
+                    column=column,
+                    severity=severity,
+                    passed=ok,
+                    observed=observed[:50],
+                    expected=expected,
+                    message="distinct values match"
+                    if ok
+                    else f"distinct values are {observed[:10]}",
+                )
+            flags = outcome.check_output.select(
+                pl.col("check_output").fill_null(True).not_().alias("bad")
+            ).with_row_index("row")
             failing = int(flags.select(pl.col("bad").sum()).collect().item())
-            sample = (flags.filter("bad").head(ctx.sample_size).select("row").collect().to_dicts() if failing else [])
+            sample = (
+                flags.filter("bad").head(ctx.sample_size).select("row").collect().to_dicts()
+                if failing
+                else []
+            )
         except InputError:
             raise
         except pl.exceptions.ComputeError as exc:
             if ctx.dataset.files and _is_read_error(exc):
                 raise ctx.dataset.input_error(exc) from exc
             msg = str(exc).strip().splitlines()[0]
-            return CheckResult(id=cid, name=check.label or check.check, engine=self.name, column=column,
-                               severity=severity, passed=False, expected=expected, error=msg, message=f"could not run: {msg}")
+            return CheckResult(
+                id=cid,
+                name=check.label or check.check,
+                engine=self.name,
+                column=column,
+                severity=severity,
+                passed=False,
+                expected=expected,
+                error=msg,
+                message=f"could not run: {msg}",
+            )
         except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
             msg = str(exc).strip().splitlines()[0]
-            return CheckResult(id=cid, name=check.label or check.check, engine=self.name, column=column,
-                               severity=severity, passed=False, expected=expected, error=msg, message=f"could not run: {msg}")
-        return threshold_result(ctx=ctx, spec=check, id=cid, name=check.check, engine=self.name, column=column,
-                                failing=failing, rows=rows, expected=expected, sample=sample, col_spec=spec,
-                                details={"kwargs": check.kwargs})
+            return CheckResult(
+                id=cid,
+                name=check.label or check.check,
+                engine=self.name,
+                column=column,
+                severity=severity,
+                passed=False,
+                expected=expected,
+                error=msg,
+                message=f"could not run: {msg}",
+            )
+        return threshold_result(
+            ctx=ctx,
+            spec=check,
+            id=cid,
+            name=check.check,
+            engine=self.name,
+            column=column,
+            failing=failing,
+            rows=rows,
+            expected=expected,
+            sample=sample,
+            col_spec=spec,
+            details={"kwargs": check.kwargs},
+        )
 
     # --- nullable / unique ------------------------------------------------------------------
-    def _column_constraints(self, ctx: RunContext, pa: Any, column: str, spec: ColumnSpec, rows: int) -> list[CheckResult]:
-        wanted = [(n, on) for n, on in (("not_nullable", not spec.nullable), ("unique", spec.unique)) if on]
+    def _column_constraints(
+        self, ctx: RunContext, pa: Any, column: str, spec: ColumnSpec, rows: int
+    ) -> list[CheckResult]:
+        wanted = [
+            (n, on)
+            for n, on in (("not_nullable", not spec.nullable), ("unique", spec.unique))
+            if on
+        ]
         wanted = [(n, on) for n, on in wanted if ("column", column, n) not in ctx.handled]
         if not wanted:
             return []
         ctx.say(f"pandera {column}: nullable/unique")
-        schema = pa.DataFrameSchema({column: pa.Column(None, nullable=spec.nullable, unique=spec.unique)})
+        schema = pa.DataFrameSchema(
+            {column: pa.Column(None, nullable=spec.nullable, unique=spec.unique)}
+        )
         failures: dict[str, list[int]] = {n: [] for n, _ in wanted}
         try:
-            from pandera.config import ValidationDepth, config_context  # noqa: PLC0415
+            from pandera.config import ValidationDepth, config_context
 
             with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
                 schema.validate(ctx.dataset.lazy.select(column), lazy=True)
         except pa.errors.SchemaErrors as exc:
             fc = exc.failure_cases
-            for name, pandera_name in (("not_nullable", "not_nullable"), ("unique", "field_uniqueness")):
+            for name, pandera_name in (
+                ("not_nullable", "not_nullable"),
+                ("unique", "field_uniqueness"),
+            ):
                 if name in failures:
                     idx = fc.filter(pl.col("check") == pandera_name)["index"]
                     failures[name] = [int(i) for i in idx.drop_nulls().to_list()]
         out = []
         for name, _ in wanted:
             bad = failures[name]
-            thresholds = ColumnCheck(check=name, kwargs={})
-            expected = f"{column} has no nulls" if name == "not_nullable" else f"{column} values are unique"
-            out.append(threshold_result(
-                ctx=ctx, spec=thresholds, id=f"{column}::{name}", name=name, engine=self.name, column=column,
-                failing=len(bad), rows=rows, expected=expected, sample=[{"row": r} for r in sorted(bad)[: ctx.sample_size]],
-                col_spec=spec,
-            ))
+            thresholds = ColumnCheck.model_validate({"check": name, "kwargs": {}})
+            expected = (
+                f"{column} has no nulls"
+                if name == "not_nullable"
+                else f"{column} values are unique"
+            )
+            out.append(
+                threshold_result(
+                    ctx=ctx,
+                    spec=thresholds,
+                    id=f"{column}::{name}",
+                    name=name,
+                    engine=self.name,
+                    column=column,
+                    failing=len(bad),
+                    rows=rows,
+                    expected=expected,
+                    sample=[{"row": r} for r in sorted(bad)[: ctx.sample_size]],
+                    col_spec=spec,
+                )
+            )
         return out
 
     # --- include.pandera ----------------------------------------------------------------------
@@ -146,7 +249,7 @@ class PanderaEngine:
         module = type(schema).__module__
         severity = ctx.suite.suite.severity
         if module.startswith("pandera.api.polars"):
-            from pandera.config import ValidationDepth, config_context  # noqa: PLC0415
+            from pandera.config import ValidationDepth, config_context
 
             data: Any = ctx.dataset.lazy
             errors_mod = importlib.import_module("pandera.errors")
@@ -154,7 +257,7 @@ class PanderaEngine:
         else:  # a pandas schema: pandera's pandas backend needs a pandas frame
             data = ctx.dataset.lazy.collect().to_pandas()
             errors_mod = importlib.import_module("pandera.errors")
-            import contextlib  # noqa: PLC0415
+            import contextlib
 
             ctxmgr = contextlib.nullcontext()
         failure_cases: pl.DataFrame | None = None
@@ -165,12 +268,29 @@ class PanderaEngine:
                     out.collect()
         except errors_mod.SchemaErrors as exc:
             fc = exc.failure_cases
-            failure_cases = fc if isinstance(fc, pl.DataFrame) else pl.from_pandas(fc.astype({"failure_case": str}))
+            failure_cases = (
+                fc
+                if isinstance(fc, pl.DataFrame)
+                else pl.from_pandas(fc.astype({"failure_case": str}))
+            )
         except errors_mod.SchemaError as exc:  # raised eagerly for schema-level problems
-            failure_cases = pl.DataFrame({"column": [getattr(exc, "column_name", None)], "check": [str(exc.check or exc.reason_code)],
-                                          "index": [None], "failure_case": [str(exc).splitlines()[0]]},
-                                         schema={"column": pl.String, "check": pl.String, "index": pl.Int64, "failure_case": pl.String})
-        return _results_from_pandera_schema(ctx, schema, failure_cases, ref, rows, severity, self.name)
+            failure_cases = pl.DataFrame(
+                {
+                    "column": [getattr(exc, "column_name", None)],
+                    "check": [str(exc.check or exc.reason_code)],
+                    "index": [None],
+                    "failure_case": [str(exc).splitlines()[0]],
+                },
+                schema={
+                    "column": pl.String,
+                    "check": pl.String,
+                    "index": pl.Int64,
+                    "failure_case": pl.String,
+                },
+            )
+        return _results_from_pandera_schema(
+            ctx, schema, failure_cases, ref, rows, severity, self.name
+        )
 
 
 def column_check_id(column: str, spec: ColumnSpec, check: ColumnCheck, index: int) -> str:
@@ -190,15 +310,20 @@ def _load_schema(ctx: RunContext, ref: str) -> Any:
     """``file.py:Name``, ``package.module:Name`` or a pandera YAML file → a pandera schema."""
     where = ("include", "pandera")
     if ref.endswith((".yml", ".yaml")):
-        from pandera.io import polars_io  # noqa: PLC0415
+        from pandera.io import polars_io
 
         try:
-            return polars_io.from_yaml(str(ctx.suite.resolve(ref)))
+            return polars_io.from_yaml(str(ctx.suite.resolve(ref)))  # type: ignore[no-untyped-call]  # pandera ships it untyped
         except Exception as exc:  # pandera raises several types for a bad file
-            raise ctx.suite.error(f"include.pandera: {ref!r} is not a pandera YAML schema: {exc}", where) from None
+            raise ctx.suite.error(
+                f"include.pandera: {ref!r} is not a pandera YAML schema: {exc}", where
+            ) from None
     target, _, attr = ref.rpartition(":")
     if not target or not attr:
-        raise ctx.suite.error(f"include.pandera: {ref!r} should be `file.py:Name`, `module:Name` or a .yml file", where)
+        raise ctx.suite.error(
+            f"include.pandera: {ref!r} should be `file.py:Name`, `module:Name` or a .yml file",
+            where,
+        )
     try:
         if target.endswith(".py"):
             path = ctx.suite.resolve(target)
@@ -216,15 +341,26 @@ def _load_schema(ctx: RunContext, ref: str) -> Any:
     if isinstance(obj, type) and hasattr(obj, "to_schema"):
         obj = obj.to_schema()  # a DataFrameModel
     if not hasattr(obj, "validate") or not hasattr(obj, "columns"):
-        raise ctx.suite.error(f"include.pandera: {ref!r} is a {type(obj).__name__}, not a pandera schema", where)
+        raise ctx.suite.error(
+            f"include.pandera: {ref!r} is a {type(obj).__name__}, not a pandera schema", where
+        )
     return obj
 
 
-def _results_from_pandera_schema(ctx: RunContext, schema: Any, fc: pl.DataFrame | None, ref: str, rows: int,
-                                 severity: Severity, engine: str) -> list[CheckResult]:
+def _results_from_pandera_schema(
+    ctx: RunContext,
+    schema: Any,
+    fc: pl.DataFrame | None,
+    ref: str,
+    rows: int,
+    severity: Severity,
+    engine: str,
+) -> list[CheckResult]:
     """One result per check the schema declares, failed where pandera reported failure cases."""
     name = getattr(schema, "name", None) or Path(ref.split(":")[0]).stem
-    declared: list[tuple[str | None, str, str]] = []  # (column, check key in failure cases, display name)
+    declared: list[
+        tuple[str | None, str, str]
+    ] = []  # (column, check key in failure cases, display name)
     for col_name, col in schema.columns.items():
         declared.append((col_name, "column_in_dataframe", "column_exists"))
         if getattr(col, "dtype", None) is not None:
@@ -239,47 +375,92 @@ def _results_from_pandera_schema(ctx: RunContext, schema: Any, fc: pl.DataFrame 
         declared.append((None, str(chk.error or chk.name), str(chk.name)))
     groups: dict[tuple[str | None, str], pl.DataFrame] = {}
     if fc is not None and fc.height:
-        for key, group in fc.group_by(["column", "check"], maintain_order=True):
-            col_key, check_key = key
-            groups[(col_key, str(check_key))] = group
+        for group_key, group_frame in fc.group_by(["column", "check"], maintain_order=True):
+            col_key, check_key = group_key
+            groups[(col_key, str(check_key))] = group_frame
     results: list[CheckResult] = []
     matched: set[tuple[str | None, str]] = set()
     for column, key, display in declared:
-        group = _match(groups, column, key)
+        found = _match(groups, column, key)
         cid = f"{name}:{column}::{display}" if column else f"{name}::{display}"
-        if group is None:
-            results.append(CheckResult(id=cid, name=display, engine=engine, column=column, severity=severity,
-                                       passed=True, failing_count=0, failing_fraction=0.0,
-                                       message="passed", details={"schema": ref}))
+        if found is None:
+            results.append(
+                CheckResult(
+                    id=cid,
+                    name=display,
+                    engine=engine,
+                    column=column,
+                    severity=severity,
+                    passed=True,
+                    failing_count=0,
+                    failing_fraction=0.0,
+                    message="passed",
+                    details={"schema": ref},
+                )
+            )
             continue
-        matched.add(group[0])
-        frame = group[1]
-        idx = [int(i) for i in frame["index"].drop_nulls().to_list()] if "index" in frame.columns else []
+        matched.add(found[0])
+        frame = found[1]
+        idx = (
+            [int(i) for i in frame["index"].drop_nulls().to_list()]
+            if "index" in frame.columns
+            else []
+        )
         failing = len(idx) if idx else frame.height
-        sample = [{"row": r} for r in idx[: ctx.sample_size]] or [{"failure_case": v} for v in frame["failure_case"].to_list()[: ctx.sample_size]]
-        results.append(CheckResult(
-            id=cid, name=display, engine=engine, column=column, severity=severity, passed=False,
-            observed=frame["failure_case"][0] if not idx else round(failing / rows, 6) if rows else None,
-            failing_count=failing, failing_fraction=failing / rows if rows else None, sample=tuple(sample),
-            message=f"{failing:,} failure case{'s' if failing != 1 else ''} from pandera schema {name}",
-            details={"schema": ref},
-        ))
-    for (column, key), frame in groups.items():  # failures pandera reported that we did not map
-        if (column, key) in matched:
+        sample = [{"row": r} for r in idx[: ctx.sample_size]] or [
+            {"failure_case": v} for v in frame["failure_case"].to_list()[: ctx.sample_size]
+        ]
+        results.append(
+            CheckResult(
+                id=cid,
+                name=display,
+                engine=engine,
+                column=column,
+                severity=severity,
+                passed=False,
+                observed=frame["failure_case"][0]
+                if not idx
+                else round(failing / rows, 6)
+                if rows
+                else None,
+                failing_count=failing,
+                failing_fraction=failing / rows if rows else None,
+                sample=tuple(sample),
+                message=f"{failing:,} failure case{'s' if failing != 1 else ''} from pandera schema {name}",
+                details={"schema": ref},
+            )
+        )
+    for (other_column, other_key), frame in groups.items():  # failures pandera reported that we did not map
+        if (other_column, other_key) in matched:
             continue
-        results.append(CheckResult(
-            id=f"{name}:{column}::{key}", name=key, engine=engine, column=column, severity=severity, passed=False,
-            failing_count=frame.height, message=f"{frame.height:,} failure cases: {frame['failure_case'][0]}",
-            details={"schema": ref},
-        ))
+        results.append(
+            CheckResult(
+                id=f"{name}:{other_column}::{other_key}",
+                name=other_key,
+                engine=engine,
+                column=other_column,
+                severity=severity,
+                passed=False,
+                failing_count=frame.height,
+                message=f"{frame.height:,} failure cases: {frame['failure_case'][0]}",
+                details={"schema": ref},
+            )
+        )
     return results
 
 
-def _match(groups: dict[tuple[str | None, str], pl.DataFrame], column: str | None, key: str) -> tuple[tuple[str | None, str], pl.DataFrame] | None:
+def _match(
+    groups: dict[tuple[str | None, str], pl.DataFrame], column: str | None, key: str
+) -> tuple[tuple[str | None, str], pl.DataFrame] | None:
     for (col, check), frame in groups.items():
         if col == column and (check == key or check.startswith(key + "(") or key.startswith(check)):
             return (col, check), frame
-        if column is not None and col is None and key == "column_in_dataframe" and check == key and column in str(frame["failure_case"][0]):
+        if (
+            column is not None
+            and col is None
+            and key == "column_in_dataframe"
+            and check == key
+            and column in str(frame["failure_case"][0])
+        ):
             return (col, check), frame
     return None
-

@@ -25,19 +25,35 @@ class SchemaEngine:
             severity = spec.severity or suite.severity
             if column not in schema:
                 if spec.required:
-                    results.append(CheckResult(
-                        id=f"{column}::column_exists", name="column_exists", engine=self.name, column=column,
-                        severity=severity, passed=False, observed="missing", expected=f"column {column!r} exists",
-                        message=f"column {column!r} is not in the data; its {len(spec.checks) + spec.unique + (not spec.nullable)} other checks did not run"
-                        f" (columns: {', '.join(list(schema)[:12])}{' …' if len(schema) > 12 else ''})",
-                    ))
+                    results.append(
+                        CheckResult(
+                            id=f"{column}::column_exists",
+                            name="column_exists",
+                            engine=self.name,
+                            column=column,
+                            severity=severity,
+                            passed=False,
+                            observed="missing",
+                            expected=f"column {column!r} exists",
+                            message=f"column {column!r} is not in the data; its {len(spec.checks) + spec.unique + (not spec.nullable)} other checks did not run"
+                            f" (columns: {', '.join(list(schema)[:12])}{' …' if len(schema) > 12 else ''})",
+                        )
+                    )
                 continue
             if spec.dtype is not None:
                 actual = schema[column]
                 ok = dtype_matches(actual, spec.dtype)
-                results.append(CheckResult(
-                    id=f"{column}::dtype", name="dtype", engine=self.name, column=column, severity=severity,
-                    passed=ok, observed=str(actual), expected=spec.dtype,
-                    message=f"dtype is {actual}" + ("" if ok else f", expected {spec.dtype}"),
-                ))
+                results.append(
+                    CheckResult(
+                        id=f"{column}::dtype",
+                        name="dtype",
+                        engine=self.name,
+                        column=column,
+                        severity=severity,
+                        passed=ok,
+                        observed=str(actual),
+                        expected=spec.dtype,
+                        message=f"dtype is {actual}" + ("" if ok else f", expected {spec.dtype}"),
+                    )
+                )
         return results

@@ -41,45 +41,82 @@ class TableEngine:
                     if diagnosed.line is not None or "line" in str(diagnosed):
                         raise diagnosed from exc
                 msg = str(exc).strip().splitlines()[0]
-                results.append(CheckResult(
-                    id=cid, name=spec.label or spec.check, engine=self.name, column=None,
-                    severity=ctx.suite.suite.severity_of(spec), passed=False, error=msg,
-                    message=f"could not run: {msg}",
-                ))
+                results.append(
+                    CheckResult(
+                        id=cid,
+                        name=spec.label or spec.check,
+                        engine=self.name,
+                        column=None,
+                        severity=ctx.suite.suite.severity_of(spec),
+                        passed=False,
+                        error=msg,
+                        message=f"could not run: {msg}",
+                    )
+                )
         return results
 
     def _row_count(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
         rows = ctx.dataset.rows
         lo, hi, eq = spec.kwargs.get("min"), spec.kwargs.get("max"), spec.kwargs.get("equal")
-        ok = (lo is None or rows >= lo) and (hi is None or rows <= hi) and (eq is None or rows == eq)
-        expected = f"rows == {eq}" if eq is not None else f"{lo if lo is not None else 0} <= rows" + (f" <= {hi}" if hi is not None else "")
+        ok = (
+            (lo is None or rows >= lo) and (hi is None or rows <= hi) and (eq is None or rows == eq)
+        )
+        expected = (
+            f"rows == {eq}"
+            if eq is not None
+            else f"{lo if lo is not None else 0} <= rows" + (f" <= {hi}" if hi is not None else "")
+        )
         return CheckResult(
-            id=cid, name=spec.label or "row_count", engine=self.name, column=None,
-            severity=ctx.suite.suite.severity_of(spec), passed=ok, observed=rows, expected=expected,
+            id=cid,
+            name=spec.label or "row_count",
+            engine=self.name,
+            column=None,
+            severity=ctx.suite.suite.severity_of(spec),
+            passed=ok,
+            observed=rows,
+            expected=expected,
             message=f"{rows:,} rows" + ("" if ok else f"; expected {expected}"),
         )
 
-    def _dupes(self, ctx: RunContext, spec: TableCheck, cid: str, columns: list[str], name: str) -> CheckResult:
+    def _dupes(
+        self, ctx: RunContext, spec: TableCheck, cid: str, columns: list[str], name: str
+    ) -> CheckResult:
         missing = [c for c in columns if c not in ctx.present]
         if missing:
-            raise ValueError(f"column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} not in the data")
+            raise ValueError(
+                f"column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} not in the data"
+            )
         lf = ctx.dataset.lazy.with_row_index("row").select("row", *columns)
         dup = pl.struct(columns).is_duplicated()
-        stats = ctx.dataset.lazy.select(pl.len().alias("n"), dup.sum().alias("bad")).collect().row(0)
+        stats = (
+            ctx.dataset.lazy.select(pl.len().alias("n"), dup.sum().alias("bad")).collect().row(0)
+        )
         rows, failing = int(stats[0]), int(stats[1])
         sample: list[dict[str, Any]] = []
         if failing:
             sample = lf.filter(dup).head(ctx.sample_size).collect().to_dicts()
         return threshold_result(
-            ctx=ctx, spec=spec, id=cid, name=name, engine=self.name, column=None, failing=failing, rows=rows,
-            expected=f"no two rows share ({', '.join(columns)})", sample=sample,
+            ctx=ctx,
+            spec=spec,
+            id=cid,
+            name=name,
+            engine=self.name,
+            column=None,
+            failing=failing,
+            rows=rows,
+            expected=f"no two rows share ({', '.join(columns)})",
+            sample=sample,
         )
 
     def _unique(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
         cols = spec.kwargs["columns"]
-        return self._dupes(ctx, spec, cid, [cols] if isinstance(cols, str) else list(cols), "unique")
+        return self._dupes(
+            ctx, spec, cid, [cols] if isinstance(cols, str) else list(cols), "unique"
+        )
 
-    def _no_duplicate_rows(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
+    def _no_duplicate_rows(
+        self, ctx: RunContext, spec: TableCheck, cid: str, i: int
+    ) -> CheckResult:
         return self._dupes(ctx, spec, cid, list(ctx.dataset.columns), "no_duplicate_rows")
 
     def _columns_present(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
@@ -87,8 +124,13 @@ class TableEngine:
         wanted = [cols] if isinstance(cols, str) else list(cols)
         missing = [c for c in wanted if c not in ctx.present]
         return CheckResult(
-            id=cid, name=spec.label or "columns_present", engine=self.name, column=None,
-            severity=ctx.suite.suite.severity_of(spec), passed=not missing, observed=missing or "all present",
+            id=cid,
+            name=spec.label or "columns_present",
+            engine=self.name,
+            column=None,
+            severity=ctx.suite.suite.severity_of(spec),
+            passed=not missing,
+            observed=missing or "all present",
             expected=f"columns {', '.join(wanted)}",
             message="all present" if not missing else f"missing: {', '.join(missing)}",
         )
@@ -98,35 +140,61 @@ class TableEngine:
         try:
             expr = pl.sql_expr(text)
         except pl.exceptions.PolarsError as exc:
-            raise ctx.suite.error(f"invalid SQL expression {text!r}: {str(exc).splitlines()[0]}", ("checks", i)) from None
+            raise ctx.suite.error(
+                f"invalid SQL expression {text!r}: {str(exc).splitlines()[0]}", ("checks", i)
+            ) from None
         bad = expr.not_().fill_null(False)
         lf = ctx.dataset.lazy.with_row_index("row")
         stats = lf.select(pl.len().alias("n"), bad.sum().alias("bad")).collect().row(0)
         rows, failing = int(stats[0]), int(stats[1])
         sample = lf.filter(bad).head(ctx.sample_size).collect().to_dicts() if failing else []
         return threshold_result(
-            ctx=ctx, spec=spec, id=cid, name="expression", engine=self.name, column=None, failing=failing,
-            rows=rows, expected=text, sample=sample,
+            ctx=ctx,
+            spec=spec,
+            id=cid,
+            name="expression",
+            engine=self.name,
+            column=None,
+            failing=failing,
+            rows=rows,
+            expected=text,
+            sample=sample,
         )
 
     def _query(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
-        import duckdb  # noqa: PLC0415
+        import duckdb
 
         text = str(spec.kwargs["sql"])
         con = duckdb.connect()
         source = ctx.dataset.duckdb_source()
         if source:
-            con.execute(f"create view data as select (row_number() over () - 1) as row, * from {source}")
+            con.execute(
+                f"create view data as select (row_number() over () - 1) as row, * from {source}"
+            )
         else:
             frame = ctx.dataset.lazy.with_row_index("row").collect()  # noqa: F841  (seen by DuckDB by name)
             con.execute("create view data as select * from frame")
         try:
             rows = int(con.execute("select count(*) from data").fetchall()[0][0])
             failing = int(con.execute(f"select count(*) from ({text})").fetchall()[0][0])
-            sample = con.sql(f"select * from ({text}) limit {ctx.sample_size}").pl().to_dicts() if failing else []
+            sample = (
+                con.sql(f"select * from ({text}) limit {ctx.sample_size}").pl().to_dicts()
+                if failing
+                else []
+            )
         except duckdb.Error as exc:
-            raise ctx.suite.error(f"query check failed in DuckDB: {str(exc).splitlines()[0]}", ("checks", i)) from None
+            raise ctx.suite.error(
+                f"query check failed in DuckDB: {str(exc).splitlines()[0]}", ("checks", i)
+            ) from None
         return threshold_result(
-            ctx=ctx, spec=spec, id=cid, name="query", engine=self.name, column=None, failing=failing, rows=rows,
-            expected=f"no rows from: {text}", sample=sample,
+            ctx=ctx,
+            spec=spec,
+            id=cid,
+            name="query",
+            engine=self.name,
+            column=None,
+            failing=failing,
+            rows=rows,
+            expected=f"no rows from: {text}",
+            sample=sample,
         )

@@ -23,8 +23,11 @@ def ledger_record(result: GateResult, *, actor: dict[str, Any] | None = None) ->
         "run_id": doc["run_id"],
         "started_at": doc["started_at"],
         "finished_at": doc["finished_at"],
-        "dataset": {"source": doc["dataset"]["source"], "fingerprint": doc["dataset"]["fingerprint"],
-                    "rows": doc["dataset"]["rows"]},
+        "dataset": {
+            "source": doc["dataset"]["source"],
+            "fingerprint": doc["dataset"]["fingerprint"],
+            "rows": doc["dataset"]["rows"],
+        },
         "suite": {"name": doc["suite"]["name"], "hash": doc["suite"]["hash"]},
         "versions": doc["versions"],
         "verdict": doc["verdict"],

@@ -8,4 +8,12 @@ from ._files import to_markdown as to_markdown
 from ._files import write_text as write_text
 from ._html import to_html as to_html
 
-__all__ = ["print_result", "result_schema", "to_html", "to_json", "to_junit", "to_markdown", "write_text"]
+__all__ = [
+    "print_result",
+    "result_schema",
+    "to_html",
+    "to_json",
+    "to_junit",
+    "to_markdown",
+    "write_text",
+]

@@ -13,7 +13,11 @@ from .._result import CheckResult, GateResult, Severity, Verdict
 
 __all__ = ["print_result"]
 
-_VERDICT_STYLE = {Verdict.PASS: "bold green", Verdict.WARN: "bold yellow", Verdict.BLOCK: "bold red"}
+_VERDICT_STYLE = {
+    Verdict.PASS: "bold green",
+    Verdict.WARN: "bold yellow",
+    Verdict.BLOCK: "bold red",
+}
 
 
 def _status(check: CheckResult) -> Text:
@@ -21,7 +25,11 @@ def _status(check: CheckResult) -> Text:
         return Text("pass", style="green")
     if check.error:
         return Text("error", style="bold magenta")
-    return Text("FAIL", style="bold red") if check.severity is Severity.BLOCK else Text("warn", style="yellow")
+    return (
+        Text("FAIL", style="bold red")
+        if check.severity is Severity.BLOCK
+        else Text("warn", style="yellow")
+    )
 
 
 def _short(value: Any, width: int = 28) -> str:
@@ -41,18 +49,24 @@ def _sample_table(check: CheckResult, max_rows: int, max_cols: int = 8) -> Table
     cols = cols[:max_cols]
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="dim")
     for c in cols:
-        table.add_column(c, style="bold" if c == check.column else None, overflow="ellipsis", max_width=30)
+        table.add_column(
+            c, style="bold" if c == check.column else None, overflow="ellipsis", max_width=30
+        )
     for row in check.sample[:max_rows]:
         table.add_row(*(_short(row.get(c)) for c in cols))
     return table
 
 
-def print_result(result: GateResult, console: Console, *, verbose: bool = False, max_sample_rows: int = 5) -> None:
+def print_result(
+    result: GateResult, console: Console, *, verbose: bool = False, max_sample_rows: int = 5
+) -> None:
     """Print a run for people: the checks (failing first), samples of failing rows, the verdict."""
     ds = result.dataset
     console.print(
         f"[bold]datagates[/] · suite [cyan]{result.suite.name}[/] · data [cyan]{ds.source}[/]"
-        f" · {ds.rows:,} rows · {len(ds.columns)} columns" if ds.rows is not None else "",
+        f" · {ds.rows:,} rows · {len(ds.columns)} columns"
+        if ds.rows is not None
+        else "",
     )
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column("", width=5)
@@ -77,14 +91,31 @@ def print_result(result: GateResult, console: Console, *, verbose: bool = False,
     if shown:
         console.print(table)
     if not verbose and passed:
-        console.print(f"[green]✓[/] {passed} of {len(result.checks)} checks passed" + (" (--verbose lists them)" if shown else ""))
+        console.print(
+            f"[green]✓[/] {passed} of {len(result.checks)} checks passed"
+            + (" (--verbose lists them)" if shown else "")
+        )
     for c in result.failed_checks:
         if c.sample:
-            console.print(Panel(
-                Group(_sample_table(c, max_sample_rows)),
-                title=f"[bold]{c.id}[/] · failing rows (first {min(len(c.sample), max_sample_rows)} of {c.failing_count if c.failing_count is not None else len(c.sample):,})",
-                title_align="left", border_style="red" if c.severity is Severity.BLOCK else "yellow", expand=False,
-            ))
+            console.print(
+                Panel(
+                    Group(_sample_table(c, max_sample_rows)),
+                    title=f"[bold]{c.id}[/] · failing rows (first {min(len(c.sample), max_sample_rows)} of {c.failing_count if c.failing_count is not None else len(c.sample):,})",
+                    title_align="left",
+                    border_style="red" if c.severity is Severity.BLOCK else "yellow",
+                    expand=False,
+                )
+            )
     v = result.verdict
-    counts = f"{len(result.failed_checks)} of {len(result.checks)} checks failed" if result.failed_checks else f"all {len(result.checks)} checks passed"
-    console.print(Text.assemble(("verdict: ", "bold"), (v.value.upper(), _VERDICT_STYLE[v]), f"  {counts} in {result.duration_s:.2f}s"))
+    counts = (
+        f"{len(result.failed_checks)} of {len(result.checks)} checks failed"
+        if result.failed_checks
+        else f"all {len(result.checks)} checks passed"
+    )
+    console.print(
+        Text.assemble(
+            ("verdict: ", "bold"),
+            (v.value.upper(), _VERDICT_STYLE[v]),
+            f"  {counts} in {result.duration_s:.2f}s",
+        )
+    )

@@ -15,7 +15,9 @@ __all__ = ["result_schema", "to_json", "to_junit", "to_markdown", "write_text"]
 
 def result_schema() -> dict[str, Any]:
     """The JSON Schema of the ``--json`` document (docs/reports.md)."""
-    schema: dict[str, Any] = json.loads(resources.files("gates.report").joinpath("result.schema.json").read_text("utf-8"))
+    schema: dict[str, Any] = json.loads(
+        resources.files("gates.report").joinpath("result.schema.json").read_text("utf-8")
+    )
     return schema
 
 
@@ -34,18 +36,44 @@ def to_junit(result: GateResult) -> str:
     failures = sum((not c.passed) and not c.error and c.severity is Severity.BLOCK for c in checks)
     errors = sum((not c.passed) and bool(c.error) for c in checks)
     skipped = sum((not c.passed) and not c.error and c.severity is Severity.WARN for c in checks)
-    root = ET.Element("testsuites", name="datagates", tests=str(len(checks)), failures=str(failures),
-                      errors=str(errors), skipped=str(skipped), time=f"{result.duration_s:.3f}")
-    suite = ET.SubElement(root, "testsuite", name=result.suite.name, tests=str(len(checks)), failures=str(failures),
-                          errors=str(errors), skipped=str(skipped), time=f"{result.duration_s:.3f}",
-                          timestamp=result.started_at.replace(tzinfo=None).isoformat(timespec="seconds"))
+    root = ET.Element(
+        "testsuites",
+        name="datagates",
+        tests=str(len(checks)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped=str(skipped),
+        time=f"{result.duration_s:.3f}",
+    )
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=result.suite.name,
+        tests=str(len(checks)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped=str(skipped),
+        time=f"{result.duration_s:.3f}",
+        timestamp=result.started_at.replace(tzinfo=None).isoformat(timespec="seconds"),
+    )
     props = ET.SubElement(suite, "properties")
-    for name, value in (("dataset", result.dataset.source), ("fingerprint", result.dataset.fingerprint),
-                        ("rows", str(result.dataset.rows)), ("suite_hash", result.suite.hash),
-                        ("verdict", result.verdict.value), ("run_id", result.run_id)):
+    for name, value in (
+        ("dataset", result.dataset.source),
+        ("fingerprint", result.dataset.fingerprint),
+        ("rows", str(result.dataset.rows)),
+        ("suite_hash", result.suite.hash),
+        ("verdict", result.verdict.value),
+        ("run_id", result.run_id),
+    ):
         ET.SubElement(props, "property", name=name, value=value)
     for c in checks:
-        case = ET.SubElement(suite, "testcase", classname=f"{result.suite.name}.{c.column or 'table'}", name=c.id, time="0")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f"{result.suite.name}.{c.column or 'table'}",
+            name=c.id,
+            time="0",
+        )
         if c.passed:
             continue
         text = _failure_text(c)
@@ -91,15 +119,24 @@ def to_markdown(result: GateResult, *, max_sample_rows: int = 5) -> str:
             mark = "🟥" if c.severity is Severity.BLOCK else "🟨"
             failing = "" if c.failing_count is None else f"{c.failing_count:,}"
             detail = c.error or c.message + (f" (expected {c.expected})" if c.expected else "")
-            out.append(f"| {mark} | `{_md_cell(c.id)}` | {c.severity.value} | {failing} | {_md_cell(detail)} |")
+            out.append(
+                f"| {mark} | `{_md_cell(c.id)}` | {c.severity.value} | {failing} | {_md_cell(detail)} |"
+            )
         out.append("")
         for c in result.failed_checks:
             if not c.sample:
                 continue
             cols = list(dict.fromkeys(k for row in c.sample[:max_sample_rows] for k in row))[:8]
-            out += [f"<details><summary><code>{c.id}</code>: failing rows</summary>", "",
-                    "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-            out += ["| " + " | ".join(_md_cell(row.get(k, "")) for k in cols) + " |" for row in c.sample[:max_sample_rows]]
+            out += [
+                f"<details><summary><code>{c.id}</code>: failing rows</summary>",
+                "",
+                "| " + " | ".join(cols) + " |",
+                "|" + "---|" * len(cols),
+            ]
+            out += [
+                "| " + " | ".join(_md_cell(row.get(k, "")) for k in cols) + " |"
+                for row in c.sample[:max_sample_rows]
+            ]
             out += ["", "</details>", ""]
     passed = [c for c in result.checks if c.passed]
     if passed:

@@ -38,7 +38,9 @@ def _status(c: CheckResult) -> tuple[str, str]:
 def _sample(c: CheckResult) -> str:
     cols = list(dict.fromkeys(k for row in c.sample for k in row))[:12]
     head = "".join(f"<th>{_e(k)}</th>" for k in cols)
-    body = "".join("<tr>" + "".join(f"<td>{_e(row.get(k))}</td>" for k in cols) + "</tr>" for row in c.sample)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_e(row.get(k))}</td>" for k in cols) + "</tr>" for row in c.sample
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -50,7 +52,11 @@ def to_html(result: GateResult) -> str:
     for c in sorted(result.checks, key=lambda c: (c.passed, c.severity is not Severity.BLOCK)):
         label, css = _status(c)
         frac = c.failing_fraction or 0.0
-        bar = f'<span class="bar"><span style="width:{min(frac, 1) * 100:.1f}%"></span></span>' if c.failing_count else ""
+        bar = (
+            f'<span class="bar"><span style="width:{min(frac, 1) * 100:.1f}%"></span></span>'
+            if c.failing_count
+            else ""
+        )
         failing = "" if c.failing_count is None else f"{c.failing_count:,} {bar}"
         rows.append(
             f'<tr><td class="{css}">{label}</td><td><code>{_e(c.id)}</code></td><td>{_e(c.engine)}</td>'
@@ -59,7 +65,8 @@ def to_html(result: GateResult) -> str:
         )
     samples = "".join(
         f"<details open><summary><code>{_e(c.id)}</code> — failing rows ({len(c.sample)} of {c.failing_count if c.failing_count is not None else len(c.sample):,})</summary>{_sample(c)}</details>"
-        for c in result.failed_checks if c.sample
+        for c in result.failed_checks
+        if c.sample
     )
     failed = len(result.failed_checks)
     return f"""<!doctype html>

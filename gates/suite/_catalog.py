@@ -68,8 +68,14 @@ class CheckSignature:
         return kwargs
 
 
-def _sig(name: str, *required: str, optional: tuple[str, ...] = (), positional: tuple[str, ...] = (),
-         scalar: str | None = None, doc: str = "") -> CheckSignature:
+def _sig(
+    name: str,
+    *required: str,
+    optional: tuple[str, ...] = (),
+    positional: tuple[str, ...] = (),
+    scalar: str | None = None,
+    doc: str = "",
+) -> CheckSignature:
     return CheckSignature(name, tuple(required), optional, positional, scalar, doc)
 
 
@@ -83,24 +89,60 @@ COLUMN_CHECKS: dict[str, CheckSignature] = {
         _sig("greater_than_or_equal_to", "min_value", scalar="min_value", doc="value >= min_value"),
         _sig("less_than", "max_value", scalar="max_value", doc="value < max_value"),
         _sig("less_than_or_equal_to", "max_value", scalar="max_value", doc="value <= max_value"),
-        _sig("in_range", "min_value", "max_value", optional=("include_min", "include_max"),
-             positional=("min_value", "max_value", "include_min", "include_max"),
-             doc="min_value <= value <= max_value (bounds inclusive unless include_min/include_max is false)"),
-        _sig("isin", "allowed_values", scalar="allowed_values", doc="value is one of allowed_values"),
-        _sig("notin", "forbidden_values", scalar="forbidden_values", doc="value is none of forbidden_values"),
-        _sig("str_matches", "pattern", scalar="pattern", doc="the regex matches at the start of the string"),
-        _sig("str_contains", "pattern", scalar="pattern", doc="the regex matches somewhere in the string"),
+        _sig(
+            "in_range",
+            "min_value",
+            "max_value",
+            optional=("include_min", "include_max"),
+            positional=("min_value", "max_value", "include_min", "include_max"),
+            doc="min_value <= value <= max_value (bounds inclusive unless include_min/include_max is false)",
+        ),
+        _sig(
+            "isin", "allowed_values", scalar="allowed_values", doc="value is one of allowed_values"
+        ),
+        _sig(
+            "notin",
+            "forbidden_values",
+            scalar="forbidden_values",
+            doc="value is none of forbidden_values",
+        ),
+        _sig(
+            "str_matches",
+            "pattern",
+            scalar="pattern",
+            doc="the regex matches at the start of the string",
+        ),
+        _sig(
+            "str_contains",
+            "pattern",
+            scalar="pattern",
+            doc="the regex matches somewhere in the string",
+        ),
         _sig("str_startswith", "string", scalar="string", doc="the string starts with `string`"),
         _sig("str_endswith", "string", scalar="string", doc="the string ends with `string`"),
-        _sig("str_length", optional=("min_value", "max_value", "exact_value"),
-             positional=("min_value", "max_value"), doc="string length within bounds (or exactly exact_value)"),
-        _sig("unique_values_eq", "values", scalar="values", doc="the set of distinct values equals `values`"),
+        _sig(
+            "str_length",
+            optional=("min_value", "max_value", "exact_value"),
+            positional=("min_value", "max_value"),
+            doc="string length within bounds (or exactly exact_value)",
+        ),
+        _sig(
+            "unique_values_eq",
+            "values",
+            scalar="values",
+            doc="the set of distinct values equals `values`",
+        ),
     ]
 }
 #: pandera's short aliases.
 ALIASES: dict[str, str] = {
-    "eq": "equal_to", "ne": "not_equal_to", "gt": "greater_than", "ge": "greater_than_or_equal_to",
-    "lt": "less_than", "le": "less_than_or_equal_to", "between": "in_range",
+    "eq": "equal_to",
+    "ne": "not_equal_to",
+    "gt": "greater_than",
+    "ge": "greater_than_or_equal_to",
+    "lt": "less_than",
+    "le": "less_than_or_equal_to",
+    "between": "in_range",
 }
 
 #: Table-level checks (our own; run by the ``table`` engine).
@@ -108,13 +150,26 @@ TABLE_CHECKS: dict[str, CheckSignature] = {
     s.name: s
     for s in [
         _sig("row_count", optional=("min", "max", "equal"), doc="number of rows within bounds"),
-        _sig("unique", "columns", scalar="columns", doc="no two rows share the values of `columns` (compound key)"),
+        _sig(
+            "unique",
+            "columns",
+            scalar="columns",
+            doc="no two rows share the values of `columns` (compound key)",
+        ),
         _sig("no_duplicate_rows", doc="no two rows are identical across every column"),
         _sig("columns_present", "columns", scalar="columns", doc="every listed column exists"),
-        _sig("expression", "sql", scalar="sql",
-             doc="a row-level SQL expression (Polars SQL) that must be true; false rows fail, nulls are skipped"),
-        _sig("query", "sql", scalar="sql",
-             doc="a DuckDB query over the table `data` that returns the failing rows"),
+        _sig(
+            "expression",
+            "sql",
+            scalar="sql",
+            doc="a row-level SQL expression (Polars SQL) that must be true; false rows fail, nulls are skipped",
+        ),
+        _sig(
+            "query",
+            "sql",
+            scalar="sql",
+            doc="a DuckDB query over the table `data` that returns the failing rows",
+        ),
     ]
 }
 

@@ -105,16 +105,18 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
         msg = msg.removeprefix(prefix)
     where = ".".join(str(p) for p in loc if not str(p).startswith("function-"))
     if kind == "missing":
-        return f"missing required key {str(loc[-1])!r}" + (f" in {'.'.join(map(str, loc[:-1]))}" if loc[:-1] else "")
+        return f"missing required key {str(loc[-1])!r}" + (
+            f" in {'.'.join(map(str, loc[:-1]))}" if loc[:-1] else ""
+        )
     return f"{where}: {msg}" if where else msg
 
 
 def _fields_at(loc: Loc) -> list[str]:
     """The keys allowed in the mapping at ``loc`` (for "did you mean" on unknown keys)."""
-    from ._model import ColumnCheck, ColumnSpec, DataSpec, IncludeSpec, TableCheck  # noqa: PLC0415
+    from ._model import ColumnCheck, ColumnSpec, DataSpec, IncludeSpec, TableCheck
 
     model: Any = Suite
-    parts = [p for p in loc[:-1]]
+    parts = list(loc[:-1])
     if parts[:1] == ["columns"]:
         model = ColumnSpec if len(parts) <= 2 else ColumnCheck
     elif parts[:1] == ["checks"]:
@@ -152,13 +154,19 @@ def parse_suite(text: str, *, path: str | None = None, base_dir: Path | None = N
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise SuiteDefinitionError(
             f"invalid YAML: {problem}; check the indentation and quoting near here",
-            path=path, line=mark.line + 1 if mark else None, col=mark.column + 1 if mark else None,
+            path=path,
+            line=mark.line + 1 if mark else None,
+            col=mark.column + 1 if mark else None,
         ) from None
     if doc is None:
-        raise SuiteDefinitionError("the suite is empty; start with `name:` and `columns:` (see docs/suites.md)", path=path)
+        raise SuiteDefinitionError(
+            "the suite is empty; start with `name:` and `columns:` (see docs/suites.md)", path=path
+        )
     if not isinstance(doc, Mapping):
         raise SuiteDefinitionError(
-            f"a suite is a YAML mapping (name:, columns:, ...), got a {type(doc).__name__}", path=path, line=1
+            f"a suite is a YAML mapping (name:, columns:, ...), got a {type(doc).__name__}",
+            path=path,
+            line=1,
         )
     locations = _locations(doc)
     data = _plain(doc)
@@ -173,12 +181,18 @@ def parse_suite(text: str, *, path: str | None = None, base_dir: Path | None = N
         line, col = _find(locations, loc)
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise SuiteDefinitionError(_message(err, _fields_at(loc)) + suffix, path=path, line=line, col=col) from None
+        raise SuiteDefinitionError(
+            _message(err, _fields_at(loc)) + suffix, path=path, line=line, col=col
+        ) from None
     base = base_dir or (Path(path).parent if path else Path.cwd())
     loaded = LoadedSuite(suite=suite, path=path, hash="", locations=locations, base_dir=base)
     included, digest = _resolve_includes(loaded, text)
     return LoadedSuite(
-        suite=suite, path=path, hash=digest, locations=locations, base_dir=base,
+        suite=suite,
+        path=path,
+        hash=digest,
+        locations=locations,
+        base_dir=base,
         included_expectations=tuple(included),
     )
 
@@ -191,7 +205,9 @@ def _find(locations: Mapping[Loc, tuple[int, int]], loc: Loc) -> tuple[int | Non
     return (None, None)
 
 
-def _resolve_includes(loaded: LoadedSuite, text: str) -> tuple[list[tuple[ExpectationSpec, str]], str]:
+def _resolve_includes(
+    loaded: LoadedSuite, text: str
+) -> tuple[list[tuple[ExpectationSpec, str]], str]:
     """Read ``include.gx`` suites into expectations; hash the suite with every included file."""
     digest = hashlib.sha256(text.encode("utf-8"))
     expectations: list[tuple[ExpectationSpec, str]] = []
@@ -203,13 +219,18 @@ def _resolve_includes(loaded: LoadedSuite, text: str) -> tuple[list[tuple[Expect
         elif file_part.endswith((".py", ".yml", ".yaml")):
             raise loaded.error(
                 f"include.pandera: {file_part!r} does not exist (looked in {loaded.base_dir} and {Path.cwd()})",
-                ("include", "pandera", i) if len(loaded.suite.include.pandera) > 1 else ("include", "pandera"),
+                ("include", "pandera", i)
+                if len(loaded.suite.include.pandera) > 1
+                else ("include", "pandera"),
             )
     for i, ref in enumerate(loaded.suite.include.gx):
         loc: Loc = ("include", "gx", i) if len(loaded.suite.include.gx) > 1 else ("include", "gx")
         path = loaded.resolve(ref)
         if not path.is_file():
-            raise loaded.error(f"include.gx: {ref!r} does not exist (looked in {loaded.base_dir} and {Path.cwd()})", loc)
+            raise loaded.error(
+                f"include.gx: {ref!r} does not exist (looked in {loaded.base_dir} and {Path.cwd()})",
+                loc,
+            )
         raw = path.read_bytes()
         digest.update(raw)
         expectations.extend((spec, str(path)) for spec in _read_gx_suite(raw, str(path)))
@@ -260,10 +281,13 @@ def load_suite(path: str | os.PathLike[str]) -> LoadedSuite:
             near = did_you_mean(p.name, [c.name for c in p.parent.iterdir()])
             hint = near
         raise SuiteDefinitionError(
-            f"suite file not found{hint}; pass the path of a suite YAML file (see docs/suites.md)", path=str(path)
+            f"suite file not found{hint}; pass the path of a suite YAML file (see docs/suites.md)",
+            path=str(path),
         )
     try:
         text = p.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise SuiteDefinitionError(f"the suite is not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from None
+        raise SuiteDefinitionError(
+            f"the suite is not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)
+        ) from None
     return parse_suite(text, path=str(path))

@@ -39,10 +39,14 @@ class _Strict(BaseModel):
 
 
 class _Thresholded(_Strict):
-    severity: Severity | None = Field(None, description="block or warn; defaults to the column's, then the suite's")
+    severity: Severity | None = Field(
+        None, description="block or warn; defaults to the column's, then the suite's"
+    )
     mostly: float | None = Field(None, ge=0, le=1, description="share of rows that must pass (0-1)")
     max_failing: int | None = Field(None, ge=0, description="most failing rows allowed")
-    max_failing_fraction: float | None = Field(None, ge=0, le=1, description="most failing share allowed (0-1)")
+    max_failing_fraction: float | None = Field(
+        None, ge=0, le=1, description="most failing share allowed (0-1)"
+    )
     label: str | None = Field(None, alias="name", description="a display name for the check")
     description: str | None = None
 
@@ -69,12 +73,16 @@ class _Thresholded(_Strict):
         return ", ".join(parts) or None
 
 
-def _split_check_item(item: Any, catalogue: Mapping[str, CheckSignature], where: str) -> dict[str, Any]:
+def _split_check_item(
+    item: Any, catalogue: Mapping[str, CheckSignature], where: str
+) -> dict[str, Any]:
     """``{in_range: {...}, severity: warn}`` → ``{check: in_range, kwargs: {...}, severity: warn}``."""
     if isinstance(item, str):
         item = {item: None}
     if not isinstance(item, Mapping):
-        raise ValueError(f"a {where} check is a mapping like `- in_range: {{min_value: 0}}`, got {item!r}")
+        raise ValueError(
+            f"a {where} check is a mapping like `- in_range: {{min_value: 0}}`, got {item!r}"
+        )
     names = [k for k in item if k not in MODIFIERS]
     if len(names) != 1:
         if not names:
@@ -116,7 +124,9 @@ class ColumnCheck(_Thresholded):
             try:
                 re.compile(str(pattern))
             except re.error as exc:
-                raise ValueError(f"invalid regex {pattern!r} in {self.check}: {exc}; fix the pattern") from None
+                raise ValueError(
+                    f"invalid regex {pattern!r} in {self.check}: {exc}; fix the pattern"
+                ) from None
         return self
 
 
@@ -137,7 +147,9 @@ class TableCheck(_Thresholded):
 class ColumnSpec(_Strict):
     """What a column must be: its dtype, nullability, uniqueness, and checks."""
 
-    dtype: str | None = Field(None, description="a Polars dtype name: int64, float64, string, bool, date, datetime, ...")
+    dtype: str | None = Field(
+        None, description="a Polars dtype name: int64, float64, string, bool, date, datetime, ..."
+    )
     nullable: bool = Field(True, description="false: nulls fail the `not_nullable` check")
     unique: bool = Field(False, description="true: duplicate values fail the `unique` check")
     required: bool = Field(True, description="false: a missing column is not a failure")
@@ -149,7 +161,7 @@ class ColumnSpec(_Strict):
     @classmethod
     def _known_dtype(cls, value: str | None) -> str | None:
         if value is not None:
-            from .._dtypes import parse_dtype  # noqa: PLC0415  (circular at import time)
+            from .._dtypes import parse_dtype
 
             parse_dtype(value)
         return value
@@ -172,7 +184,14 @@ class ExpectationSpec(_Strict):
                 f"unknown Great Expectations expectation {self.type!r}{did_you_mean(self.type, sigs)}"
             )
         sig = sigs[self.type]
-        known = {*sig["required"], *sig["optional"], "mostly", "result_format", "catch_exceptions", "meta"}
+        known = {
+            *sig["required"],
+            *sig["optional"],
+            "mostly",
+            "result_format",
+            "catch_exceptions",
+            "meta",
+        }
         unknown = [k for k in self.kwargs if k not in known]
         if unknown:
             raise ValueError(
@@ -181,7 +200,9 @@ class ExpectationSpec(_Strict):
             )
         missing = [k for k in sig["required"] if k not in self.kwargs]
         if missing:
-            raise ValueError(f"{self.type} needs the kwarg{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}")
+            raise ValueError(
+                f"{self.type} needs the kwarg{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
+            )
         return self
 
     @property
@@ -211,7 +232,9 @@ class DataSpec(_Strict):
 
     path: str | None = Field(None, description="a file, a glob, or a DuckDB database file")
     table: str | None = Field(None, description="a table in the DuckDB database at `path`")
-    sql: str | None = Field(None, description="a DuckDB query (may read files: FROM 'data/*.parquet')")
+    sql: str | None = Field(
+        None, description="a DuckDB query (may read files: FROM 'data/*.parquet')"
+    )
     format: Literal["parquet", "csv", "tsv", "json", "ndjson", "arrow", "duckdb"] | None = None
 
     @model_validator(mode="before")
@@ -236,11 +259,17 @@ class Suite(_Strict):
     sample_size: int = Field(20, ge=0, le=10_000, description="failing rows kept per check")
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
     checks: list[TableCheck] = Field(default_factory=list, description="table-level checks")
-    expectations: list[ExpectationSpec] = Field(default_factory=list, description="GX expectations, verbatim")
+    expectations: list[ExpectationSpec] = Field(
+        default_factory=list, description="GX expectations, verbatim"
+    )
     include: IncludeSpec = Field(default_factory=IncludeSpec)
-    drift: dict[str, Any] | None = Field(None, description="drift against a baseline profile (docs/profile.md)")
+    drift: dict[str, Any] | None = Field(
+        None, description="drift against a baseline profile (docs/profile.md)"
+    )
     labels: dict[str, Any] | None = Field(None, description="label-issue gate (docs/labeling.md)")
-    coverage: list[CoverageRule] | None = Field(None, description="minimum rows per class or segment (docs/synth.md)")
+    coverage: list[CoverageRule] | None = Field(
+        None, description="minimum rows per class or segment (docs/synth.md)"
+    )
 
     @field_validator("columns", mode="before")
     @classmethod

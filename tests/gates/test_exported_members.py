@@ -6,7 +6,16 @@ import importlib
 
 import pytest
 
-PACKAGES = ["gates", "gates.suite", "gates.engines", "gates.report", "gates.ledger", "gates.service", "labeling", "synth"]
+PACKAGES = [
+    "gates",
+    "gates.suite",
+    "gates.engines",
+    "gates.report",
+    "gates.ledger",
+    "gates.service",
+    "labeling",
+    "synth",
+]
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -14,7 +23,9 @@ def test_all_is_sorted_and_complete(name: str) -> None:
     module = importlib.import_module(name)
     public = {n for n in dir(module) if not n.startswith("_") and not _is_submodule(module, n)}
     # ruff's RUF022 order: CONSTANTS, then Classes, then functions
-    assert list(module.__all__) == sorted(module.__all__, key=lambda n: (not n.isupper(), not n[:1].isupper(), n))
+    assert list(module.__all__) == sorted(
+        module.__all__, key=lambda n: (not n.isupper(), not n[:1].isupper(), n)
+    )
     assert set(module.__all__) - {"__version__"} == public
 
 
@@ -29,7 +40,11 @@ def test_core_import_stays_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, gates; heavy = [m for m in ('great_expectations', 'pandera', 'pandas', 'cleanlab', 'sdv', 'fastapi', 'sklearn')"
-            " if m in sys.modules]; print(','.join(heavy))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    code = (
+        "import sys, gates; heavy = [m for m in ('great_expectations', 'pandera', 'pandas', 'cleanlab', 'sdv', 'fastapi', 'sklearn')"
+        " if m in sys.modules]; print(','.join(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert out == ""

@@ -18,11 +18,18 @@ def frame() -> pl.DataFrame:
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv", ".tsv", ".ndjson", ".json", ".arrow"])
-def test_each_format_loads_lazily_with_rows_and_fingerprint(tmp_path: Path, frame: pl.DataFrame, suffix: str) -> None:
+def test_each_format_loads_lazily_with_rows_and_fingerprint(
+    tmp_path: Path, frame: pl.DataFrame, suffix: str
+) -> None:
     path = tmp_path / f"data{suffix}"
-    {".parquet": frame.write_parquet, ".csv": frame.write_csv, ".ndjson": frame.write_ndjson,
-     ".json": frame.write_json, ".arrow": frame.write_ipc,
-     ".tsv": lambda p: frame.write_csv(p, separator="\t")}[suffix](path)
+    {
+        ".parquet": frame.write_parquet,
+        ".csv": frame.write_csv,
+        ".ndjson": frame.write_ndjson,
+        ".json": frame.write_json,
+        ".arrow": frame.write_ipc,
+        ".tsv": lambda p: frame.write_csv(p, separator="\t"),
+    }[suffix](path)
     ds = gates.load(path)
     assert isinstance(ds.lazy, pl.LazyFrame)
     assert ds.rows == 3 and ds.columns == ("id", "name", "x")
@@ -51,11 +58,15 @@ def test_duckdb_table_and_sql(tmp_path: Path, frame: pl.DataFrame) -> None:
     con.execute("create table items as select * from frame")
     con.close()
     ds = gates.load(db, table="items")
-    assert ds.rows == 3 and ds.source.endswith("w.duckdb:items") and ds.fingerprint.startswith("rows:")
+    assert (
+        ds.rows == 3 and ds.source.endswith("w.duckdb:items") and ds.fingerprint.startswith("rows:")
+    )
     frame.write_parquet(tmp_path / "f.parquet")
     q = gates.load(None, sql=f"select * from '{tmp_path}/f.parquet' where id > 1")
     assert q.rows == 2 and q.lazy.collect()["id"].to_list() == [2, 3]
-    with pytest.raises(DataSourceNotFound, match=r"no table 'itmes' \(did you mean 'items'\?\); tables: items"):
+    with pytest.raises(
+        DataSourceNotFound, match=r"no table 'itmes' \(did you mean 'items'\?\); tables: items"
+    ):
         gates.load(db, table="itmes")
     with pytest.raises(InputError, match=r"a DuckDB database; name the table with --table NAME"):
         gates.load(db)
@@ -76,7 +87,9 @@ def test_missing_file_glob_and_unknown_type(tmp_path: Path) -> None:
     with pytest.raises(DataSourceNotFound, match=r"the glob matches no files"):
         gates.load(str(tmp_path / "*.csv"))
     (tmp_path / "data.xlsx").write_bytes(b"PK")
-    with pytest.raises(InputError, match=r"data\.xlsx: unknown file type '\.xlsx'; name the format with --format"):
+    with pytest.raises(
+        InputError, match=r"data\.xlsx: unknown file type '\.xlsx'; name the format with --format"
+    ):
         gates.load(tmp_path / "data.xlsx")
 
 
@@ -92,7 +105,9 @@ def test_malformed_csv_names_the_line(tmp_path: Path) -> None:
     with pytest.raises(pl.exceptions.PolarsError) as info:
         ds.lazy.collect()
     err = ds.input_error(info.value)
-    assert str(err).endswith("m.csv: line 4 has 3 fields, the header has 2; fix or quote that row (a stray separator or an unclosed quote)")
+    assert str(err).endswith(
+        "m.csv: line 4 has 3 fields, the header has 2; fix or quote that row (a stray separator or an unclosed quote)"
+    )
 
 
 def test_wrong_encoding_names_line_and_byte(tmp_path: Path) -> None:
@@ -101,4 +116,5 @@ def test_wrong_encoding_names_line_and_byte(tmp_path: Path) -> None:
     with pytest.raises(pl.exceptions.PolarsError) as info:
         ds.lazy.collect()
     assert str(ds.input_error(info.value)).endswith(
-        "l.csv: line 2, column 6 is not valid UTF-8 (byte 0xf6); re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+        "l.csv: line 2, column 6 is not valid UTF-8 (byte 0xf6); re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
+    )

@@ -45,8 +45,12 @@ expectations:
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    full_env.pop("GITHUB_STEP_SUMMARY", None) if env is None or "GITHUB_STEP_SUMMARY" not in env else None
-    return subprocess.run([GATES, *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120)
+    full_env.pop(
+        "GITHUB_STEP_SUMMARY", None
+    ) if env is None or "GITHUB_STEP_SUMMARY" not in env else None
+    return subprocess.run(
+        [GATES, *args], cwd=cwd, capture_output=True, text=True, env=full_env, timeout=120
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +65,24 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_blocked_run_exits_1_and_writes_every_report(project: Path, tmp_path: Path) -> None:
     summary = tmp_path / "step_summary.md"
-    proc = run("check", "orders.parquet", "-s", "orders.yml", "--json", str(tmp_path / "r.json"),
-               "--junit", str(tmp_path / "r.xml"), "--markdown", str(tmp_path / "r.md"), "--html", str(tmp_path / "r.html"),
-               "--ledger", str(tmp_path / "ledger.duckdb"), cwd=project, env={"GITHUB_STEP_SUMMARY": str(summary)})
+    proc = run(
+        "check",
+        "orders.parquet",
+        "-s",
+        "orders.yml",
+        "--json",
+        str(tmp_path / "r.json"),
+        "--junit",
+        str(tmp_path / "r.xml"),
+        "--markdown",
+        str(tmp_path / "r.md"),
+        "--html",
+        str(tmp_path / "r.html"),
+        "--ledger",
+        str(tmp_path / "ledger.duckdb"),
+        cwd=project,
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert proc.returncode == 1, proc.stderr
     assert "verdict: BLOCK" in proc.stdout and "order_id::unique" in proc.stdout
     doc = json.loads((tmp_path / "r.json").read_text())
@@ -76,7 +95,9 @@ def test_blocked_run_exits_1_and_writes_every_report(project: Path, tmp_path: Pa
     assert checks["email::str_matches"]["failing_count"] == DEFECTS["email_malformed"]
     assert checks["email::str_matches"]["severity"] == "warn"
     sample = checks["status::isin"]["sample"]
-    assert {r["status"] for r in sample} == {"lost"} and all(isinstance(r["row"], int) for r in sample)
+    assert {r["status"] for r in sample} == {"lost"} and all(
+        isinstance(r["row"], int) for r in sample
+    )
     assert doc["dataset"]["rows"] == 3000 and doc["dataset"]["fingerprint"].startswith("blake2b:")
     assert doc["suite"]["name"] == "orders" and len(doc["suite"]["hash"]) == 64
     root = ET.parse(tmp_path / "r.xml").getroot()
@@ -84,12 +105,25 @@ def test_blocked_run_exits_1_and_writes_every_report(project: Path, tmp_path: Pa
     assert suite is not None and int(suite.get("tests")) == len(doc["checks"])
     assert int(suite.get("failures")) == 4 and int(suite.get("skipped")) == 1
     failed = {c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None}
-    assert failed == {"order_id::unique", "customer_id::not_nullable", "amount::in_range", "status::isin"}
+    assert failed == {
+        "order_id::unique",
+        "customer_id::not_nullable",
+        "amount::in_range",
+        "status::isin",
+    }
     md = (tmp_path / "r.md").read_text()
-    assert md.startswith("## ⛔ datagates: `orders` — **BLOCK**") and "| 🟥 | `amount::in_range` |" in md
+    assert (
+        md.startswith("## ⛔ datagates: `orders` — **BLOCK**")
+        and "| 🟥 | `amount::in_range` |" in md
+    )
     assert summary.read_text().strip() == md.strip()
     html = (tmp_path / "r.html").read_text()
-    assert "<script" not in html and "http://" not in html and "https://" not in html and "BLOCK" in html
+    assert (
+        "<script" not in html
+        and "http://" not in html
+        and "https://" not in html
+        and "BLOCK" in html
+    )
     assert "recorded run" in proc.stdout
 
 
@@ -101,9 +135,23 @@ def test_clean_data_passes_with_exit_0(project: Path) -> None:
 
 def test_warnings_pass_unless_fail_on_warn(project: Path, tmp_path: Path) -> None:
     suite = tmp_path / "warn.yml"
-    suite.write_text("severity: warn\ncolumns:\n  amount:\n    checks:\n      - in_range: {min_value: 0, max_value: 10000}\n")
-    assert run("check", "orders.parquet", "-s", str(suite), "--no-ledger", cwd=project).returncode == 0
-    proc = run("check", "orders.parquet", "-s", str(suite), "--no-ledger", "--fail-on", "warn", "-q", cwd=project)
+    suite.write_text(
+        "severity: warn\ncolumns:\n  amount:\n    checks:\n      - in_range: {min_value: 0, max_value: 10000}\n"
+    )
+    assert (
+        run("check", "orders.parquet", "-s", str(suite), "--no-ledger", cwd=project).returncode == 0
+    )
+    proc = run(
+        "check",
+        "orders.parquet",
+        "-s",
+        str(suite),
+        "--no-ledger",
+        "--fail-on",
+        "warn",
+        "-q",
+        cwd=project,
+    )
     assert proc.returncode == 1 and proc.stdout.strip() == "verdict: warn  (1 of 1 checks failed)"
 
 
@@ -124,24 +172,59 @@ def test_suite_data_section_is_the_default(project: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("args", "setup", "message"),
     [
-        (["check", "missing.parquet", "-s", "orders.yml"], None, "error: missing.parquet: no such file; check the path"),
-        (["check", "empty.csv", "-s", "orders.yml"], ("empty.csv", b""), "error: empty.csv: the file is empty"),
-        (["check", "ragged.csv", "-s", "orders.yml"], ("ragged.csv", b"order_id,amount\n1,2\n3,4,5\n"),
-         "error: ragged.csv: line 3 has 3 fields, the header has 2"),
-        (["check", "latin.csv", "-s", "orders.yml"], ("latin.csv", "order_id,city\n1,K\xf6ln\n".encode("latin-1")),
-         "error: latin.csv: line 2, column 4 is not valid UTF-8 (byte 0xf6)"),
-        (["check", "orders.parquet", "-s", "nope.yml"], None, "error: nope.yml: suite file not found"),
-        (["check", "orders.parquet", "-s", "bad.yml"], ("bad.yml", b"columns:\n  a:\n    checks:\n      - in_rang: 1\n"),
-         "error: bad.yml:4:9: columns.a.checks.0: unknown column check 'in_rang' (did you mean 'in_range'?)"),
-        (["check", "orders.parquet", "-s", "regex.yml"], ("regex.yml", b"columns:\n  email:\n    checks:\n      - str_matches: '[a-'\n"),
-         "error: regex.yml:4:9: columns.email.checks.0: invalid regex '[a-' in str_matches"),
-        (["check", "orders.parquet", "-s", "kw.yml"],
-         ("kw.yml", b"expectations:\n  - type: expect_column_values_to_be_in_set\n    kwargs: {column: status, value_set: 7}\n"),
-         "error: kw.yml:2:5: expect_column_values_to_be_in_set: invalid kwargs:"),
-        (["check", "orders.parquet", "-s", "orders.yml", "--engine", "turbo"], None, "Invalid value for '--engine'"),
+        (
+            ["check", "missing.parquet", "-s", "orders.yml"],
+            None,
+            "error: missing.parquet: no such file; check the path",
+        ),
+        (
+            ["check", "empty.csv", "-s", "orders.yml"],
+            ("empty.csv", b""),
+            "error: empty.csv: the file is empty",
+        ),
+        (
+            ["check", "ragged.csv", "-s", "orders.yml"],
+            ("ragged.csv", b"order_id,amount\n1,2\n3,4,5\n"),
+            "error: ragged.csv: line 3 has 3 fields, the header has 2",
+        ),
+        (
+            ["check", "latin.csv", "-s", "orders.yml"],
+            ("latin.csv", "order_id,city\n1,K\xf6ln\n".encode("latin-1")),
+            "error: latin.csv: line 2, column 4 is not valid UTF-8 (byte 0xf6)",
+        ),
+        (
+            ["check", "orders.parquet", "-s", "nope.yml"],
+            None,
+            "error: nope.yml: suite file not found",
+        ),
+        (
+            ["check", "orders.parquet", "-s", "bad.yml"],
+            ("bad.yml", b"columns:\n  a:\n    checks:\n      - in_rang: 1\n"),
+            "error: bad.yml:4:9: columns.a.checks.0: unknown column check 'in_rang' (did you mean 'in_range'?)",
+        ),
+        (
+            ["check", "orders.parquet", "-s", "regex.yml"],
+            ("regex.yml", b"columns:\n  email:\n    checks:\n      - str_matches: '[a-'\n"),
+            "error: regex.yml:4:9: columns.email.checks.0: invalid regex '[a-' in str_matches",
+        ),
+        (
+            ["check", "orders.parquet", "-s", "kw.yml"],
+            (
+                "kw.yml",
+                b"expectations:\n  - type: expect_column_values_to_be_in_set\n    kwargs: {column: status, value_set: 7}\n",
+            ),
+            "error: kw.yml:2:5: expect_column_values_to_be_in_set: invalid kwargs:",
+        ),
+        (
+            ["check", "orders.parquet", "-s", "orders.yml", "--engine", "turbo"],
+            None,
+            "Invalid value for '--engine'",
+        ),
     ],
 )
-def test_input_errors_exit_2_with_one_line(project: Path, args: list[str], setup: tuple | None, message: str) -> None:
+def test_input_errors_exit_2_with_one_line(
+    project: Path, args: list[str], setup: tuple | None, message: str
+) -> None:
     if setup:
         (project / setup[0]).write_bytes(setup[1])
     proc = run(*args, "--no-ledger", cwd=project)
@@ -158,9 +241,15 @@ def test_missing_column_is_a_failed_check(project: Path, tmp_path: Path) -> None
 
 
 def test_debug_shows_the_traceback(project: Path) -> None:
-    proc = subprocess.run([GATES, "--debug", "check", "missing.parquet", "-s", "orders.yml", "--no-ledger"],
-                          cwd=project, capture_output=True, text=True)
-    assert proc.returncode != 0 and "Traceback" in proc.stderr and "DataSourceNotFound" in proc.stderr
+    proc = subprocess.run(
+        [GATES, "--debug", "check", "missing.parquet", "-s", "orders.yml", "--no-ledger"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        proc.returncode != 0 and "Traceback" in proc.stderr and "DataSourceNotFound" in proc.stderr
+    )
 
 
 def test_help_and_version() -> None:
@@ -179,8 +268,22 @@ def test_suite_validate_and_schema(project: Path, tmp_path: Path) -> None:
 
 def test_shipped_demo_suite_blocks_the_sample_data(tmp_path: Path) -> None:
     make_orders(5000, seed=7).write_parquet(tmp_path / "orders.parquet")
-    proc = run("check", str(tmp_path / "orders.parquet"), "-s", str(ROOT / "suites" / "orders.yml"), "--no-ledger", "--json", "-", cwd=tmp_path)
+    proc = run(
+        "check",
+        str(tmp_path / "orders.parquet"),
+        "-s",
+        str(ROOT / "suites" / "orders.yml"),
+        "--no-ledger",
+        "--json",
+        "-",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 1
     failed = sorted(c["id"] for c in json.loads(proc.stdout)["checks"] if not c["passed"])
-    assert failed == ["amount::in_range", "customer_id::not_nullable", "order_id::unique", "status::isin"]
+    assert failed == [
+        "amount::in_range",
+        "customer_id::not_nullable",
+        "order_id::unique",
+        "status::isin",
+    ]
     assert pl.read_parquet(tmp_path / "orders.parquet").height == 5000

@@ -27,17 +27,27 @@ def _project(tmp_path: Path, *, clean: bool) -> Path:
 def _run(command: str, cwd: Path, env_summary: Path) -> int:
     args = shlex.split(command)
     assert args[0] == "gates"
-    env = {"PATH": str(Path(GATES).parent), "GITHUB_STEP_SUMMARY": str(env_summary), "HOME": str(cwd)}
-    return subprocess.run([GATES, *args[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=120).returncode
+    env = {
+        "PATH": str(Path(GATES).parent),
+        "GITHUB_STEP_SUMMARY": str(env_summary),
+        "HOME": str(cwd),
+    }
+    return subprocess.run(
+        [GATES, *args[1:]], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    ).returncode
 
 
 def test_github_workflow_gate_step(tmp_path: Path) -> None:
     workflow = yaml.safe_load((ROOT / "docs_src" / "ci" / "gate-training-data.yml").read_text())
-    (step,) = [s for s in workflow["jobs"]["gate"]["steps"] if s.get("name") == "gate the training set"]
+    (step,) = [
+        s for s in workflow["jobs"]["gate"]["steps"] if s.get("name") == "gate the training set"
+    ]
     assert workflow["jobs"]["train"]["needs"] == "gate"
     blocked = _project(tmp_path / "bad", clean=False)
     assert _run(step["run"], blocked, blocked / "summary.md") == 1
-    assert (blocked / "reports" / "gate.xml").exists() and (blocked / ".gates" / "ledger.duckdb").exists()
+    assert (blocked / "reports" / "gate.xml").exists() and (
+        blocked / ".gates" / "ledger.duckdb"
+    ).exists()
     assert "BLOCK" in (blocked / "summary.md").read_text()
     clean = _project(tmp_path / "good", clean=True)
     assert _run(step["run"], clean, clean / "summary.md") == 0

@@ -185,11 +185,13 @@ def test_synthetic_datetimes_stay_in_the_real_range() -> None:
     from synth import Shortfall, fill
 
     start = dt.datetime(2024, 1, 1)
-    real = pl.DataFrame({
-        "t": [start + dt.timedelta(hours=7 * i) for i in range(200)],
-        "x": [float(i % 17) for i in range(200)],
-        "y": ["a" if i % 5 else "b" for i in range(200)],
-    }).with_columns(pl.col("t").cast(pl.Datetime("us")))
+    real = pl.DataFrame(
+        {
+            "t": [start + dt.timedelta(hours=7 * i) for i in range(200)],
+            "x": [float(i % 17) for i in range(200)],
+            "y": ["a" if i % 5 else "b" for i in range(200)],
+        }
+    ).with_columns(pl.col("t").cast(pl.Datetime("us")))
     result = fill(real, [Shortfall({"y": "b"}, 30)], seed=3)
     t = result.synthetic["t"]
     assert t.dtype == pl.Datetime("us")

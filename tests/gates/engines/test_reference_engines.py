@@ -11,12 +11,14 @@ import pytest
 import gates
 from gates import SuiteDefinitionError
 
-DATA = pl.DataFrame({
-    "id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-    "amount": [5.0, 10.0, 15.0, None, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0],
-    "status": ["new", "paid", "paid", "new", "shipped", "paid", None, "new", "paid", "paid"],
-    "code": ["AB1", "CD2", "EF3", "GH4", "IJ5", "KL6", "MN7", "OP8", "QR9", "ST0"],
-})
+DATA = pl.DataFrame(
+    {
+        "id": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        "amount": [5.0, 10.0, 15.0, None, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0],
+        "status": ["new", "paid", "paid", "new", "shipped", "paid", None, "new", "paid", "paid"],
+        "code": ["AB1", "CD2", "EF3", "GH4", "IJ5", "KL6", "MN7", "OP8", "QR9", "ST0"],
+    }
+)
 
 # (check yaml, passes on DATA?) pairs: each check once passing and once failing
 COLUMN_CASES = [
@@ -58,7 +60,9 @@ def source(request: pytest.FixtureRequest, tmp_path: Path) -> dict:
 
 
 @pytest.mark.parametrize(("column", "check", "passes", "failing"), COLUMN_CASES)
-def test_column_check_pass_fail_pairs(source: dict, write_suite, column: str, check: str, passes: bool, failing: int) -> None:
+def test_column_check_pass_fail_pairs(
+    source: dict, write_suite, column: str, check: str, passes: bool, failing: int
+) -> None:
     suite = write_suite(f"columns:\n  {column}:\n    checks:\n      - {check}\n")
     result = gates.check(source["data"], suite, table=source.get("table"), engine="reference")
     (res,) = [c for c in result.checks if c.column == column and c.engine == "pandera"]
@@ -70,30 +74,55 @@ def test_column_check_pass_fail_pairs(source: dict, write_suite, column: str, ch
 
 def test_not_nullable_and_unique(write_suite) -> None:
     frame = pl.DataFrame({"a": [1, 2, 2, None], "b": [1, 2, 3, 4]})
-    suite = write_suite("columns:\n  a: {nullable: false, unique: true}\n  b: {nullable: false, unique: true}\n")
-    got = {c.id: (c.passed, c.failing_count, [r["row"] for r in c.sample]) for c in gates.check(frame, suite, engine="reference").checks}
-    assert got == {"a::not_nullable": (False, 1, [3]), "a::unique": (False, 2, [1, 2]),
-                   "b::not_nullable": (True, 0, []), "b::unique": (True, 0, [])}
+    suite = write_suite(
+        "columns:\n  a: {nullable: false, unique: true}\n  b: {nullable: false, unique: true}\n"
+    )
+    got = {
+        c.id: (c.passed, c.failing_count, [r["row"] for r in c.sample])
+        for c in gates.check(frame, suite, engine="reference").checks
+    }
+    assert got == {
+        "a::not_nullable": (False, 1, [3]),
+        "a::unique": (False, 2, [1, 2]),
+        "b::not_nullable": (True, 0, []),
+        "b::unique": (True, 0, []),
+    }
 
 
-@pytest.mark.parametrize(("modifier", "passes"), [("mostly: 0.8", True), ("mostly: 0.9", False), ("max_failing: 2", True),
-                                                   ("max_failing: 1", False), ("max_failing_fraction: 0.2", True)])
+@pytest.mark.parametrize(
+    ("modifier", "passes"),
+    [
+        ("mostly: 0.8", True),
+        ("mostly: 0.9", False),
+        ("max_failing: 2", True),
+        ("max_failing: 1", False),
+        ("max_failing_fraction: 0.2", True),
+    ],
+)
 def test_thresholds(write_suite, modifier: str, passes: bool) -> None:
     """2 of 10 rows fail greater_than 10: thresholds decide."""
-    suite = write_suite(f"columns:\n  amount:\n    checks:\n      - greater_than: 10\n        {modifier}\n")
-    (res,) = [c for c in gates.check(DATA, suite, engine="reference").checks if c.name == "greater_than"]
+    suite = write_suite(
+        f"columns:\n  amount:\n    checks:\n      - greater_than: 10\n        {modifier}\n"
+    )
+    (res,) = [
+        c for c in gates.check(DATA, suite, engine="reference").checks if c.name == "greater_than"
+    ]
     assert res.passed is passes and res.failing_count == 2
 
 
 def test_severity_warn_gives_warn_verdict(write_suite) -> None:
-    suite = write_suite("severity: warn\ncolumns:\n  amount:\n    checks:\n      - greater_than: 10\n")
+    suite = write_suite(
+        "severity: warn\ncolumns:\n  amount:\n    checks:\n      - greater_than: 10\n"
+    )
     result = gates.check(DATA, suite)
     assert result.verdict is gates.Verdict.WARN and result.passed and result.exit_code() == 0
     assert result.exit_code(fail_on=gates.Verdict.WARN) == 1
 
 
 def test_missing_column_is_a_failed_check_not_a_crash(write_suite) -> None:
-    suite = write_suite("columns:\n  nope:\n    checks:\n      - greater_than: 0\n  opt: {required: false}\n")
+    suite = write_suite(
+        "columns:\n  nope:\n    checks:\n      - greater_than: 0\n  opt: {required: false}\n"
+    )
     result = gates.check(DATA, suite)
     (res,) = result.checks
     assert (res.id, res.passed, res.observed) == ("nope::column_exists", False, "missing")
@@ -101,9 +130,15 @@ def test_missing_column_is_a_failed_check_not_a_crash(write_suite) -> None:
 
 
 def test_dtype_check(write_suite) -> None:
-    suite = write_suite("columns:\n  id: {dtype: int64}\n  amount: {dtype: string}\n  code: {dtype: text}\n")
+    suite = write_suite(
+        "columns:\n  id: {dtype: int64}\n  amount: {dtype: string}\n  code: {dtype: text}\n"
+    )
     got = {c.id: (c.passed, c.observed) for c in gates.check(DATA, suite).checks}
-    assert got == {"id::dtype": (True, "Int64"), "amount::dtype": (False, "Float64"), "code::dtype": (True, "String")}
+    assert got == {
+        "id::dtype": (True, "Int64"),
+        "amount::dtype": (False, "Float64"),
+        "code::dtype": (True, "String"),
+    }
 
 
 def test_string_check_on_number_column_is_an_error_result(write_suite) -> None:
@@ -113,16 +148,25 @@ def test_string_check_on_number_column_is_an_error_result(write_suite) -> None:
 
 
 TABLE_CASES = [
-    ("row_count: {min: 10}", True, 10), ("row_count: {min: 11}", False, 10), ("row_count: {equal: 10}", True, 10),
-    ("unique: [id]", True, 0.0), ("unique: [status]", False, 0.8), ("no_duplicate_rows", True, 0.0),
-    ("columns_present: [id, amount]", True, "all present"), ("columns_present: [id, nope]", False, ["nope"]),
-    ("expression: amount < 50", False, 0.1), ("expression: amount <= 50", True, 0.0),
-    ("query: select * from data where amount > 40", False, 0.2), ("query: select * from data where amount > 50", True, 0.0),
+    ("row_count: {min: 10}", True, 10),
+    ("row_count: {min: 11}", False, 10),
+    ("row_count: {equal: 10}", True, 10),
+    ("unique: [id]", True, 0.0),
+    ("unique: [status]", False, 0.8),
+    ("no_duplicate_rows", True, 0.0),
+    ("columns_present: [id, amount]", True, "all present"),
+    ("columns_present: [id, nope]", False, ["nope"]),
+    ("expression: amount < 50", False, 0.1),
+    ("expression: amount <= 50", True, 0.0),
+    ("query: select * from data where amount > 40", False, 0.2),
+    ("query: select * from data where amount > 50", True, 0.0),
 ]
 
 
 @pytest.mark.parametrize(("check", "passes", "observed"), TABLE_CASES)
-def test_table_checks(source: dict, write_suite, check: str, passes: bool, observed: object) -> None:
+def test_table_checks(
+    source: dict, write_suite, check: str, passes: bool, observed: object
+) -> None:
     suite = write_suite(f"checks:\n  - {check}\n")
     (res,) = gates.check(source["data"], suite, table=source.get("table")).checks
     assert (res.passed, res.observed) == (passes, observed)
@@ -157,22 +201,39 @@ expectations:
 
 
 def test_gx_wrong_kwarg_type_is_a_suite_error_with_line(write_suite) -> None:
-    suite = write_suite("expectations:\n  - type: expect_column_values_to_be_in_set\n    kwargs: {column: status, value_set: 3}\n")
-    with pytest.raises(SuiteDefinitionError, match=r"suite\.yml:2:5: expect_column_values_to_be_in_set: invalid kwargs: "):
+    suite = write_suite(
+        "expectations:\n  - type: expect_column_values_to_be_in_set\n    kwargs: {column: status, value_set: 3}\n"
+    )
+    with pytest.raises(
+        SuiteDefinitionError,
+        match=r"suite\.yml:2:5: expect_column_values_to_be_in_set: invalid kwargs: ",
+    ):
         gates.check(DATA, suite, engine="reference")
 
 
 def test_included_gx_suite_and_pandera_schema(tmp_path: Path, write_suite) -> None:
     import json
 
-    (tmp_path / "legacy.gx.json").write_text(json.dumps({"name": "legacy", "expectations": [
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "status"}},
-        {"type": "expect_column_max_to_be_between", "kwargs": {"column": "amount", "max_value": 100}}]}))
+    (tmp_path / "legacy.gx.json").write_text(
+        json.dumps(
+            {
+                "name": "legacy",
+                "expectations": [
+                    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "status"}},
+                    {
+                        "type": "expect_column_max_to_be_between",
+                        "kwargs": {"column": "amount", "max_value": 100},
+                    },
+                ],
+            }
+        )
+    )
     (tmp_path / "schemas.py").write_text(
         "import pandera.polars as pa\nimport polars as pl\n"
         "class Orders(pa.DataFrameModel):\n"
         "    id: int = pa.Field(ge=1, unique=True)\n"
-        "    amount: float = pa.Field(le=40, nullable=True)\n")
+        "    amount: float = pa.Field(le=40, nullable=True)\n"
+    )
     suite = write_suite("include:\n  gx: legacy.gx.json\n  pandera: schemas.py:Orders\n")
     result = gates.check(DATA, suite, engine="reference")
     got = {c.id: (c.passed, c.failing_count) for c in result.checks}
@@ -188,7 +249,9 @@ def test_included_pandera_yaml(tmp_path: Path, write_suite) -> None:
     import pandera.polars as pa
     from pandera.io import polars_io
 
-    schema = pa.DataFrameSchema({"amount": pa.Column(float, pa.Check.le(40), nullable=True)}, name="yamlschema")
+    schema = pa.DataFrameSchema(
+        {"amount": pa.Column(float, pa.Check.le(40), nullable=True)}, name="yamlschema"
+    )
     (tmp_path / "schema.yml").write_text(polars_io.to_yaml(schema))
     result = gates.check(DATA, write_suite("include: {pandera: schema.yml}\n"))
     failed = [(c.id, c.failing_count) for c in result.checks if not c.passed]
@@ -196,7 +259,9 @@ def test_included_pandera_yaml(tmp_path: Path, write_suite) -> None:
 
 
 def test_bad_include_reference(write_suite) -> None:
-    with pytest.raises(SuiteDefinitionError, match=r"include\.pandera: cannot load 'nosuchmodule:X'"):
+    with pytest.raises(
+        SuiteDefinitionError, match=r"include\.pandera: cannot load 'nosuchmodule:X'"
+    ):
         gates.check(DATA, write_suite("include: {pandera: 'nosuchmodule:X'}\n"))
 
 

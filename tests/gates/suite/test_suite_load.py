@@ -64,9 +64,21 @@ def test_every_key_is_read(write_suite) -> None:
     amount = s.columns["amount"]
     assert amount.required is False and amount.severity.value == "block"
     c0, c1, c2 = amount.checks
-    assert (c0.check, c0.kwargs) == ("in_range", {"min_value": 0, "max_value": 10000, "include_max": False})
-    assert (c1.check, c1.kwargs, c1.mostly, c1.label) == ("greater_than", {"min_value": 0}, 0.99, "positive amount")
-    assert (c2.check, c2.kwargs, c2.max_failing) == ("in_range", {"min_value": 0, "max_value": 5}, 3)
+    assert (c0.check, c0.kwargs) == (
+        "in_range",
+        {"min_value": 0, "max_value": 10000, "include_max": False},
+    )
+    assert (c1.check, c1.kwargs, c1.mostly, c1.label) == (
+        "greater_than",
+        {"min_value": 0},
+        0.99,
+        "positive amount",
+    )
+    assert (c2.check, c2.kwargs, c2.max_failing) == (
+        "in_range",
+        {"min_value": 0, "max_value": 5},
+        3,
+    )
     assert s.columns["status"].checks[0].kwargs == {"allowed_values": ["new", "paid"]}
     assert s.columns["note"].checks == []
     assert [c.check for c in s.checks] == ["row_count", "unique", "no_duplicate_rows", "expression"]
@@ -90,26 +102,48 @@ def test_threshold_arithmetic(write_suite) -> None:
     ("text", "message"),
     [
         ("colums: {}\n", "suite.yml:1:1: unknown key 'colums' (did you mean 'columns'?)"),
-        ("columns:\n  a:\n    checks:\n      - in_rang: {min_value: 0}\n",
-         "suite.yml:4:9: columns.a.checks.0: unknown column check 'in_rang' (did you mean 'in_range'?)"),
-        ("columns:\n  a:\n    checks:\n      - isin: {allowed: [1]}\n",
-         "suite.yml:4:9: columns.a.checks.0: check 'isin' has no argument 'allowed' (did you mean 'allowed_values'?); it takes: allowed_values"),
-        ("columns:\n  a:\n    checks:\n      - in_range: {min_value: 0}\n",
-         "suite.yml:4:9: columns.a.checks.0: check 'in_range' needs the argument 'max_value'"),
-        ("columns:\n  a:\n    checks:\n      - str_matches: {pattern: '(unclosed'}\n",
-         "suite.yml:4:9: columns.a.checks.0: invalid regex '(unclosed' in str_matches: missing ), unterminated subpattern at position 0; fix the pattern"),
-        ("columns:\n  a: {dtype: flaot64}\n", "suite.yml:2:7: columns.a.dtype: unknown dtype 'flaot64' (did you mean 'float64'?)"),
-        ("expectations:\n  - type: expect_column_mean_to_be_betwen\n    kwargs: {column: a}\n",
-         "suite.yml:2:5: expectations.0: unknown Great Expectations expectation 'expect_column_mean_to_be_betwen' (did you mean 'expect_column_mean_to_be_between'?)"),
-        ("expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs: {column: a, minimum: 1}\n",
-         "suite.yml:2:5: expectations.0: expect_column_mean_to_be_between has no kwarg 'minimum'"),
-        ("expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs: {min_value: 1}\n",
-         "suite.yml:2:5: expectations.0: expect_column_mean_to_be_between needs the kwarg 'column'"),
-        ("checks:\n  - row_count: {min: 1}\n    in_range: {}\n",
-         "suite.yml:2:5: checks.0: a table check item holds one check, got 2: row_count, in_range"),
+        (
+            "columns:\n  a:\n    checks:\n      - in_rang: {min_value: 0}\n",
+            "suite.yml:4:9: columns.a.checks.0: unknown column check 'in_rang' (did you mean 'in_range'?)",
+        ),
+        (
+            "columns:\n  a:\n    checks:\n      - isin: {allowed: [1]}\n",
+            "suite.yml:4:9: columns.a.checks.0: check 'isin' has no argument 'allowed' (did you mean 'allowed_values'?); it takes: allowed_values",
+        ),
+        (
+            "columns:\n  a:\n    checks:\n      - in_range: {min_value: 0}\n",
+            "suite.yml:4:9: columns.a.checks.0: check 'in_range' needs the argument 'max_value'",
+        ),
+        (
+            "columns:\n  a:\n    checks:\n      - str_matches: {pattern: '(unclosed'}\n",
+            "suite.yml:4:9: columns.a.checks.0: invalid regex '(unclosed' in str_matches: missing ), unterminated subpattern at position 0; fix the pattern",
+        ),
+        (
+            "columns:\n  a: {dtype: flaot64}\n",
+            "suite.yml:2:7: columns.a.dtype: unknown dtype 'flaot64' (did you mean 'float64'?)",
+        ),
+        (
+            "expectations:\n  - type: expect_column_mean_to_be_betwen\n    kwargs: {column: a}\n",
+            "suite.yml:2:5: expectations.0: unknown Great Expectations expectation 'expect_column_mean_to_be_betwen' (did you mean 'expect_column_mean_to_be_between'?)",
+        ),
+        (
+            "expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs: {column: a, minimum: 1}\n",
+            "suite.yml:2:5: expectations.0: expect_column_mean_to_be_between has no kwarg 'minimum'",
+        ),
+        (
+            "expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs: {min_value: 1}\n",
+            "suite.yml:2:5: expectations.0: expect_column_mean_to_be_between needs the kwarg 'column'",
+        ),
+        (
+            "checks:\n  - row_count: {min: 1}\n    in_range: {}\n",
+            "suite.yml:2:5: checks.0: a table check item holds one check, got 2: row_count, in_range",
+        ),
         ("severity: stop\n", "suite.yml:1:1: severity: Input should be 'block' or 'warn'"),
         ("columns:\n  a:\n   b: 1\n  c: [\n", "suite.yml:5:1: invalid YAML"),
-        ("- a\n- b\n", "suite.yml:1: a suite is a YAML mapping (name:, columns:, ...), got a CommentedSeq"),
+        (
+            "- a\n- b\n",
+            "suite.yml:1: a suite is a YAML mapping (name:, columns:, ...), got a CommentedSeq",
+        ),
         ("", "suite.yml: the suite is empty"),
     ],
 )
@@ -124,36 +158,69 @@ def test_author_mistakes_name_file_line_and_fix(write_suite, text: str, message:
 
 def test_missing_suite_file_suggests_a_near_name(tmp_path: Path) -> None:
     (tmp_path / "orders.yml").write_text("columns: {}\n")
-    with pytest.raises(SuiteDefinitionError, match=r"orders\.yaml: suite file not found \(did you mean 'orders\.yml'\?\)"):
+    with pytest.raises(
+        SuiteDefinitionError,
+        match=r"orders\.yaml: suite file not found \(did you mean 'orders\.yml'\?\)",
+    ):
         load_suite(tmp_path / "orders.yaml")
 
 
 def test_gx_suite_json_is_included(write_suite, tmp_path: Path) -> None:
     """A GX 1.x and a GX 0.x suite JSON are both read as expectations, and hashed."""
-    (tmp_path / "new.gx.json").write_text(json.dumps({"name": "x", "expectations": [
-        {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}]}))
-    (tmp_path / "old.gx.json").write_text(json.dumps({"expectation_suite_name": "x", "expectations": [
-        {"expectation_type": "expect_column_max_to_be_between", "kwargs": {"column": "a", "max_value": 3}}]}))
+    (tmp_path / "new.gx.json").write_text(
+        json.dumps(
+            {
+                "name": "x",
+                "expectations": [
+                    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "a"}}
+                ],
+            }
+        )
+    )
+    (tmp_path / "old.gx.json").write_text(
+        json.dumps(
+            {
+                "expectation_suite_name": "x",
+                "expectations": [
+                    {
+                        "expectation_type": "expect_column_max_to_be_between",
+                        "kwargs": {"column": "a", "max_value": 3},
+                    }
+                ],
+            }
+        )
+    )
     loaded = load_suite(write_suite("include:\n  gx: [new.gx.json, old.gx.json]\n"))
     assert [s.type for s, _ in loaded.included_expectations] == [
-        "expect_column_values_to_not_be_null", "expect_column_max_to_be_between"]
+        "expect_column_values_to_not_be_null",
+        "expect_column_max_to_be_between",
+    ]
     before = loaded.hash
     (tmp_path / "old.gx.json").write_text(json.dumps({"expectations": []}))
     assert load_suite(tmp_path / "suite.yml").hash != before
 
 
 def test_bad_gx_suite_json_names_the_file(write_suite, tmp_path: Path) -> None:
-    (tmp_path / "bad.gx.json").write_text(json.dumps({"expectations": [{"type": "expect_nothing", "kwargs": {}}]}))
-    with pytest.raises(SuiteDefinitionError, match=r"bad\.gx\.json: expectations\[0\]: unknown Great Expectations expectation 'expect_nothing'"):
+    (tmp_path / "bad.gx.json").write_text(
+        json.dumps({"expectations": [{"type": "expect_nothing", "kwargs": {}}]})
+    )
+    with pytest.raises(
+        SuiteDefinitionError,
+        match=r"bad\.gx\.json: expectations\[0\]: unknown Great Expectations expectation 'expect_nothing'",
+    ):
         load_suite(write_suite("include: {gx: bad.gx.json}\n"))
-    with pytest.raises(SuiteDefinitionError, match=r"suite\.yml:1:11: include\.gx: 'nope\.json' does not exist"):
+    with pytest.raises(
+        SuiteDefinitionError, match=r"suite\.yml:1:11: include\.gx: 'nope\.json' does not exist"
+    ):
         load_suite(write_suite("include: {gx: nope.json}\n"))
 
 
 def test_json_schema_accepts_the_shipped_suites_and_is_current() -> None:
     schema = suite_json_schema()
     shipped = json.loads((ROOT / "docs" / "suite.schema.json").read_text())
-    assert shipped == schema, "docs/suite.schema.json is stale: run `gates suite schema --out docs/suite.schema.json`"
+    assert shipped == schema, (
+        "docs/suite.schema.json is stale: run `gates suite schema --out docs/suite.schema.json`"
+    )
     for path in (ROOT / "suites").glob("*.yml"):
         jsonschema.validate(yaml.safe_load(path.read_text()), schema)
         load_suite(path)
@@ -169,20 +236,39 @@ def test_json_schema_rejects_what_the_loader_rejects() -> None:
 
 _names = st.text(alphabet="abcdefghij_", min_size=1, max_size=8)
 _check = st.one_of(
-    st.builds(lambda lo, span: {"in_range": {"min_value": lo, "max_value": lo + span}}, st.integers(-100, 100), st.integers(0, 100)),
-    st.builds(lambda vs: {"isin": {"allowed_values": vs}}, st.lists(_names, min_size=1, max_size=4, unique=True)),
-    st.builds(lambda v, m: {"greater_than": {"min_value": v}, "mostly": m}, st.integers(-5, 5), st.floats(0, 1)),
+    st.builds(
+        lambda lo, span: {"in_range": {"min_value": lo, "max_value": lo + span}},
+        st.integers(-100, 100),
+        st.integers(0, 100),
+    ),
+    st.builds(
+        lambda vs: {"isin": {"allowed_values": vs}},
+        st.lists(_names, min_size=1, max_size=4, unique=True),
+    ),
+    st.builds(
+        lambda v, m: {"greater_than": {"min_value": v}, "mostly": m},
+        st.integers(-5, 5),
+        st.floats(0, 1),
+    ),
     st.builds(lambda lo: {"str_length": {"min_value": lo, "max_value": lo + 3}}, st.integers(0, 5)),
 )
 _column = st.fixed_dictionaries(
     {"nullable": st.booleans(), "unique": st.booleans()},
-    optional={"dtype": st.sampled_from(["int64", "float64", "string", "bool"]), "checks": st.lists(_check, max_size=3),
-              "severity": st.sampled_from(["block", "warn"])},
+    optional={
+        "dtype": st.sampled_from(["int64", "float64", "string", "bool"]),
+        "checks": st.lists(_check, max_size=3),
+        "severity": st.sampled_from(["block", "warn"]),
+    },
 )
 _suite = st.fixed_dictionaries(
     {"name": _names, "columns": st.dictionaries(_names, _column, max_size=4)},
-    optional={"severity": st.sampled_from(["block", "warn"]), "sample_size": st.integers(0, 50),
-              "checks": st.lists(st.builds(lambda n: {"row_count": {"min": n}}, st.integers(0, 10)), max_size=2)},
+    optional={
+        "severity": st.sampled_from(["block", "warn"]),
+        "sample_size": st.integers(0, 50),
+        "checks": st.lists(
+            st.builds(lambda n: {"row_count": {"min": n}}, st.integers(0, 10)), max_size=2
+        ),
+    },
 )
 
 
@@ -190,6 +276,11 @@ _suite = st.fixed_dictionaries(
 def test_yaml_round_trip(doc: dict) -> None:
     """Any valid suite document dumped as YAML loads back to the same model, and its JSON form validates."""
     first = parse_suite(yaml.safe_dump(doc, sort_keys=False), path="gen.yml").suite
-    again = parse_suite(yaml.safe_dump(first.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False), path="gen.yml").suite
+    again = parse_suite(
+        yaml.safe_dump(
+            first.model_dump(mode="json", by_alias=True, exclude_none=True), sort_keys=False
+        ),
+        path="gen.yml",
+    ).suite
     assert again == first
     jsonschema.validate(doc, suite_json_schema())

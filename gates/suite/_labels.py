@@ -1,0 +1,188 @@
+"""The suite's ``labels:`` section: gate the rate of label issues found by cleanlab.
+
+One mapping (docs/labeling.md, "From the gate")::
+
+    labels:
+      label: label                       # the label column
+      features: [amount, category]       # optional; default: every other column
+      model: hgb                         # or logistic
+      folds: 5
+      seed: 0
+      max_issue_rate: {label: 0.05, outlier: 0.02}   # a scalar gates `label` only
+      severity: block
+      severities: {outlier: warn}        # per issue type, overrides `severity`
+
+Only the issue types named in ``max_issue_rate`` are computed and gated (default: ``label``
+at 0.05). This module never imports ``labeling``; the issue-type names are pinned by a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .._errors import SuiteDefinitionError
+from .._result import Severity
+from ._catalog import did_you_mean
+
+__all__ = ["ISSUE_TYPES", "LabelsSpec", "labels_spec"]
+
+#: Issue types ``labeling.find_issues`` reports, in its order (== ``labeling.ISSUE_TYPES``).
+ISSUE_TYPES = ("label", "outlier", "near_duplicate", "class_imbalance")
+#: ``filter_by`` methods of ``cleanlab.filter.find_label_issues`` that labeling accepts.
+FILTER_METHODS = (
+    "prune_by_noise_rate",
+    "prune_by_class",
+    "both",
+    "confident_learning",
+    "predicted_neq_given",
+    "low_normalized_margin",
+    "low_self_confidence",
+)
+#: The keys ``labels:`` accepts, in the order the docs list them.
+SPEC_KEYS = (
+    "label",
+    "features",
+    "pred_probs_columns",
+    "model",
+    "folds",
+    "seed",
+    "filter_by",
+    "max_issue_rate",
+    "severity",
+    "severities",
+)
+#: Gated when ``max_issue_rate`` is left out.
+DEFAULT_MAX_RATE = 0.05
+
+IssueType = Literal["label", "outlier", "near_duplicate", "class_imbalance"]
+Rate = float
+
+
+class LabelsSpec(BaseModel):
+    """``labels:`` in a suite: which column holds the label and how many issues are allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str = Field(description="the (classification) label column")
+    features: tuple[str, ...] | None = Field(
+        None, description="feature columns (default: every column but the label)"
+    )
+    pred_probs_columns: tuple[str, ...] | None = Field(
+        None,
+        description="columns holding your model's out-of-sample probabilities, one per class "
+        "(named by class, e.g. p_fraud/p_ok, or in sorted class order); skips the model",
+    )
+    model: Literal["hgb", "logistic"] = Field("hgb", description="the cross-validated model")
+    folds: int = Field(5, ge=2, le=50, description="stratified K-fold count")
+    seed: int = Field(0, description="same seed, same data: same issues")
+    filter_by: Literal[
+        "prune_by_noise_rate",
+        "prune_by_class",
+        "both",
+        "confident_learning",
+        "predicted_neq_given",
+        "low_normalized_margin",
+        "low_self_confidence",
+    ] = Field("prune_by_noise_rate", description="cleanlab's find_label_issues method")
+    max_issue_rate: dict[IssueType, Rate] = Field(
+        default_factory=lambda: {"label": DEFAULT_MAX_RATE},
+        description="issue type -> largest allowed share of flagged rows (0-1); "
+        "a number gates `label` only (default: label 0.05)",
+    )
+    severity: Severity | None = Field(None, description="block or warn (default: the suite's)")
+    severities: dict[IssueType, Severity] = Field(
+        default_factory=dict, description="issue type -> severity, overriding `severity`"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            raise ValueError(
+                f"`labels` is a mapping like `label: target` + `max_issue_rate: 0.05`, got {data!r}"
+            )
+        for key in data:
+            if key not in SPEC_KEYS:
+                raise ValueError(
+                    f"unknown key {key!r}{did_you_mean(str(key), SPEC_KEYS)} in labels; "
+                    f"it takes: {', '.join(SPEC_KEYS)}"
+                )
+        out = dict(data)
+        for key in ("features", "pred_probs_columns"):
+            if isinstance(out.get(key), str):
+                out[key] = [out[key]]
+        rates = out.get("max_issue_rate")
+        if isinstance(rates, int | float) and not isinstance(rates, bool):
+            out["max_issue_rate"] = {"label": rates}
+        for key in ("max_issue_rate", "severities"):
+            value = out.get(key)
+            if isinstance(value, Mapping):
+                for t in value:
+                    if t not in ISSUE_TYPES:
+                        raise ValueError(
+                            f"unknown issue type {t!r}{did_you_mean(str(t), ISSUE_TYPES)} in "
+                            f"labels.{key}; use: {', '.join(ISSUE_TYPES)}"
+                        )
+        return out
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LabelsSpec:
+        for t, rate in self.max_issue_rate.items():
+            if isinstance(rate, bool) or not 0.0 <= rate <= 1.0:
+                raise ValueError(
+                    f"max_issue_rate.{t} is {rate!r}; give a share of rows between 0 and 1"
+                )
+        if not self.max_issue_rate:
+            raise ValueError("max_issue_rate is empty; gate at least one issue type")
+        for key in ("features", "pred_probs_columns"):
+            cols = getattr(self, key)
+            if cols is not None and self.label in cols:
+                raise ValueError(f"{key} lists the label column {self.label!r}; leave it out")
+        return self
+
+    @property
+    def issue_types(self) -> tuple[str, ...]:
+        """The gated issue types, in labeling's order."""
+        return tuple(t for t in ISSUE_TYPES if t in self.max_issue_rate)
+
+    def severity_of(self, issue_type: str, default: Severity) -> Severity:
+        """The issue type's severity, else the section's, else ``default`` (the suite's)."""
+        by_type: dict[str, Severity] = dict(self.severities)
+        return by_type.get(issue_type) or self.severity or default
+
+
+def labels_spec(raw: Any, *, error: Any = None) -> LabelsSpec:
+    """Validate a suite's raw ``labels:`` mapping (or pass a validated `LabelsSpec` through).
+
+    Args:
+        raw: the section as read from YAML, or a `LabelsSpec`.
+        error: ``LoadedSuite.error`` (``(message, loc) -> SuiteDefinitionError``) to point
+            at the suite file's line; without it a bare ``SuiteDefinitionError`` is raised.
+
+    Returns:
+        The validated section.
+
+    Raises:
+        SuiteDefinitionError: an unknown key or issue type, a rate outside [0, 1], ...
+    """
+    if isinstance(raw, LabelsSpec):
+        return raw
+    try:
+        return LabelsSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ("labels", *(str(p) for p in err["loc"] if not str(p).startswith("function-")))
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = f"missing required key {loc[-1]!r} in labels (the label column)"
+        elif err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r} in labels"
+        else:
+            where = ".".join(loc)
+            msg = f"{where}: {msg}" if len(loc) > 1 else f"labels: {msg}"
+        if error is not None:
+            raise error(msg, loc) from None
+        raise SuiteDefinitionError(msg) from None
