@@ -1,4 +1,4 @@
-"""datagates benchmarks: datagates against one-pass floors and its peers, at 100k–10M rows.
+"""datagates benchmarks: datagates against one-pass floors and its peers, from 100k to 10M rows.
 
 Run `python -m benchmarks` (quick) or `python -m benchmarks --full`; see docs/benchmarks.md.
 Every module here imports numpy/polars lazily: the measured children import this package

@@ -7,7 +7,7 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
-from typing import Final, cast
+from typing import Final
 
 from ._data import DATA_DIR, ensure_dataset
 from ._harness import Measurement, measure
@@ -48,7 +48,7 @@ def _groups(text: str) -> tuple[Group, ...]:
     if bad:
         msg = f"unknown task group(s) {', '.join(bad)} in --tasks: use {','.join(GROUPS)}"
         raise ValueError(msg)
-    return tuple(cast(Group, g) for g in GROUPS if g in names)
+    return tuple(g for g in GROUPS if g in names)
 
 
 def _run_extras(names: list[str]) -> list[str]:
@@ -81,7 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; print the table and write it to `--out`/bench-<date>.md."""
     args = _parser().parse_args(argv)
     try:
-        sizes = sorted({parse_size(s) for s in (args.sizes or (FULL_SIZES if args.full else QUICK_SIZES)).split(",")})
+        sizes = sorted(
+            {
+                parse_size(s)
+                for s in (args.sizes or (FULL_SIZES if args.full else QUICK_SIZES)).split(",")
+            }
+        )
         groups = _groups(args.tasks)
         extras = [e.strip() for e in args.include.split(",") if e.strip()]
         if args.full and not extras:
@@ -103,10 +108,18 @@ def main(argv: list[str] | None = None) -> int:
         rows = size_label(task.rows) if task.rows else "-"
         print(f"== {task.group} {rows} {task.tool}", file=sys.stderr, flush=True)
         if not _probe(task, probes):
-            pending = f"pending: `{' '.join(task.probe[-2:])}` does not list {task.probe_expect} yet"
+            pending = (
+                f"pending: `{' '.join(task.probe[-2:])}` does not list {task.probe_expect} yet"
+            )
             results.append(Result(task, Measurement((), error=pending)))
             continue
-        m = measure(task.argv, repeat=task.repeat or args.repeat, ok_codes=task.ok_codes, timeout=args.timeout, cwd=ROOT)
+        m = measure(
+            task.argv,
+            repeat=task.repeat or args.repeat,
+            ok_codes=task.ok_codes,
+            timeout=args.timeout,
+            cwd=ROOT,
+        )
         results.append(Result(task, m))
     report = render_report(results, repeat=args.repeat, full=args.full, today=dt.date.today())
     if extras:

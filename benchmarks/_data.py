@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -37,12 +37,74 @@ CHUNK_ROWS: Final = 500_000
 DATA_DIR: Final = Path(__file__).resolve().parent / "data"
 
 _WORDS: Final = (
-    "fast delivery great quality broken box refund late arrived gift small large blue red "
-    "cheap expensive works fine stopped working after week recommend would buy again poor "
-    "packaging excellent service missing parts color size fits perfectly returned item"
-).split()
-_FIRST: Final = "ana ben chen dana eli fatima george hana ivan julia kofi lena mateo nora omar".split()
-_LAST: Final = "smith garcia mueller rossi kim nguyen silva khan novak jones".split()
+    "fast",
+    "delivery",
+    "great",
+    "quality",
+    "broken",
+    "box",
+    "refund",
+    "late",
+    "arrived",
+    "gift",
+    "small",
+    "large",
+    "blue",
+    "red",
+    "cheap",
+    "expensive",
+    "works",
+    "fine",
+    "stopped",
+    "working",
+    "after",
+    "week",
+    "recommend",
+    "would",
+    "buy",
+    "again",
+    "poor",
+    "packaging",
+    "excellent",
+    "service",
+    "missing",
+    "parts",
+    "color",
+    "size",
+    "fits",
+    "perfectly",
+    "returned",
+    "item",
+)
+_FIRST: Final = (
+    "ana",
+    "ben",
+    "chen",
+    "dana",
+    "eli",
+    "fatima",
+    "george",
+    "hana",
+    "ivan",
+    "julia",
+    "kofi",
+    "lena",
+    "mateo",
+    "nora",
+    "omar",
+)
+_LAST: Final = (
+    "smith",
+    "garcia",
+    "mueller",
+    "rossi",
+    "kim",
+    "nguyen",
+    "silva",
+    "khan",
+    "novak",
+    "jones",
+)
 _DOMAINS: Final = ("example.com", "mail.org", "shop.net", "corp.io")
 _EPOCH_US: Final = 1_672_531_200_000_000  # 2023-01-01T00:00:00Z in microseconds
 
@@ -77,18 +139,23 @@ def defect_rows(n_rows: int, *, seed: int = DEFAULT_SEED) -> Defects:
 
     rng = np.random.default_rng([seed, 999_999_999])
     k = defects_per_kind(n_rows)
-    picks = [tuple(int(i) for i in np.sort(rng.choice(n_rows, size=k, replace=False))) for _ in range(5)]
+    picks = [
+        tuple(int(i) for i in np.sort(rng.choice(n_rows, size=k, replace=False))) for _ in range(5)
+    ]
     return Defects(*picks)
 
 
 def _weights(n: int, skew: float) -> np.ndarray:
     import numpy as np
 
-    w = 1.0 / np.arange(1, n + 1) ** skew
-    return w / w.sum()
+    w: np.ndarray = 1.0 / np.arange(1, n + 1) ** skew
+    out: np.ndarray = w / w.sum()
+    return out
 
 
-def _pick(rng: np.random.Generator, values: tuple[str, ...], m: int, p: np.ndarray | None = None) -> pl.Series:
+def _pick(
+    rng: np.random.Generator, values: tuple[str, ...], m: int, p: np.ndarray | None = None
+) -> pl.Series:
     import polars as pl
 
     return pl.Series(values, dtype=pl.String).gather(rng.choice(len(values), size=m, p=p))
@@ -100,7 +167,7 @@ def _nullify(s: pl.Series, mask: np.ndarray) -> pl.Series:
     return s.scatter(np.flatnonzero(mask), None)
 
 
-def _concat(parts: list[pl.Series | pl.Expr], *, separator: str) -> pl.Series:
+def _concat(parts: Sequence[pl.Series | pl.Expr], *, separator: str) -> pl.Series:
     import polars as pl
 
     return pl.select(pl.concat_str(parts, separator=separator, ignore_nulls=True)).to_series()
@@ -123,7 +190,9 @@ def _chunk(n_rows: int, start: int, m: int, *, seed: int, defects: Defects) -> p
             "order_id": 10_000_000 + idx,
             "customer_id": rng.integers(1, max(1_000, n_rows // 10), m),
             "amount": _nullify(pl.Series(amount), rng.random(m) < 0.02),
-            "discount": _nullify(pl.Series(np.round(rng.uniform(0, 0.5, m), 3)), rng.random(m) < 0.3),
+            "discount": _nullify(
+                pl.Series(np.round(rng.uniform(0, 0.5, m), 3)), rng.random(m) < 0.3
+            ),
             "quantity": np.minimum(rng.geometric(0.4, m), 100).astype(np.int64),
             "age": rng.integers(18, 91, m),
             "status": _pick(rng, STATUSES, m, np.array([0.1, 0.3, 0.25, 0.25, 0.06, 0.04])),
@@ -161,7 +230,6 @@ def _chunk(n_rows: int, start: int, m: int, *, seed: int, defects: Defects) -> p
 def _inject(df: pl.DataFrame, start: int, defects: Defects) -> pl.DataFrame:
     """Overwrite the defect rows that fall in this chunk."""
     import numpy as np
-    import polars as pl
 
     def local(rows: tuple[int, ...]) -> np.ndarray:
         arr = np.asarray(rows, dtype=np.int64)

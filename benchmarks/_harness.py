@@ -37,6 +37,8 @@ class Run:
     stderr_last: str
     #: Whether the child was killed for running past the timeout.
     timed_out: bool = False
+    #: The last lines of stdout, then of stderr (up to 40 lines in all).
+    tail: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ def run_once(cmd: Sequence[str], *, timeout: float = 3600.0, cwd: Path | None = 
         stdout_last=str(data["stdout_last"]),
         stderr_last=str(data["stderr_last"]),
         timed_out=bool(data["timed_out"]),
+        tail=str(data.get("tail", "")),
     )
 
 

@@ -27,8 +27,10 @@ from ._spec import (
 def gx_check(path: str) -> dict[str, Any]:
     """The 12 checks as Great Expectations 1.x expectations on a pandas DataFrame."""
     import great_expectations as gx
-    import great_expectations.expectations as gxe
+    import great_expectations.expectations as gx_expectations
     import pandas as pd
+
+    gxe: Any = gx_expectations  # the classes are not re-exported for mypy
 
     df = pd.read_parquet(path)
     context = gx.get_context(mode="ephemeral")
@@ -156,7 +158,11 @@ def polars_describe(path: str) -> dict[str, Any]:
 
 
 def ydata_profile(path: str) -> dict[str, Any]:
-    """ydata-profiling's minimal report of the file, rendered to JSON."""
+    """ydata-profiling's minimal report of the file: its statistics, not rendered.
+
+    `to_json()` would serialise every value count of every column (500 MB at 1M rows, where
+    order_id, email and description are near-unique), timing the serialiser, not the profiler.
+    """
     import importlib.metadata
     import types
 
@@ -173,7 +179,7 @@ def ydata_profile(path: str) -> dict[str, Any]:
 
     df = pd.read_parquet(path)
     report = ProfileReport(df, minimal=True, progress_bar=False)
-    return {"json_chars": len(report.to_json())}
+    return {"columns": len(report.get_description().variables)}
 
 
 TASKS: dict[str, Callable[[str], dict[str, Any]]] = {

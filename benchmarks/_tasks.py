@@ -86,7 +86,9 @@ def profile_tasks(ds: Dataset, *, full: bool) -> list[Task]:
     if n <= YDATA_QUICK_MAX_ROWS:
         tasks.append(Task("profile", "ydata-profiling minimal", n, ydata))
     elif full and n <= YDATA_FULL_MAX_ROWS:
-        tasks.append(Task("profile", "ydata-profiling minimal", n, ydata, repeat=1, note="1 run (slow)"))
+        tasks.append(
+            Task("profile", "ydata-profiling minimal", n, ydata, repeat=1, note="1 run (slow)")
+        )
     return tasks
 
 

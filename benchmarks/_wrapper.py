@@ -14,9 +14,13 @@ import sys
 import time
 
 
+def _lines(data: bytes) -> list[str]:
+    return [ln.strip()[:500] for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
+
+
 def _last_line(data: bytes) -> str:
-    lines = [ln.strip() for ln in data.decode("utf-8", "replace").splitlines() if ln.strip()]
-    return lines[-1][:500] if lines else ""
+    lines = _lines(data)
+    return lines[-1] if lines else ""
 
 
 def main(argv: list[str]) -> int:
@@ -42,6 +46,7 @@ def main(argv: list[str]) -> int:
         "timed_out": timed_out,
         "stdout_last": _last_line(stdout),
         "stderr_last": _last_line(stderr),
+        "tail": "\n".join((_lines(stdout) + _lines(stderr))[-40:]),
     }
     with open(out, "w", encoding="utf-8") as fh:
         json.dump(result, fh)

@@ -9,7 +9,9 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, settings
 
-settings.register_profile("ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,11 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def orders_frame() -> pl.DataFrame:
     """Five orders with known defects: a duplicate id, out-of-range amounts, an unknown status."""
-    return pl.DataFrame({
-        "order_id": [1, 2, 3, 3, 5],
-        "amount": [10.0, -5.0, 20000.0, None, 30.0],
-        "status": ["new", "paid", "lost", "new", None],
-    })
+    return pl.DataFrame(
+        {
+            "order_id": [1, 2, 3, 3, 5],
+            "amount": [10.0, -5.0, 20000.0, None, 30.0],
+            "status": ["new", "paid", "lost", "new", None],
+        }
+    )
 
 
 @pytest.fixture

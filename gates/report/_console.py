@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -53,7 +54,7 @@ def _sample_table(check: CheckResult, max_rows: int, max_cols: int = 8) -> Table
             c, style="bold" if c == check.column else None, overflow="ellipsis", max_width=30
         )
     for row in check.sample[:max_rows]:
-        table.add_row(*(_short(row.get(c)) for c in cols))
+        table.add_row(*(Text(_short(row.get(c))) for c in cols))
     return table
 
 
@@ -63,7 +64,7 @@ def print_result(
     """Print a run for people: the checks (failing first), samples of failing rows, the verdict."""
     ds = result.dataset
     console.print(
-        f"[bold]datagates[/] · suite [cyan]{result.suite.name}[/] · data [cyan]{ds.source}[/]"
+        f"[bold]datagates[/] · suite [cyan]{escape(result.suite.name)}[/] · data [cyan]{escape(ds.source)}[/]"
         f" · {ds.rows:,} rows · {len(ds.columns)} columns"
         if ds.rows is not None
         else "",
@@ -86,7 +87,8 @@ def print_result(
             detail += f" · expected {c.expected}"
         if c.threshold:
             detail += f" · {c.threshold}"
-        table.add_row(_status(c), c.id, c.engine, c.severity.value, failing, detail)
+        # user text (regexes, values) is shown as it is, never read as rich markup
+        table.add_row(_status(c), Text(c.id), c.engine, c.severity.value, failing, Text(detail))
     passed = sum(c.passed for c in result.checks)
     if shown:
         console.print(table)
@@ -100,7 +102,7 @@ def print_result(
             console.print(
                 Panel(
                     Group(_sample_table(c, max_sample_rows)),
-                    title=f"[bold]{c.id}[/] · failing rows (first {min(len(c.sample), max_sample_rows)} of {c.failing_count if c.failing_count is not None else len(c.sample):,})",
+                    title=f"[bold]{escape(c.id)}[/] · failing rows (first {min(len(c.sample), max_sample_rows)} of {c.failing_count if c.failing_count is not None else len(c.sample):,})",
                     title_align="left",
                     border_style="red" if c.severity is Severity.BLOCK else "yellow",
                     expand=False,

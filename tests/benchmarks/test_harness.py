@@ -140,7 +140,7 @@ class TestReport:
         return Result(task, Measurement((run,)))
 
     def test_ratios_are_to_the_floors_of_the_same_run(self) -> None:
-        """A 2 s tool over a 1 s DuckDB floor and a 0.5 s Polars floor shows 2.00× and 4.00×."""
+        """A 2 s tool over a 1 s DuckDB floor and a 0.5 s Polars floor shows ratios 2 and 4."""
         table = render_table(
             [
                 self._result("duck", 1.0, "duckdb"),
@@ -149,6 +149,15 @@ class TestReport:
             ]
         )
         assert "| check | tool | 1M | 2.000 | 2.000–2.000 | 2.00× | 4.00× | 100 |  |" in table
+
+    def test_checks_failed_read_from_datagates_output(self) -> None:
+        """A child printing datagates' verdict line gets its failed-check count noted."""
+        task = Task("check", "gates", 100_000, ("x",), ok_codes=(0, 1))
+        tail = "wrote /dev/null\nverdict: BLOCK  5 of 12 checks failed in 9.62s"
+        run = Run(1.0, 50.0, 1, "", "", tail=tail)
+        assert render_table([Result(task, Measurement((run,)))]).endswith(
+            "| 1.000 | 1.000–1.000 | — | — | 50 | 5/12 checks failed |"
+        )
 
     def test_error_row(self) -> None:
         """A failed task shows 'error' and its reason."""
@@ -187,3 +196,13 @@ def test_exports_are_sorted_and_complete() -> None:
     public = {n for n in vars(benchmarks) if not n.startswith("_")}
     assert benchmarks.__all__ == sorted(benchmarks.__all__, key=lambda s: (not s.isupper(), s))
     assert set(benchmarks.__all__) == public
+
+
+def test_missing_extra_benchmark_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An --include benchmark whose file is absent is reported as skipped, not run."""
+    import benchmarks._cli as cli
+
+    monkeypatch.setattr(cli, "EXTRAS", {"labels": "no_such_bench"})
+    assert cli._run_extras(["labels"]) == [
+        "- labels: benchmarks/no_such_bench.py not present, skipped"
+    ]

@@ -287,3 +287,11 @@ def test_shipped_demo_suite_blocks_the_sample_data(tmp_path: Path) -> None:
         "status::isin",
     ]
     assert pl.read_parquet(tmp_path / "orders.parquet").height == 5000
+
+
+def test_console_shows_user_text_verbatim(project: Path, tmp_path: Path) -> None:
+    """Regexes and values with [brackets] are printed as they are, not read as markup."""
+    suite = tmp_path / "rx.yml"
+    suite.write_text("columns:\n  email:\n    checks:\n      - str_matches: '^[a-z]+[.][a-z]+@'\n")
+    proc = run("check", "orders.parquet", "-s", str(suite), "--no-ledger", cwd=project)
+    assert "'^[a-z]+[.][a-z]+@'" in proc.stdout.replace("│", "").replace("\n", "")
