@@ -30,6 +30,11 @@ if _typing.TYPE_CHECKING:
     from ._io import Dataset as Dataset
     from ._io import load as load
     from ._runner import check as check
+    from ._profile import ColumnProfile as ColumnProfile
+    from ._profile import Profile as Profile
+    from ._profile import ProfileFormatError as ProfileFormatError
+    from ._profile import profile as profile
+    from ._profile import read_profile as read_profile
     from .suite import LoadedSuite as LoadedSuite
     from .suite import load_suite as load_suite
 
@@ -41,6 +46,11 @@ _LAZY = {
     "check": "._runner",
     "LoadedSuite": ".suite",
     "load_suite": ".suite",
+    "profile": "._profile",
+    "Profile": "._profile",
+    "ColumnProfile": "._profile",
+    "ProfileFormatError": "._profile",
+    "read_profile": "._profile",
 }
 
 
@@ -63,6 +73,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover  (running from a sour
 
 __all__ = [
     "CheckResult",
+    "ColumnProfile",
     "DataSourceNotFound",
     "Dataset",
     "DatasetInfo",
@@ -74,6 +85,8 @@ __all__ = [
     "InputError",
     "LoadedSuite",
     "MissingExtraError",
+    "Profile",
+    "ProfileFormatError",
     "Severity",
     "SuiteDefinitionError",
     "SuiteInfo",
@@ -82,4 +95,6 @@ __all__ = [
     "check",
     "load",
     "load_suite",
+    "profile",
+    "read_profile",
 ]

@@ -14,8 +14,8 @@ import typer
 from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
 
 if TYPE_CHECKING:
-    from ..profile import Profile
-    from ..profile._drift import DriftReport
+    from .._profile import Profile
+    from .._profile._drift import DriftReport
 
 __all__ = ["register"]
 
@@ -95,7 +95,7 @@ def _side(
     progress: Callable[[str, float], None] | None = None,
     **load: Any,
 ) -> Profile:
-    from ..profile import profile, read_profile
+    from .._profile import profile, read_profile
 
     if not load.get("sql") and not load.get("table") and _is_profile_json(source):
         return read_profile(source)
@@ -163,10 +163,10 @@ def profile_cmd(
 
         gates profile warehouse.duckdb --table orders --sample 100000 --correlations
     """
-    from ..profile import profile, read_profile
-    from ..profile._console import print_drift, print_profile
-    from ..profile._drift import compare
-    from ..profile._html import to_html
+    from .._profile import profile, read_profile
+    from .._profile._console import print_drift, print_profile
+    from .._profile._drift import compare
+    from .._profile._html import to_html
 
     with user_errors():
         base = None
@@ -247,9 +247,9 @@ def drift_cmd(
 
         gates drift data/today.parquet data/last_month.parquet -t psi=0.1 -t null_rate_change=0.01
     """
-    from ..profile._console import print_drift
-    from ..profile._drift import DEFAULT_THRESHOLDS, METRICS, compare
-    from ..profile._html import to_html
+    from .._profile._console import print_drift
+    from .._profile._drift import DEFAULT_THRESHOLDS, METRICS, compare
+    from .._profile._html import to_html
 
     with user_errors():
         limits = dict(DEFAULT_THRESHOLDS)
@@ -309,7 +309,7 @@ def suggest_cmd(
 
         gates suggest warehouse.duckdb --table orders --name orders -o suites/orders.yml --force
     """
-    from ..profile._suggest import suggest, write_suite
+    from .._profile._suggest import suggest, write_suite
 
     with user_errors():
         if out is not None and out.exists() and not force:

@@ -190,9 +190,9 @@ def profile_function() -> Callable[..., Any]:
     import importlib
 
     try:
-        module = importlib.import_module("gates.profile")
+        module = importlib.import_module("gates._profile")
     except ModuleNotFoundError as exc:
-        if exc.name not in ("gates.profile",):
+        if exc.name not in ("gates._profile",):
             raise
         pytest.skip(
             "data_profile needs gates.profile, which this datagates build does not include yet"

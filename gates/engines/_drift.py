@@ -36,8 +36,8 @@ class DriftEngine:
         return ctx.suite.suite.drift is not None
 
     def run(self, ctx: RunContext) -> list[CheckResult]:
-        from ..profile import ProfileFormatError, profile, read_profile
-        from ..profile._drift import column_metrics
+        from .._profile import ProfileFormatError, profile, read_profile
+        from .._profile._drift import column_metrics
 
         spec = _spec(ctx)
         path = ctx.suite.resolve(spec.baseline)

@@ -327,7 +327,7 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
     ) -> Any:
         """Profile an uploaded file (multipart field ``file``) (scope: write)."""
         try:
-            from gates.profile import profile as _available  # noqa: F401
+            from gates._profile import profile as _available  # noqa: F401
         except ImportError:
             raise NotImplementedApi(
                 "profiling is not available in this installation (no gates.profile module)"

@@ -152,7 +152,7 @@ class Service:
 
     def profile_file(self, path: Path, *, fmt: str, filename: str) -> dict[str, Any]:
         """Profile an uploaded file (then delete its folder)."""
-        from gates.profile import profile
+        from gates._profile import profile
 
         try:
             prof = profile(str(path), format=fmt)

@@ -61,6 +61,10 @@ IssueType = Literal["label", "outlier", "near_duplicate", "class_imbalance"]
 Rate = float
 
 
+def _default_rates() -> dict[IssueType, float]:
+    return {"label": DEFAULT_MAX_RATE}
+
+
 class LabelsSpec(BaseModel):
     """``labels:`` in a suite: which column holds the label and how many issues are allowed."""
 
@@ -88,7 +92,7 @@ class LabelsSpec(BaseModel):
         "low_self_confidence",
     ] = Field("prune_by_noise_rate", description="cleanlab's find_label_issues method")
     max_issue_rate: dict[IssueType, Rate] = Field(
-        default_factory=lambda: {"label": DEFAULT_MAX_RATE},
+        default_factory=lambda: _default_rates(),
         description="issue type -> largest allowed share of flagged rows (0-1); "
         "a number gates `label` only (default: label 0.05)",
     )
@@ -150,8 +154,13 @@ class LabelsSpec(BaseModel):
 
     def severity_of(self, issue_type: str, default: Severity) -> Severity:
         """The issue type's severity, else the section's, else ``default`` (the suite's)."""
-        by_type: dict[str, Severity] = dict(self.severities)
+        by_type: dict[str, Severity] = {str(k): v for k, v in self.severities.items()}
         return by_type.get(issue_type) or self.severity or default
+
+    def max_rate(self, issue_type: str) -> float:
+        """The largest allowed rate of a gated issue type (``KeyError`` if it is not gated)."""
+        rates: dict[str, float] = {str(k): v for k, v in self.max_issue_rate.items()}
+        return rates[issue_type]
 
 
 def labels_spec(raw: Any, *, error: Any = None) -> LabelsSpec:
@@ -177,12 +186,25 @@ def labels_spec(raw: Any, *, error: Any = None) -> LabelsSpec:
         loc = ("labels", *(str(p) for p in err["loc"] if not str(p).startswith("function-")))
         msg = str(err["msg"]).removeprefix("Value error, ")
         if err["type"] == "missing":
-            msg = f"missing required key {loc[-1]!r} in labels (the label column)"
+            msg = f"missing required key {loc[-1]!r} in labels"
         elif err["type"] == "extra_forbidden":
             msg = f"unknown key {loc[-1]!r} in labels"
         else:
             where = ".".join(loc)
             msg = f"{where}: {msg}" if len(loc) > 1 else f"labels: {msg}"
         if error is not None:
-            raise error(msg, loc) from None
+            raise error(msg, _refine(loc, raw, msg)) from None
         raise SuiteDefinitionError(msg) from None
+
+
+def _refine(loc: tuple[str, ...], raw: Any, msg: str) -> tuple[str, ...]:
+    """Point a section-level error at the offending key when it can be told."""
+    if len(loc) > 1 or not isinstance(raw, Mapping):
+        return loc
+    unknown = [str(k) for k in raw if k not in SPEC_KEYS]
+    if unknown:
+        return (*loc, unknown[0])
+    for key in ("max_issue_rate", "severities", "features", "pred_probs_columns"):
+        if key in raw and key in msg:
+            return (*loc, key)
+    return loc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import typing
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -99,7 +100,8 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        return f"unknown key {key!r}{did_you_mean(key, fields)}"
+        parent = ".".join(str(p) for p in loc[:-1] if not str(p).startswith("function-"))
+        return (f"{parent}: " if parent else "") + f"unknown key {key!r}{did_you_mean(key, fields)}"
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
@@ -111,24 +113,32 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
     return f"{where}: {msg}" if where else msg
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through Optional, list, dict, unions)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found.extend(_models_in(arg))
+    return found
+
+
 def _fields_at(loc: Loc) -> list[str]:
     """The keys allowed in the mapping at ``loc`` (for "did you mean" on unknown keys)."""
-    from ._model import ColumnCheck, ColumnSpec, DataSpec, IncludeSpec, TableCheck
-
-    model: Any = Suite
-    parts = list(loc[:-1])
-    if parts[:1] == ["columns"]:
-        model = ColumnSpec if len(parts) <= 2 else ColumnCheck
-    elif parts[:1] == ["checks"]:
-        model = TableCheck
-    elif parts[:1] == ["expectations"]:
-        model = ExpectationSpec
-    elif parts[:1] == ["include"]:
-        model = IncludeSpec
-    elif parts[:1] == ["data"]:
-        model = DataSpec
-    names = [f.alias or n for n, f in model.model_fields.items()]
-    return names
+    model: type[BaseModel] = Suite
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part)) or next(
+            (f for f in model.model_fields.values() if f.alias == part), None
+        )
+        if field is None:  # a mapping key chosen by the user (a column name): same model below
+            continue
+        inner = _models_in(field.annotation)
+        if not inner:
+            return []
+        model = inner[0]
+    return [f.alias or n for n, f in model.model_fields.items()]
 
 
 def parse_suite(text: str, *, path: str | None = None, base_dir: Path | None = None) -> LoadedSuite:

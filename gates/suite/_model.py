@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .._result import Severity
 from ._catalog import ALIASES, COLUMN_CHECKS, TABLE_CHECKS, CheckSignature, did_you_mean
 from ._coverage import CoverageRule
+from ._drift import DriftSpec
 
 __all__ = [
     "ColumnCheck",
@@ -263,9 +264,7 @@ class Suite(_Strict):
         default_factory=list, description="GX expectations, verbatim"
     )
     include: IncludeSpec = Field(default_factory=IncludeSpec)
-    drift: dict[str, Any] | None = Field(
-        None, description="drift against a baseline profile (docs/profile.md)"
-    )
+    drift: DriftSpec | None = Field(None, description="drift against a baseline profile (docs/profile.md)")
     labels: dict[str, Any] | None = Field(None, description="label-issue gate (docs/labeling.md)")
     coverage: list[CoverageRule] | None = Field(
         None, description="minimum rows per class or segment (docs/synth.md)"

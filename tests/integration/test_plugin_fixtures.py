@@ -135,7 +135,7 @@ def test_the_marker_runs_the_gate_and_hands_the_result_over(project: pytest.Pyte
 
 def test_data_profile_skips_without_the_profiler_module(project: pytest.Pytester) -> None:
     pytest.importorskip(
-        "gates.profile", reason="gates.profile exists: the skip path does not apply"
+        "gates._profile", reason="gates.profile exists: the skip path does not apply"
     )
     project.makepyfile(test_a="def test_p(data_profile):\n    data_profile('data/orders.csv')\n")
     project.runpytest().assert_outcomes(passed=1)
@@ -152,7 +152,7 @@ def test_data_profile_is_skipped_with_a_clear_reason(project: pytest.Pytester) -
     )
     project.makeconftest("""
         import sys
-        sys.modules["gates.profile"] = None  # as if this build had no profiler
+        sys.modules["gates._profile"] = None  # as if this build had no profiler
     """)
     result = project.runpytest("-rs")
     result.assert_outcomes(skipped=1)

@@ -11,9 +11,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from gates.profile import profile
-from gates.profile._drift import compare
-from gates.profile._html import to_html
+from gates._profile import profile
+from gates._profile._drift import compare
+from gates._profile._html import to_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from gates import InputError
-from gates.profile import Profile, profile, read_profile
+from gates._profile import Profile, profile, read_profile
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def frame() -> pl.DataFrame:
 
 def test_all_exported_names_are_public() -> None:
     """__all__ lists every public name once (the module, not ``gates.profile`` the function)."""
-    module = importlib.import_module("gates.profile")
+    module = importlib.import_module("gates._profile")
     assert len(module.__all__) == len(set(module.__all__))
     assert set(module.__all__) == {
         n for n in dir(module) if n.isidentifier() and not n.startswith("_")
@@ -134,7 +134,7 @@ def test_json_round_trip_validates_against_schema(frame: pl.DataFrame, tmp_path:
     """to_json is valid JSON under profile.schema.json and reads back equal."""
     p = profile(frame, correlations=True)
     schema = json.loads(
-        resources.files("gates.profile").joinpath("profile.schema.json").read_text()
+        resources.files("gates._profile").joinpath("profile.schema.json").read_text()
     )
     doc = json.loads(p.to_json())
     jsonschema.validate(doc, schema)
@@ -232,7 +232,7 @@ def test_profile_from_json_rejects_other_versions(tmp_path: Path) -> None:
 
 def test_quantiles_use_every_kth_row_above_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past QUANTILE_EXACT_MAX_ROWS quantiles come from every k-th row, and the profile says so."""
-    import gates.profile._profile as module
+    import gates._profile._profile as module
 
     monkeypatch.setattr(module, "QUANTILE_EXACT_MAX_ROWS", 1_000)
     values = np.random.default_rng(0).normal(size=20_000)

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import gates
-from gates.profile import SuggestTargetExists
-from gates.profile._suggest import suggest, write_suite
+from gates._profile import SuggestTargetExists
+from gates._profile._suggest import suggest, write_suite
 
 _text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=8)
 

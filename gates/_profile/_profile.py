@@ -201,7 +201,9 @@ def profile(
     stride = max(1, math.ceil(total / QUANTILE_EXACT_MAX_ROWS)) if total else 1
     say("pass 1: statistics", 0.1)
     rows, dupes, raw = run_guarded(
-        lambda: pass_one(lf, schema, exact_distinct=exact, duplicates=duplicates, quantile_stride=stride),
+        lambda: pass_one(
+            lf, schema, exact_distinct=exact, duplicates=duplicates, quantile_stride=stride
+        ),
         ds.input_error,
     )
     if sample is None and fraction is None:

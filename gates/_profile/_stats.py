@@ -36,6 +36,8 @@ QUANTILES: dict[str, float] = {
     "p95": 0.95,
     "p99": 0.99,
 }
+#: Sample values are the first non-null values among this many leading rows.
+SAMPLE_WINDOW = 10_000
 #: Columns with at most this many distinct values get top values (strings, ints, bools).
 TOP_VALUES_MAX_DISTINCT = 100_000
 _SEP = "\x1f"
@@ -97,8 +99,12 @@ def pass_one(
     """
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     qexprs: list[pl.Expr] = []
-    if duplicates and len(schema):
-        exprs.append(pl.struct(pl.all()).hash(seed=0).n_unique().alias("__unique_rows"))
+    sexprs: list[pl.Expr] = []
+    extra: list[pl.LazyFrame] = []
+    if duplicates and len(
+        schema
+    ):  # its own query: a struct of every column in the main select is not streamed
+        extra.append(lf.select(pl.struct(pl.all()).hash(seed=0).n_unique().alias("__unique_rows")))
     for i, (name, dtype) in enumerate(schema.items()):
         kind = kind_of(dtype)
         col = pl.col(name)
@@ -111,7 +117,8 @@ def pass_one(
             shown = nonnull.cast(pl.String) if kind in ("temporal", "decimal") else nonnull
             if kind == "temporal":
                 shown = col.drop_nulls().cast(pl.String)
-            exprs.append(shown.head(samples).implode().alias(_key(i, "samples")))
+            # head() is not streaming: samples come from the first SAMPLE_WINDOW rows (below)
+            sexprs.append(shown.head(samples).implode().alias(_key(i, "samples")))
         if kind in ("integer", "float", "decimal", "temporal"):
             f = _finite(name, kind)
             exprs += [
@@ -145,12 +152,17 @@ def pass_one(
                 base.min().alias(_key(i, "min_str")),
                 base.max().alias(_key(i, "max_str")),
             ]
+    queries = [lf.select(exprs), *extra]
+    if sexprs:
+        queries.append(lf.head(SAMPLE_WINDOW).select(sexprs))
     if qexprs:
-        strided = lf.with_row_index("__gates_row").filter(pl.col("__gates_row") % quantile_stride == 0)
-        main, quants = pl.collect_all([lf.select(exprs), strided.select(qexprs)], engine="streaming")
-        row = {**main.row(0, named=True), **quants.row(0, named=True)}
-    else:
-        row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
+        strided = lf.with_row_index("__gates_row").filter(
+            pl.col("__gates_row") % quantile_stride == 0
+        )
+        queries.append(strided.select(qexprs))
+    row: dict[str, Any] = {}
+    for frame in pl.collect_all(queries, engine="streaming"):
+        row.update(frame.row(0, named=True))
     rows = int(row["__rows"])
     dupes = rows - int(row["__unique_rows"]) if "__unique_rows" in row else None
     out: list[dict[str, Any]] = [{} for _ in schema]
@@ -209,47 +221,53 @@ def pass_two(
 ) -> tuple[
     dict[str, dict[str, Any]], dict[str, list[tuple[Any, int]]], dict[tuple[str, str], float | None]
 ]:
-    """Histogram counts, top values with counts, and Pearson correlations, from one streaming select."""
-    exprs: list[pl.Expr] = []
-    index = {name: i for i, name in enumerate(schema)}
+    """Histogram counts, top values with counts, and Pearson correlations.
+
+    One small streaming ``group_by`` query per histogram and per top-value list, collected
+    together (``value_counts`` inside a ``select`` is not streaming and would hold every
+    column in memory).
+    """
+    queries: list[pl.LazyFrame] = []
+    jobs: list[tuple[str, str]] = []
     for name, spec in hists.items():
-        i, kind = index[name], kind_of(schema[name])
-        exprs.append(
-            _bin_index(_finite(name, kind).drop_nulls().cast(pl.Float64), spec)
-            .value_counts()
-            .implode()
-            .alias(_key(i, "hist"))
+        kind = kind_of(schema[name])
+        q = lf.select(_values(name, kind).cast(pl.Float64).alias("x")).filter(
+            pl.col("x").is_finite()
         )
+        queries.append(
+            q.select(_bin_index(pl.col("x"), spec).alias("b"))
+            .group_by("b")
+            .agg(pl.len().alias("n"))
+        )
+        jobs.append(("hist", name))
     for name, k in top.items():
-        i, kind = index[name], kind_of(schema[name])
-        vc = _values(name, kind).alias("v").drop_nulls().value_counts(name="__n")
-        el = pl.element()
-        ranked = el.sort_by([-el.struct.field("__n").cast(pl.Int64), el.struct.field("v")]).head(k)
-        exprs.append(vc.implode().list.eval(ranked).alias(_key(i, "top")))
-    for j, (a, b) in enumerate(correlations):
-        xa, xb = pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64)
-        ok = xa.is_finite() & xb.is_finite()
-        exprs.append(pl.corr(xa.filter(ok), xb.filter(ok)).alias(f"__corr{_SEP}{j}"))
-    if not exprs:
-        return {}, {}, {}
-    row = lf.select(exprs).collect(engine="streaming").row(0, named=True)
-    names = list(schema)
+        kind = kind_of(schema[name])
+        q = (
+            lf.select(_values(name, kind).alias("v"))
+            .drop_nulls()
+            .group_by("v")
+            .agg(pl.len().alias("n"))
+        )
+        queries.append(q.sort(["n", "v"], descending=[True, False], nulls_last=True).head(k))
+        jobs.append(("top", name))
+    if correlations:
+        exprs = []
+        for j, (a, b) in enumerate(correlations):
+            xa, xb = pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64)
+            ok = xa.is_finite() & xb.is_finite()
+            exprs.append(pl.corr(xa.filter(ok), xb.filter(ok)).alias(str(j)))
+        queries.append(lf.select(exprs))
+        jobs.append(("corr", ""))
     counts: dict[str, dict[str, Any]] = {}
     tops: dict[str, list[tuple[Any, int]]] = {}
     corr: dict[tuple[str, str], float | None] = {}
-    for key, value in row.items():
-        left, _, stat = key.partition(_SEP)
-        if left == "__corr":
-            r = value if value is None or math.isfinite(value) else None
-            corr[correlations[int(stat)]] = None if r is None else float(r)
-            continue
-        name = names[int(left)]
-        if stat == "hist":
+    frames = pl.collect_all(queries, engine="streaming") if queries else []
+    for (job, name), frame in zip(jobs, frames, strict=True):
+        if job == "hist":
             spec = hists[name]
             bins = [0] * spec.bins
             under = over = 0
-            for item in value or []:
-                b, n = next(iter(item.values())), int(item["count"])
+            for b, n in frame.iter_rows():
                 if b < 0:
                     under += n
                 elif b >= spec.bins:
@@ -262,8 +280,12 @@ def pass_two(
                 "underflow": under,
                 "overflow": over,
             }
+        elif job == "top":
+            tops[name] = [(v, int(n)) for v, n in frame.iter_rows()]
         else:
-            tops[name] = [(item["v"], int(item["__n"])) for item in (value or [])]
+            for j, value in enumerate(frame.row(0)):
+                finite = value is not None and math.isfinite(value)
+                corr[correlations[j]] = float(value) if finite else None
     return counts, tops, corr
 
 
