@@ -175,7 +175,7 @@ def test_suite_without_coverage(project: Path) -> None:
 def in_process(args: list[str]) -> tuple[int, str]:
     from gates._cli._app import app
 
-    result = CliRunner().invoke(app, args)
+    result = CliRunner(env={"COLUMNS": "300"}).invoke(app, args)  # wide: table cells are asserted
     return result.exit_code, result.output
 
 

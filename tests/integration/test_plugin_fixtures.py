@@ -66,7 +66,8 @@ def test_comparing_to_a_verdict_explains_itself(project: pytest.Pytester) -> Non
             "E         check amount::in_range failed (severity block, engine *)",
         ]
     )
-    assert result.stdout.str().count("AssertionError: assert gate verdict 'block' == 'pass'") == 2
+    lines = [ln for ln in result.stdout.lines if ln.startswith("E       AssertionError: assert gate verdict 'block' == 'pass'")]
+    assert len(lines) == 2
 
 
 def test_assert_passes_fails_without_a_traceback(project: pytest.Pytester) -> None:
