@@ -36,9 +36,13 @@ demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, e
 	@$(GATES) synth --suite suites/fraud.yml --out demo-out/orders_augmented.parquet --seed 7 --force
 	@echo "\n== gates check on the augmented data (expect PASS)"
 	@$(GATES) check demo-out/orders_augmented.parquet --suite suites/fraud.yml --no-ledger
+	@echo "\n== gates labels: rank suspect labels for review (writes demo-out/labels.html)"
+	@$(GATES) labels demo-out/orders.parquet --label label --html demo-out/labels.html -q
+	@echo "\n== label-issue gate: gates check --suite suites/labels.yml (expect PASS)"
+	@$(GATES) check --suite suites/labels.yml --no-ledger -q
 
 test: $(STAMP) browser  ## the whole test suite (what CI runs)
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The HTML profile is checked in a real headless browser. Debian's chromium is installed
 # when we can (root with apt-get, as in CI); elsewhere that one test skips and says why.
@@ -50,7 +54,7 @@ browser:
 	  else echo "note: chromium not found; the browser test will be skipped"; fi; }
 
 cov: $(STAMP)  ## tests with a coverage report
-	$(PY) -m pytest -n 2 --dist loadgroup --cov=gates --cov=labeling --cov=synth
+	$(PY) -m pytest -n 2 --dist loadfile --cov=gates --cov=labeling --cov=synth
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(VENV)/bin/ruff check gates labeling synth tests benchmarks

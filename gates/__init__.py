@@ -29,12 +29,12 @@ from ._result import Verdict as Verdict
 if _typing.TYPE_CHECKING:
     from ._io import Dataset as Dataset
     from ._io import load as load
-    from ._runner import check as check
     from ._profile import ColumnProfile as ColumnProfile
     from ._profile import Profile as Profile
     from ._profile import ProfileFormatError as ProfileFormatError
     from ._profile import profile as profile
     from ._profile import read_profile as read_profile
+    from ._runner import check as check
     from .suite import LoadedSuite as LoadedSuite
     from .suite import load_suite as load_suite
 

@@ -43,12 +43,18 @@ def _enrich(
     dataset: Dataset, results: list[CheckResult], limit_columns: int = 60
 ) -> list[CheckResult]:
     """Fill each failing sample with the row's values, reading the data once for all checks."""
+    cols = list(dataset.columns)[:limit_columns]
+    # a sample row that already carries every column needs no lookup
     wanted = sorted(
-        {int(r["row"]) for res in results for r in res.sample if "row" in r and len(r) <= 2}
+        {
+            int(r["row"])
+            for res in results
+            for r in res.sample
+            if "row" in r and not set(cols) <= set(r)
+        }
     )
     if not wanted:
         return results
-    cols = list(dataset.columns)[:limit_columns]
     rows = (
         dataset.lazy.with_row_index("row")
         .select("row", *cols)

@@ -21,7 +21,7 @@ Exception tree::
 from __future__ import annotations
 
 #: Message shown when the optional ``[labels]`` extra is not installed.
-EXTRA_MESSAGE = "labels need the [labels] extra: pip install 'datagates[labels]'"
+EXTRA_MESSAGE = "label-issue detection needs the [labels] extra: pip install 'datagates[labels]'"
 
 
 class LabelingError(ValueError):

@@ -131,7 +131,11 @@ class GXEngine:
         pending = list(outcome.results)
         for cid, spec, _ in runnable:
             match = next(
-                (r for r in pending if (getattr(r.expectation_config, "meta", None) or {}).get("gates_id") == cid),
+                (
+                    r
+                    for r in pending
+                    if (getattr(r.expectation_config, "meta", None) or {}).get("gates_id") == cid
+                ),
                 None,
             )
             if match is None:

@@ -430,7 +430,10 @@ def _results_from_pandera_schema(
                 details={"schema": ref},
             )
         )
-    for (other_column, other_key), frame in groups.items():  # failures pandera reported that we did not map
+    for (
+        other_column,
+        other_key,
+    ), frame in groups.items():  # failures pandera reported that we did not map
         if (other_column, other_key) in matched:
             continue
         results.append(

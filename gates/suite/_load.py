@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import typing
 import json
 import os
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path

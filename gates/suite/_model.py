@@ -19,6 +19,7 @@ from .._result import Severity
 from ._catalog import ALIASES, COLUMN_CHECKS, TABLE_CHECKS, CheckSignature, did_you_mean
 from ._coverage import CoverageRule
 from ._drift import DriftSpec
+from ._labels import LabelsSpec
 
 __all__ = [
     "ColumnCheck",
@@ -264,8 +265,10 @@ class Suite(_Strict):
         default_factory=list, description="GX expectations, verbatim"
     )
     include: IncludeSpec = Field(default_factory=IncludeSpec)
-    drift: DriftSpec | None = Field(None, description="drift against a baseline profile (docs/profile.md)")
-    labels: dict[str, Any] | None = Field(None, description="label-issue gate (docs/labeling.md)")
+    drift: DriftSpec | None = Field(
+        None, description="drift against a baseline profile (docs/profile.md)"
+    )
+    labels: LabelsSpec | None = Field(None, description="label-issue gate (docs/labeling.md)")
     coverage: list[CoverageRule] | None = Field(
         None, description="minimum rows per class or segment (docs/synth.md)"
     )

@@ -66,7 +66,11 @@ def test_comparing_to_a_verdict_explains_itself(project: pytest.Pytester) -> Non
             "E         check amount::in_range failed (severity block, engine *)",
         ]
     )
-    lines = [ln for ln in result.stdout.lines if ln.startswith("E       AssertionError: assert gate verdict 'block' == 'pass'")]
+    lines = [
+        ln
+        for ln in result.stdout.lines
+        if ln.startswith("E       AssertionError: assert gate verdict 'block' == 'pass'")
+    ]
     assert len(lines) == 2
 
 

@@ -19,8 +19,9 @@ import pytest
 
 from gates.ledger import Ledger
 
-# one server for the module, and later tests check what earlier ones did: keep them on one worker, in order
-pytestmark = [pytest.mark.service, pytest.mark.xdist_group("service-api")]
+# one server for the module, and later tests check what earlier ones did: `make test` runs
+# with --dist loadfile, so a module stays on one worker, in order
+pytestmark = pytest.mark.service
 
 GATES = str(Path(sys.executable).with_name("gates"))
 WRITE = "ci-writer-secret-1"

@@ -177,6 +177,9 @@ def test_missing_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(labeling._deps.importlib.util, "find_spec", fake)  # type: ignore[attr-defined]
     with pytest.raises(LabelsExtraMissingError) as info:
         find_issues(small(), "y")
-    assert str(info.value) == "labels need the [labels] extra: pip install 'datagates[labels]'"
+    assert (
+        str(info.value)
+        == "label-issue detection needs the [labels] extra: pip install 'datagates[labels]'"
+    )
     assert info.value.name == "cleanlab"
     assert builtins.ImportError in type(info.value).__mro__

@@ -110,7 +110,10 @@ def test_drift_engine_turns_metrics_into_checks(tmp_path: Path) -> None:
 def test_drift_section_mistakes_point_at_the_suite(tmp_path: Path) -> None:
     """Unknown keys and a missing baseline file are SuiteDefinitionErrors naming the suite."""
     base, _ = _frames(0.0)
-    with pytest.raises(SuiteDefinitionError, match=r"suite.yml:\d+.*drift.thresholds: unknown key 'psy' \(did you mean 'psi'\?\)"):
+    with pytest.raises(
+        SuiteDefinitionError,
+        match=r"suite.yml:\d+.*drift.thresholds: unknown key 'psy' \(did you mean 'psi'\?\)",
+    ):
         gates.check(base, _suite(tmp_path, "  baseline: base.json\n  thresholds: {psy: 0.2}\n"))
     with pytest.raises(SuiteDefinitionError, match="no such profile file"):
         gates.check(base, _suite(tmp_path, "  baseline: nowhere.json\n"))
