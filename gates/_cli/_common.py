@@ -6,7 +6,7 @@ import contextlib
 import enum
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import NoReturn
 
 import typer
@@ -14,7 +14,7 @@ from rich.console import Console
 
 from .._errors import GateError, InputError, MissingExtraError, SuiteDefinitionError
 
-__all__ = ["DEBUG", "ExitCode", "err_console", "fail", "out_console", "user_errors"]
+__all__ = ["DEBUG", "ExitCode", "err_console", "fail", "out_console", "progress_bar", "user_errors"]
 
 #: Set by ``gates --debug``: show tracebacks instead of one-line errors.
 DEBUG = {"on": bool(os.environ.get("GATES_DEBUG"))}
@@ -80,3 +80,36 @@ def _escape(text: str) -> str:
 def is_tty() -> bool:
     """Whether stderr is a terminal (progress is shown only there)."""
     return sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress_bar(
+    enabled: bool, label: str, *, stages: Mapping[str, str] | None = None
+) -> Iterator[Callable[[str, float], None] | None]:
+    """A progress bar on stderr fed by a ``progress(stage, fraction)`` callback.
+
+    Yields None (no bar) when ``enabled`` is false: not a terminal, or ``--quiet``.
+    ``stages`` maps a library's stage names to words for people.
+    """
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err_console(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(stage: str, done: float) -> None:
+            words = (stages or {}).get(stage, stage)
+            bar.update(
+                task, description=f"{label}: {words}" if words != label else label, completed=done
+            )
+
+        yield update

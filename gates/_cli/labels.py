@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
+from ._common import ExitCode, fail, is_tty, out_console, progress_bar, user_errors
 
 if TYPE_CHECKING:
     import polars as pl
@@ -33,30 +31,6 @@ _MATRIX_CLASSES = 12
 class ModelChoice(StrEnum):
     hgb = "hgb"
     logistic = "logistic"
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, float], None] | None]:
-    """A progress bar on stderr fed by labeling's ``progress(stage, fraction)`` callback."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=err_console(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("labels", total=1.0)
-
-        def update(stage: str, done: float) -> None:
-            bar.update(task, description=f"labels: {stage}", completed=done)
-
-        yield update
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -181,7 +155,9 @@ def labels(
         if pred_probs is not None:
             probs = _read_pred_probs(pred_probs, frame.get_column(label))
         try:
-            with _progress(is_tty() and not quiet and str(json_path) != "-") as progress:
+            with progress_bar(
+                is_tty() and not quiet and str(json_path) != "-", "labels"
+            ) as progress:
                 report = run_find_issues(
                     frame,
                     label=label,

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
+from ._common import ExitCode, err_console, fail, is_tty, out_console, progress_bar, user_errors
 
 if TYPE_CHECKING:
     from .._profile import Profile
@@ -48,29 +47,6 @@ HtmlOpt = Annotated[
 QuietOpt = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar and no console table.")
 ]
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, float], None] | None]:
-    """A progress bar on stderr (a no-op when stderr is not a terminal or with --quiet)."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TimeElapsedColumn(),
-        console=err_console(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("profiling", total=1.0)
-
-        def update(message: str, done: float) -> None:
-            bar.update(task, description=message, completed=done)
-
-        yield update
 
 
 def _is_profile_json(path: str) -> bool:
@@ -177,7 +153,7 @@ def profile_cmd(
                 else profile(str(baseline))
             )
         edges = {c.name: c.histogram.edges for c in base.columns if c.histogram} if base else None
-        with _progress(is_tty() and not quiet) as say:
+        with progress_bar(is_tty() and not quiet, "profiling") as say:
             prof = profile(
                 data,
                 table=table,
@@ -266,7 +242,7 @@ def drift_cmd(
                     f"--threshold {item!r}: {value!r} is not a number; write metric=value, e.g. psi=0.2"
                 )
         base = _side(baseline)
-        with _progress(is_tty() and not quiet) as say:
+        with progress_bar(is_tty() and not quiet, "profiling") as say:
             cur = _side(current, baseline=base, progress=say, table=table, format=fmt)
         report = compare(cur, base, thresholds=limits)
         if json_path is not None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
+from ._common import ExitCode, fail, is_tty, out_console, progress_bar, user_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,30 +33,6 @@ _STAGES = {
     "score": "scoring",
     "done": "done",
 }
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, float], None] | None]:
-    """A progress bar on stderr fed by synth's ``progress(stage, fraction)`` callback."""
-    if not enabled:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=err_console(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("synth", total=1.0)
-
-        def update(stage: str, done: float) -> None:
-            bar.update(task, description=f"synth: {_STAGES.get(stage, stage)}", completed=done)
-
-        yield update
 
 
 def synth(
@@ -175,7 +149,7 @@ def synth(
             _print_rules(console, "coverage before", request.before)
         validator = bridge.SuiteRowValidator.from_suite(loaded, real.schema)
         try:
-            with _progress(is_tty() and not quiet) as progress:
+            with progress_bar(is_tty() and not quiet, "synth", stages=_STAGES) as progress:
                 result = synth_lib.fill(
                     real,
                     list(request.shortfalls),

@@ -143,22 +143,13 @@ class PanderaEngine:
             )
         except InputError:
             raise
-        except pl.exceptions.ComputeError as exc:
-            if ctx.dataset.files and _is_read_error(exc):
-                raise ctx.dataset.input_error(exc) from exc
-            msg = str(exc).strip().splitlines()[0]
-            return CheckResult(
-                id=cid,
-                name=check.label or check.check,
-                engine=self.name,
-                column=column,
-                severity=severity,
-                passed=False,
-                expected=expected,
-                error=msg,
-                message=f"could not run: {msg}",
-            )
         except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:
+            if (
+                isinstance(exc, pl.exceptions.ComputeError)
+                and ctx.dataset.files
+                and _is_read_error(exc)
+            ):
+                raise ctx.dataset.input_error(exc) from exc  # the data, not the check, is broken
             msg = str(exc).strip().splitlines()[0]
             return CheckResult(
                 id=cid,
