@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from gates.ledger import VERDICTS, Ledger, LedgerError, StoredRun
+if TYPE_CHECKING:  # the ledger (and DuckDB) load when a ledger command runs, not at CLI start-up
+    from gates.ledger import Ledger, StoredRun
 
 __all__ = ["ledger_app"]
 
@@ -48,6 +49,8 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 def _open(path: Path) -> Ledger:
+    from gates.ledger import Ledger
+
     if not path.exists():
         _fail(f"no ledger at {path}; run a gate first or point --ledger (GATES_LEDGER) at one")
     return Ledger(path)
@@ -85,6 +88,8 @@ def list_runs(
 
         gates ledger list --json | jq .record.verdict
     """
+    from gates.ledger import VERDICTS, Ledger, LedgerError
+
     if not ledger.exists():
         typer.echo(f"no runs recorded yet in {ledger}")
         return
@@ -141,6 +146,8 @@ def show(
 
         gates ledger show 3f9a1c0b --json
     """
+    from gates.ledger import LedgerError
+
     try:
         run = _open(ledger).get(run_id)
     except LedgerError as exc:
@@ -169,6 +176,8 @@ def verify(ledger: LedgerPath = _DEFAULT) -> None:
 
         GATES_LEDGER=/srv/gates/ledger.duckdb gates ledger verify
     """
+    from gates.ledger import LedgerError
+
     try:
         report = _open(ledger).verify()
     except LedgerError as exc:
@@ -200,6 +209,8 @@ def export(
 
         gates ledger export runs.out --format jsonl
     """
+    from gates.ledger import LedgerError
+
     if fmt is not None and fmt not in ("jsonl", "parquet"):
         _fail(f"unknown --format {fmt!r}; use jsonl or parquet")
     ledger_ = _open(ledger)

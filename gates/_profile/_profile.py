@@ -19,10 +19,12 @@ from ._stats import QUANTILES, HistSpec, hist_spec, kind_of, pass_one, pass_two,
 __all__ = ["infer_semantic", "profile"]
 
 #: ``distinct="auto"`` counts exactly up to this many rows (or this many bytes of text files).
-EXACT_DISTINCT_MAX_ROWS = 1_000_000
+EXACT_DISTINCT_MAX_ROWS = 250_000
 EXACT_DISTINCT_MAX_BYTES = 200 << 20
 #: Quantiles are exact up to this many rows; above, they use every k-th row (k = rows / this).
-QUANTILE_EXACT_MAX_ROWS = 1_000_000
+QUANTILE_EXACT_MAX_ROWS = 250_000
+#: Up to this many rows, duplicate rows are counted inside the main statistics select.
+FUSED_DUPLICATES_MAX_ROWS = 2_000_000
 #: At most this many distinct values make a string or integer column categorical.
 CATEGORICAL_MAX = 50
 #: Numeric columns considered for ``correlations=True`` (the first N).
@@ -202,7 +204,12 @@ def profile(
     say("pass 1: statistics", 0.1)
     rows, dupes, raw = run_guarded(
         lambda: pass_one(
-            lf, schema, exact_distinct=exact, duplicates=duplicates, quantile_stride=stride
+            lf,
+            schema,
+            exact_distinct=exact,
+            duplicates=duplicates,
+            quantile_stride=stride,
+            fuse_duplicates=total is not None and total <= FUSED_DUPLICATES_MAX_ROWS,
         ),
         ds.input_error,
     )

@@ -91,20 +91,30 @@ def pass_one(
     samples: int = 5,
     duplicates: bool = True,
     quantile_stride: int = 1,
+    fuse_duplicates: bool = False,
 ) -> tuple[int, int | None, list[dict[str, Any]]]:
     """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
 
     Quantiles need every value in memory; with ``quantile_stride`` k > 1 they are computed on
-    every k-th row, in a second query collected together with the first.
+    every k-th row, in a second query collected together with the first. ``fuse_duplicates``
+    counts duplicate rows inside the main select (faster, but that select then holds the
+    columns in memory: for small tables only).
     """
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     qexprs: list[pl.Expr] = []
     sexprs: list[pl.Expr] = []
-    extra: list[pl.LazyFrame] = []
-    if duplicates and len(
-        schema
-    ):  # its own query: a struct of every column in the main select is not streamed
-        extra.append(lf.select(pl.struct(pl.all()).hash(seed=0).n_unique().alias("__unique_rows")))
+    separate: list[pl.LazyFrame] = []
+    if duplicates and len(schema):
+        # a 64-bit row hash: the wrapping sum of each column's hash, seeded by its position
+        unique_rows = (
+            pl.sum_horizontal([pl.col(c).hash(seed=i) for i, c in enumerate(schema)])
+            .n_unique()
+            .alias("__unique_rows")
+        )
+        if fuse_duplicates:  # one decode of the file, but the select no longer streams
+            exprs.append(unique_rows)
+        else:
+            separate.append(lf.select(unique_rows))
     for i, (name, dtype) in enumerate(schema.items()):
         kind = kind_of(dtype)
         col = pl.col(name)
@@ -152,7 +162,7 @@ def pass_one(
                 base.min().alias(_key(i, "min_str")),
                 base.max().alias(_key(i, "max_str")),
             ]
-    queries = [lf.select(exprs), *extra]
+    queries = [lf.select(exprs), *separate]
     if sexprs:
         queries.append(lf.head(SAMPLE_WINDOW).select(sexprs))
     if qexprs:
