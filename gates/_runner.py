@@ -24,6 +24,9 @@ __all__ = ["EngineMode", "check", "versions"]
 #: ``reference``: pandera and GX for everything; ``gx``/``pandera``: that library for its own part.
 EngineMode = Literal["auto", "reference", "gx", "pandera"]
 
+#: Parquet files larger than this have their sample rows looked up through DuckDB.
+DUCKDB_LOOKUP_MIN_BYTES = 128 << 20
+
 _TRACKED = ("datagates", "polars", "duckdb", "pandera", "great-expectations")
 
 
@@ -71,10 +74,12 @@ def _enrich(
 def _rows_at(dataset: Dataset, wanted: list[int], cols: list[str]) -> pl.DataFrame:
     """The rows numbered ``wanted`` (0-based), with a ``row`` column.
 
-    One Parquet file goes through DuckDB, which skips the row groups that hold none of the
-    rows (10M rows: ~0.4 s and ~0.4 GB instead of a full Polars scan); the rest through Polars.
+    One large Parquet file goes through DuckDB, which skips the row groups that hold none of
+    the rows (10M rows: ~0.4 s and ~0.4 GB instead of a full Polars scan); the rest, and small
+    files (where importing DuckDB costs more than the scan), through Polars.
     """
-    if dataset.format == "parquet" and len(dataset.files) == 1:
+    big = dataset.files and dataset.files[0].stat().st_size > DUCKDB_LOOKUP_MIN_BYTES
+    if dataset.format == "parquet" and len(dataset.files) == 1 and big:
         import duckdb
 
         path = str(dataset.files[0]).replace("'", "''")
@@ -84,7 +89,9 @@ def _rows_at(dataset: Dataset, wanted: list[int], cols: list[str]) -> pl.DataFra
             f"select file_row_number as row, {names} from read_parquet('{path}', file_row_number=true)"
             f" where file_row_number in ({ids}) order by row"
         )
-        frame: pl.DataFrame = duckdb.connect().sql(query).pl()
+        # a small buffer pool: it only has to find ~100 rows, after Polars already holds memory
+        con = duckdb.connect(config={"memory_limit": "256MB", "threads": 2})
+        frame: pl.DataFrame = con.sql(query).pl()
         return frame
     return (
         dataset.lazy.with_row_index("row")
