@@ -156,3 +156,21 @@ def test_failing_samples_carry_the_whole_row_from_parquet_and_csv(
             969,
         ]
         assert all(r["id"] == r["row"] and r["x"] in (95, 96) and r["t"] == "a" for r in res.sample)
+
+
+def test_duckdb_and_polars_sample_lookups_agree(tmp_path: Path, write_suite, monkeypatch) -> None:
+    """The DuckDB lookup used for large Parquet files gives the same sample rows as Polars."""
+    import gates._runner
+
+    frame = pl.DataFrame(
+        {"id": list(range(3000)), "x": [i % 101 for i in range(3000)], "s": ["é"] * 3000}
+    )
+    frame.write_parquet(tmp_path / "f.parquet", row_group_size=500)
+    suite = write_suite("columns:\n  x:\n    checks:\n      - less_than: 99\n")
+    polars_rows = gates.check(tmp_path / "f.parquet", suite).checks[0].sample
+    monkeypatch.setattr(gates._runner, "DUCKDB_LOOKUP_MIN_BYTES", 0)
+    duckdb_rows = gates.check(tmp_path / "f.parquet", suite).checks[0].sample
+    assert [dict(r) for r in duckdb_rows] == [dict(r) for r in polars_rows]
+    assert len(duckdb_rows) == 20 and all(
+        r["x"] in (99, 100) and r["s"] == "é" for r in duckdb_rows
+    )
