@@ -24,11 +24,13 @@ from ._errors import TooFewRowsError as TooFewRowsError
 from ._errors import TooManyClassesError as TooManyClassesError
 from ._featurize import FeatureMatrix as FeatureMatrix
 from ._featurize import featurize as featurize
+from ._find import FILTER_METHODS as FILTER_METHODS
 from ._find import find_issues as find_issues
 from ._report import ISSUE_TYPES as ISSUE_TYPES
 from ._report import LabelReport as LabelReport
 
 __all__ = [
+    "FILTER_METHODS",
     "ISSUE_TYPES",
     "ContinuousLabelError",
     "FeatureColumnError",

@@ -13,7 +13,9 @@ One mapping (docs/labeling.md, "From the gate")::
       severities: {outlier: warn}        # per issue type, overrides `severity`
 
 Only the issue types named in ``max_issue_rate`` are computed and gated (default: ``label``
-at 0.05). This module never imports ``labeling``; the issue-type names are pinned by a test.
+at 0.05). The issue-type names are ``labeling``'s own (labeling is part of this distribution
+and light to import; cleanlab and scikit-learn, the [labels] extra, load only when issues
+are searched).
 """
 
 from __future__ import annotations
@@ -23,24 +25,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from labeling import ISSUE_TYPES
+
 from .._errors import SuiteDefinitionError
 from .._result import Severity
 from ._catalog import did_you_mean
 
 __all__ = ["ISSUE_TYPES", "LabelsSpec", "labels_spec"]
 
-#: Issue types ``labeling.find_issues`` reports, in its order (== ``labeling.ISSUE_TYPES``).
-ISSUE_TYPES = ("label", "outlier", "near_duplicate", "class_imbalance")
-#: ``filter_by`` methods of ``cleanlab.filter.find_label_issues`` that labeling accepts.
-FILTER_METHODS = (
-    "prune_by_noise_rate",
-    "prune_by_class",
-    "both",
-    "confident_learning",
-    "predicted_neq_given",
-    "low_normalized_margin",
-    "low_self_confidence",
-)
 #: The keys ``labels:`` accepts, in the order the docs list them.
 SPEC_KEYS = (
     "label",

@@ -11,7 +11,7 @@ import pytest
 import gates
 from gates.engines._labels import collect_frame, pred_probs_frame
 from gates.suite import LoadedSuite, parse_suite
-from gates.suite._labels import FILTER_METHODS, ISSUE_TYPES, LabelsSpec
+from gates.suite._labels import ISSUE_TYPES, IssueType, LabelsSpec
 
 pytestmark = pytest.mark.labels
 
@@ -219,11 +219,15 @@ class TestSuiteSection:
         assert LabelsSpec.model_validate({"label": "y"}).max_issue_rate == {"label": 0.05}
 
     def test_names_match_labeling(self) -> None:
-        import labeling
-        from labeling._find import FILTER_METHODS as LABELING_FILTERS
+        """The suite's Literal types (they feed the JSON Schema) list exactly labeling's names."""
+        import typing
 
-        assert labeling.ISSUE_TYPES == ISSUE_TYPES
-        assert LABELING_FILTERS == FILTER_METHODS
+        import labeling
+
+        assert ISSUE_TYPES is labeling.ISSUE_TYPES
+        assert typing.get_args(IssueType) == labeling.ISSUE_TYPES
+        filter_by = LabelsSpec.model_fields["filter_by"].annotation
+        assert typing.get_args(filter_by) == labeling.FILTER_METHODS
 
 
 def test_only_the_needed_columns_are_read() -> None:
