@@ -11,7 +11,7 @@ from .._result import CheckResult, Severity
 from ..suite import LoadedSuite
 from ..suite._model import ColumnSpec, _Thresholded
 
-__all__ = ["Engine", "RunContext", "threshold_result"]
+__all__ = ["Engine", "RunContext", "threshold_result", "unrunnable"]
 
 
 @dataclass
@@ -138,3 +138,31 @@ def describe_check(column: str, check: str, kwargs: dict[str, Any]) -> str:
     if check == "unique_values_eq":
         return f"distinct values of {column} == {sorted(map(str, k['values']))!r}"
     return f"{check}({column})"
+
+
+def unrunnable(
+    *,
+    id: str,
+    name: str,
+    engine: str,
+    column: str | None,
+    severity: Severity,
+    error: str,
+    expected: str | None = None,
+    observed: Any = None,
+    threshold: str | None = None,
+) -> CheckResult:
+    """A check that could not run: failed, with ``error`` set and said in the message."""
+    return CheckResult(
+        id=id,
+        name=name,
+        engine=engine,
+        column=column,
+        severity=severity,
+        passed=False,
+        observed=observed,
+        expected=expected,
+        threshold=threshold,
+        error=error,
+        message=f"could not run: {error}",
+    )

@@ -23,7 +23,7 @@ from gates._result import CheckResult
 from gates.suite import LoadedSuite
 from gates.suite._coverage import CoverageRule
 
-from ._base import RunContext
+from ._base import RunContext, unrunnable
 
 __all__ = [
     "CoverageEngine",
@@ -263,16 +263,14 @@ class CoverageEngine:
         return results
 
     def _error(self, ctx: RunContext, rule: CoverageRule, msg: str) -> CheckResult:
-        return CheckResult(
+        return unrunnable(
             id=rule.check_id,
             name=rule.label or "coverage",
             engine=self.name,
             column=rule.column,
             severity=rule.severity or ctx.suite.suite.severity,
-            passed=False,
             expected=rule.requirement_text(),
             error=msg,
-            message=f"could not run: {msg}",
         )
 
     def _result(self, ctx: RunContext, out: RuleOutcome) -> CheckResult:

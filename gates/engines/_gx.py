@@ -12,9 +12,9 @@ from typing import Any
 from .._errors import EngineError, SuiteDefinitionError
 from .._result import CheckResult, jsonable
 from ..suite._model import ExpectationSpec
-from ._base import RunContext
+from ._base import RunContext, unrunnable
 
-__all__ = ["GXEngine", "expectation_ids", "gx_items"]
+__all__ = ["GXEngine", "expectation_ids", "gx_items", "missing_column_result"]
 
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 
@@ -58,21 +58,10 @@ class GXEngine:
         need_all = False
         need: set[str] = set()
         for _key, spec, loc, cid in todo:
-            severity = spec.severity or ctx.suite.suite.severity
             cols = _columns_of(spec)
             missing = [c for c in (cols or []) if c not in present]
             if missing:
-                results[cid] = CheckResult(
-                    id=cid,
-                    name=spec.label or spec.type,
-                    engine=self.name,
-                    column=spec.column,
-                    severity=severity,
-                    passed=False,
-                    observed="missing",
-                    error=f"column {missing[0]!r} is not in the data",
-                    message=f"could not run: column {missing[0]!r} is not in the data",
-                )
+                results[cid] = missing_column_result(ctx, cid, spec, missing[0])
                 continue
             try:
                 impl = get_expectation_impl(spec.type)
@@ -160,6 +149,21 @@ def gx_items(
     return [*own, *inc]
 
 
+def missing_column_result(
+    ctx: RunContext, cid: str, spec: ExpectationSpec, column: str, *, engine: str = "gx"
+) -> CheckResult:
+    """The result of an expectation on a column the data lacks (a failed check, not a crash)."""
+    return unrunnable(
+        id=cid,
+        name=spec.label or spec.type,
+        engine=engine,
+        column=spec.column,
+        severity=spec.severity or ctx.suite.suite.severity,
+        observed="missing",
+        error=f"column {column!r} is not in the data",
+    )
+
+
 def expectation_ids(specs: list[ExpectationSpec]) -> list[str]:
     """Stable check ids for expectations (``column::expect_...``, ``#2`` for repeats)."""
     seen: dict[str, int] = {}
@@ -178,15 +182,13 @@ def _to_result(
     info = res.exception_info or {}
     if info.get("raised_exception"):
         msg = str(info.get("exception_message") or "GX raised an exception").strip().splitlines()[0]
-        return CheckResult(
+        return unrunnable(
             id=cid,
             name=spec.label or spec.type,
             engine="gx",
             column=spec.column,
             severity=severity,
-            passed=False,
             error=msg,
-            message=f"could not run: {msg}",
         )
     r = dict(res.result or {})
     observed = jsonable(r.get("observed_value"))

@@ -19,7 +19,7 @@ import polars as pl
 from .._errors import MissingExtraError
 from .._result import CheckResult
 from ..suite._labels import LabelsSpec, labels_spec
-from ._base import RunContext
+from ._base import RunContext, unrunnable
 
 if TYPE_CHECKING:
     from labeling import LabelReport
@@ -205,17 +205,15 @@ class LabelsEngine:
 
     def _errors(self, ctx: RunContext, spec: LabelsSpec, msg: str) -> list[CheckResult]:
         return [
-            CheckResult(
+            unrunnable(
                 id=f"{spec.label}::{CHECK_NAMES[t]}",
                 name=CHECK_NAMES[t],
                 engine=self.name,
                 column=spec.label,
                 severity=spec.severity_of(t, ctx.suite.suite.severity),
-                passed=False,
                 expected=_expected(spec, t),
                 threshold=f"max_issue_rate {spec.max_rate(t):g}",
                 error=msg,
-                message=f"could not run: {msg}",
             )
             for t in spec.issue_types
         ]

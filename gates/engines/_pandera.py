@@ -19,7 +19,7 @@ import polars as pl
 from .._errors import InputError
 from .._result import CheckResult, Severity
 from ..suite._model import ColumnCheck, ColumnSpec
-from ._base import RunContext, describe_check, threshold_result
+from ._base import RunContext, describe_check, threshold_result, unrunnable
 
 __all__ = ["PanderaEngine", "column_check_id"]
 
@@ -94,16 +94,14 @@ class PanderaEngine:
         severity = ctx.suite.suite.severity_of(check, spec)
         if check.check in _STRING_CHECKS and not _is_texty(dtype):
             msg = f"{check.check} needs a string column; {column!r} is {dtype}"
-            return CheckResult(
+            return unrunnable(
                 id=cid,
                 name=check.label or check.check,
                 engine=self.name,
                 column=column,
                 severity=severity,
-                passed=False,
                 expected=expected,
                 error=msg,
-                message=f"could not run: {msg}",
             )
         try:
             pandera_check = getattr(pa.Check, check.check)(**check.kwargs)
@@ -151,16 +149,14 @@ class PanderaEngine:
             ):
                 raise ctx.dataset.input_error(exc) from exc  # the data, not the check, is broken
             msg = str(exc).strip().splitlines()[0]
-            return CheckResult(
+            return unrunnable(
                 id=cid,
                 name=check.label or check.check,
                 engine=self.name,
                 column=column,
                 severity=severity,
-                passed=False,
                 expected=expected,
                 error=msg,
-                message=f"could not run: {msg}",
             )
         return threshold_result(
             ctx=ctx,

@@ -9,7 +9,7 @@ import polars as pl
 from .._errors import InputError
 from .._result import CheckResult
 from ..suite._model import TableCheck
-from ._base import RunContext, threshold_result
+from ._base import RunContext, threshold_result, unrunnable
 
 __all__ = ["TableEngine"]
 
@@ -42,15 +42,13 @@ class TableEngine:
                         raise diagnosed from exc
                 msg = str(exc).strip().splitlines()[0]
                 results.append(
-                    CheckResult(
+                    unrunnable(
                         id=cid,
                         name=spec.label or spec.check,
                         engine=self.name,
                         column=None,
                         severity=ctx.suite.suite.severity_of(spec),
-                        passed=False,
                         error=msg,
-                        message=f"could not run: {msg}",
                     )
                 )
         return results

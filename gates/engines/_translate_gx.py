@@ -26,7 +26,7 @@ import polars as pl
 from .._result import CheckResult
 from ..suite._model import ExpectationSpec
 from ._base import RunContext
-from ._gx import _columns_of, _to_result, expectation_ids, gx_items
+from ._gx import _columns_of, _to_result, expectation_ids, gx_items, missing_column_result
 from ._native_plan import Plan, gx_value, is_number, is_numeric, rust_regex
 
 __all__ = ["gx_plans"]
@@ -559,22 +559,6 @@ _TRANSLATORS: dict[str, Callable[[_Item], Plan | None]] = {
 TRANSLATED = frozenset(_TRANSLATORS)
 
 
-def _missing_result(item: _Item, missing: str) -> CheckResult:
-    """The GX engine's own result for an expectation on a column the data lacks."""
-    spec = item.spec
-    return CheckResult(
-        id=item.cid,
-        name=spec.label or spec.type,
-        engine=_ENGINE,
-        column=spec.column,
-        severity=spec.severity or item.ctx.suite.suite.severity,
-        passed=False,
-        observed="missing",
-        error=f"column {missing!r} is not in the data",
-        message=f"could not run: column {missing!r} is not in the data",
-    )
-
-
 def _constant(result: CheckResult) -> Callable[[Mapping[str, Any], int], CheckResult]:
     return lambda values, rows: result
 
@@ -592,7 +576,15 @@ def gx_plans(ctx: RunContext, schema: pl.Schema) -> list[Plan]:
         missing = [c for c in _columns_of(spec) or [] if c not in schema]
         if missing:  # the result GX's engine gives before it runs GX, without importing GX
             plans.append(
-                Plan(key=key, aggs={}, finish=_constant(_missing_result(item, missing[0])))
+                Plan(
+                    key=key,
+                    aggs={},
+                    finish=_constant(
+                        missing_column_result(
+                            item.ctx, item.cid, item.spec, missing[0], engine=_ENGINE
+                        )
+                    ),
+                )
             )
             continue
         try:
