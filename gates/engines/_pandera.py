@@ -8,6 +8,7 @@ as they are (polars schemas on the frame; pandas schemas on a pandas copy of it)
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import sys
@@ -92,17 +93,18 @@ class PanderaEngine:
         cid = column_check_id(column, spec, check, index)
         expected = describe_check(column, check.check, check.kwargs)
         severity = ctx.suite.suite.severity_of(check, spec)
+        cannot_run = functools.partial(
+            unrunnable,
+            id=cid,
+            name=check.label or check.check,
+            engine=self.name,
+            column=column,
+            severity=severity,
+            expected=expected,
+        )
         if check.check in _STRING_CHECKS and not _is_texty(dtype):
             msg = f"{check.check} needs a string column; {column!r} is {dtype}"
-            return unrunnable(
-                id=cid,
-                name=check.label or check.check,
-                engine=self.name,
-                column=column,
-                severity=severity,
-                expected=expected,
-                error=msg,
-            )
+            return cannot_run(error=msg)
         try:
             pandera_check = getattr(pa.Check, check.check)(**check.kwargs)
             outcome = pandera_check(lf.select(column), column)
@@ -149,15 +151,7 @@ class PanderaEngine:
             ):
                 raise ctx.dataset.input_error(exc) from exc  # the data, not the check, is broken
             msg = str(exc).strip().splitlines()[0]
-            return unrunnable(
-                id=cid,
-                name=check.label or check.check,
-                engine=self.name,
-                column=column,
-                severity=severity,
-                expected=expected,
-                error=msg,
-            )
+            return cannot_run(error=msg)
         return threshold_result(
             ctx=ctx,
             spec=check,
