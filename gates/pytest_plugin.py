@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from . import _pytest as _impl
-from ._errors import GateWarning
 from ._result import GateResult, Verdict
 
 #: Engine markers a collected check can carry (the engine family that declares it).
@@ -55,13 +54,6 @@ def pytest_configure(config: pytest.Config) -> None:
             )
         state.suite_paths.update(found)
         config.args.extend(str(p) for p in found if str(p) not in config.args)
-    if options.ledger is not None and _impl.ledger_recorder() is None:
-        config.issue_config_time_warning(
-            GateWarning(
-                "--gate-ledger: this datagates build has no gates.ledger.record_result; suite runs are not recorded"
-            ),
-            stacklevel=2,
-        )
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -16,7 +16,6 @@ from ._options import add_options as add_options
 from ._options import expand_suites as expand_suites
 from ._state import STATE_KEY as STATE_KEY
 from ._state import GateState as GateState
-from ._state import ledger_recorder as ledger_recorder
 
 __all__ = [
     "RESULTS_KEY",
@@ -32,7 +31,6 @@ __all__ = [
     "expand_suites",
     "explain_check",
     "explain_result",
-    "ledger_recorder",
     "marker_result",
     "marker_verdict_failure",
     "profile_function",

@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,18 +18,7 @@ if TYPE_CHECKING:
     from gates._result import GateResult
     from gates.suite import LoadedSuite
 
-__all__ = ["STATE_KEY", "GateState", "ledger_recorder"]
-
-
-def ledger_recorder() -> Any:
-    """``gates.ledger.record_result`` when this build has it, else None."""
-    import importlib
-
-    try:
-        module = importlib.import_module("gates.ledger")
-    except ImportError:
-        return None
-    return getattr(module, "record_result", None)
+__all__ = ["STATE_KEY", "GateState"]
 
 
 class GateState:
@@ -79,9 +68,9 @@ class GateState:
                     _atomic_write(self.options.report_dir / f"{stem}{suffix}", text)
                 )
         if self.options.ledger is not None and self._claim(result):
-            record = ledger_recorder()
-            if record is not None:
-                record(result, self.options.ledger)
+            from ..ledger import record_result
+
+            record_result(result, self.options.ledger)
 
     def _claim(self, result: GateResult) -> bool:
         """True for the one process that records this suite/data pair (all of them without xdist)."""
