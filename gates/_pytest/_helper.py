@@ -186,21 +186,7 @@ def assertrepr(left: object, op: str, right: object, recent: list[GateResult]) -
 
 
 def profile_function() -> Callable[..., Any]:
-    """``gates.profile.profile``, or skip the test when this build has no profiler."""
-    import importlib
+    """``gates.profile``, for the ``data_profile`` fixture."""
+    from .._profile import profile
 
-    try:
-        module = importlib.import_module("gates._profile")
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("gates._profile",):
-            raise
-        pytest.skip(
-            "data_profile needs gates.profile, which this datagates build does not include yet"
-        )
-    fn = getattr(module, "profile", None)
-    if fn is None:
-        pytest.skip(
-            "data_profile needs gates.profile.profile, which this datagates build does not provide"
-        )
-    profile: Callable[..., Any] = fn
     return profile

@@ -11,7 +11,6 @@ from ._errors import ApiError as ApiError
 from ._errors import Busy as Busy
 from ._errors import Forbidden as Forbidden
 from ._errors import NotFound as NotFound
-from ._errors import NotImplementedApi as NotImplementedApi
 from ._errors import PayloadTooLarge as PayloadTooLarge
 from ._errors import RunTimeout as RunTimeout
 from ._errors import ServiceConfigError as ServiceConfigError
@@ -38,7 +37,6 @@ __all__ = [
     "LedgerWriter",
     "Metrics",
     "NotFound",
-    "NotImplementedApi",
     "PayloadTooLarge",
     "RunTimeout",
     "Service",

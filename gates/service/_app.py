@@ -23,7 +23,6 @@ from ._errors import (
     ApiError,
     Busy,
     NotFound,
-    NotImplementedApi,
     PayloadTooLarge,
     ServiceExtraMissing,
     Unprocessable,
@@ -316,7 +315,6 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         tags=["profile"],
         responses={
             200: {"description": "the profile JSON (docs/profile.md)"},
-            501: {"model": ErrorBody},
             **_ERRORS,
         },
     )
@@ -326,12 +324,6 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         _: str | None = writer,
     ) -> Any:
         """Profile an uploaded file (multipart field ``file``) (scope: write)."""
-        try:
-            from gates._profile import profile as _available  # noqa: F401
-        except ImportError:
-            raise NotImplementedApi(
-                "profiling is not available in this installation (no gates.profile module)"
-            ) from None
         path, fmt, filename = await _upload(request, format)
         try:
             doc = await svc.pool.run(

@@ -13,7 +13,6 @@ The tree::
             ├── NotFound           404: unknown suite or run
             ├── PayloadTooLarge    413: upload or record batch over the limit
             ├── Unprocessable      422: unreadable upload or records (an InputError)
-            ├── NotImplementedApi  501: the feature is not installed here
             ├── Busy               503: every validation worker is busy; retry later
             └── RunTimeout         504: a validation took longer than the timeout
 
@@ -31,7 +30,6 @@ __all__ = [
     "Busy",
     "Forbidden",
     "NotFound",
-    "NotImplementedApi",
     "PayloadTooLarge",
     "RunTimeout",
     "ServiceConfigError",
@@ -114,13 +112,6 @@ class Unprocessable(ApiError):
 
     status = 422
     code = "invalid_input"
-
-
-class NotImplementedApi(ApiError):
-    """The endpoint needs a module this installation does not have."""
-
-    status = 501
-    code = "not_implemented"
 
 
 class Busy(ApiError):

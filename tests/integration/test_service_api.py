@@ -414,8 +414,6 @@ def test_profile_upload(server: Server) -> None:
     name, data = _upload(_people(30), "parquet")
     with server.client() as client:
         response = client.post("/v1/profile", files={"file": (name, data)})
-    if response.status_code == 501:
-        pytest.skip("gates.profile is not available")
     assert response.status_code == 200, response.text
     doc = response.json()
     assert doc["source"] == "upload:people.parquet"
