@@ -168,7 +168,7 @@ def check(
             )  # a strict parse first: a malformed row is an input error, not a number
         for name in ENGINES:
             eng = get_engine(name)
-            if eng is None or not eng.applies(ctx):
+            if not eng.applies(ctx):
                 continue
             results.extend(eng.run(ctx))
         results = _enrich(dataset, _unique_ids(results))

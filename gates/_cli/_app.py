@@ -39,30 +39,13 @@ def _root(
 
 
 def _register() -> None:
-    from . import check, suite_cmd
+    """Add every command; each module imports its heavy libraries only when it runs."""
+    from . import check, labels, profile, serve, suite_cmd, synth
+    from .ledger import ledger_app
 
-    check.register(app)
-    suite_cmd.register(app)
-    for module_name, attr in (
-        ("profile", "register"),
-        ("labels", "register"),
-        ("synth", "register"),
-        ("serve", "register"),
-    ):
-        try:
-            module = __import__(f"gates._cli.{module_name}", fromlist=[attr])
-        except ModuleNotFoundError as exc:
-            if exc.name == f"gates._cli.{module_name}":
-                continue
-            raise
-        getattr(module, attr)(app)
-    try:
-        from .ledger import ledger_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "gates._cli.ledger":
-            raise
-    else:
-        app.add_typer(ledger_app, name="ledger")
+    for module in (check, suite_cmd, profile, labels, synth, serve):
+        module.register(app)
+    app.add_typer(ledger_app, name="ledger")
 
 
 _register()

@@ -24,14 +24,12 @@ ENGINES: dict[str, str] = {
 
 
 @functools.cache
-def get_engine(name: str) -> Engine | None:
-    """The engine called ``name``, or None when its module is not part of this build."""
+def get_engine(name: str) -> Engine:
+    """The engine called ``name`` (its module is imported on first use).
+
+    Raises:
+        KeyError: no engine has that name (see :data:`ENGINES`).
+    """
     module_name, _, attr = ENGINES[name].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return None
-        raise
-    engine: Engine = getattr(module, attr)()
+    engine: Engine = getattr(importlib.import_module(module_name), attr)()
     return engine
