@@ -174,12 +174,10 @@ def check(
     raise typer.Exit(int(ExitCode.FAILED if code else ExitCode.OK))
 
 
-def _record(result: GateResult, ledger: Path | None) -> str | None:
-    """Append the run to the ledger; returns a line saying where, or None without a ledger."""
-    try:
-        from ..ledger import record_result
-    except ImportError:
-        return None
+def _record(result: GateResult, ledger: Path | None) -> str:
+    """Append the run to the ledger; returns a line saying where."""
+    from ..ledger import record_result
+
     return record_result(result, ledger)
 
 
