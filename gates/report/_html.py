@@ -14,7 +14,9 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2r
 h1{font-size:1.4rem;margin:0 0 .3rem} .meta{color:#5b6475;margin-bottom:1.2rem}
 .verdict{display:inline-block;padding:.2rem .7rem;border-radius:4px;font-weight:700;color:#fff}
 .v-pass{background:#1f8a4c}.v-warn{background:#c98a00}.v-block{background:#c62828}
-table{border-collapse:collapse;width:100%;margin:.6rem 0 1.2rem} th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec;vertical-align:top}
+table{border-collapse:collapse;width:100%;margin:.6rem 0 1.2rem} th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ec;vertical-align:top;overflow-wrap:anywhere}
+.checks td:nth-child(2){max-width:22rem} .samples{overflow-x:auto}
+.checks td:nth-child(1),.checks td:nth-child(3),.checks td:nth-child(4),.checks td:nth-child(5),.checks th{white-space:nowrap;overflow-wrap:normal}
 th{background:#f4f6fa;font-weight:600} td.num{text-align:right;font-variant-numeric:tabular-nums}
 .s-pass{color:#1f8a4c;font-weight:600}.s-fail{color:#c62828;font-weight:700}.s-warn{color:#a06d00;font-weight:700}.s-error{color:#8e24aa;font-weight:700}
 details{margin:.4rem 0 1rem} summary{cursor:pointer;font-weight:600} code{background:#f4f6fa;padding:0 .25rem;border-radius:3px}
@@ -41,7 +43,7 @@ def _sample(c: CheckResult) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{_e(row.get(k))}</td>" for k in cols) + "</tr>" for row in c.sample
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="samples"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def to_html(result: GateResult) -> str:
@@ -77,7 +79,7 @@ def to_html(result: GateResult) -> str:
 <div class="meta">data <code>{_e(ds.source)}</code> · {ds.rows if ds.rows is not None else "?":,} rows · {len(ds.columns)} columns ·
 fingerprint <code>{_e(ds.fingerprint)}</code><br>{failed} of {len(result.checks)} checks failed · {result.duration_s:.2f}s ·
 run <code>{_e(result.run_id)}</code> · {_e(result.started_at.isoformat(timespec="seconds"))} · suite hash <code>{_e(result.suite.hash[:16])}</code></div>
-<table><thead><tr><th></th><th>check</th><th>engine</th><th>severity</th><th>failing</th><th>result</th><th>expected</th></tr></thead>
+<table class="checks"><thead><tr><th></th><th>check</th><th>engine</th><th>severity</th><th>failing</th><th>result</th><th>expected</th></tr></thead>
 <tbody>{"".join(rows)}</tbody></table>
 {samples}
 <div class="meta">versions: {_e(", ".join(f"{k} {val}" for k, val in result.versions.items()))}</div>
