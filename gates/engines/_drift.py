@@ -5,26 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import ValidationError
-
 from .._result import CheckResult, Severity
-from ..suite._drift import DriftSpec
 from ._base import RunContext
 
 __all__ = ["DriftEngine"]
-
-
-def _spec(ctx: RunContext) -> DriftSpec:
-    raw: Any = ctx.suite.suite.drift
-    if isinstance(raw, DriftSpec):
-        return raw
-    try:
-        return DriftSpec.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ("drift", *(str(p) for p in err["loc"]))
-        where = ".".join(loc)
-        raise ctx.suite.error(f"{where}: {err['msg']}", loc) from None
 
 
 class DriftEngine:
@@ -39,7 +23,8 @@ class DriftEngine:
         from .._profile import ProfileFormatError, profile, read_profile
         from .._profile._drift import column_metrics
 
-        spec = _spec(ctx)
+        spec = ctx.suite.suite.drift
+        assert spec is not None  # applies() said so
         path = ctx.suite.resolve(spec.baseline)
         try:
             baseline = read_profile(path)

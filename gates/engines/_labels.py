@@ -18,7 +18,7 @@ import polars as pl
 
 from .._errors import MissingExtraError
 from .._result import CheckResult
-from ..suite._labels import LabelsSpec, labels_spec
+from ..suite._labels import LabelsSpec
 from ._base import RunContext, unrunnable
 
 if TYPE_CHECKING:
@@ -162,7 +162,8 @@ class LabelsEngine:
         return ctx.suite.suite.labels is not None
 
     def run(self, ctx: RunContext) -> list[CheckResult]:
-        spec = labels_spec(ctx.suite.suite.labels, error=ctx.suite.error)
+        spec = ctx.suite.suite.labels
+        assert spec is not None  # applies() said so
         require_labels()
         from labeling import LabelingError
 

@@ -121,16 +121,8 @@ class LedgerWriter:
         first = self._queue.get()
         if first is _STOP:
             return [], True
-        batch = [first]
-        while len(batch) < _MAX_BATCH:
-            try:
-                item = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is _STOP:
-                return batch, True
-            batch.append(item)
-        return batch, False
+        rest, stop = self._drain(_MAX_BATCH - 1)
+        return [first, *rest], stop
 
     def _loop(self) -> None:
         # Linux: PRIO_PROCESS with a thread id renices only this thread (and DuckDB's, spawned from it)

@@ -23,15 +23,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from labeling import ISSUE_TYPES
 
-from .._errors import SuiteDefinitionError
 from .._result import Severity
 from ._catalog import did_you_mean
 
-__all__ = ["ISSUE_TYPES", "LabelsSpec", "labels_spec"]
+__all__ = ["ISSUE_TYPES", "LabelsSpec"]
 
 #: The keys ``labels:`` accepts, in the order the docs list them.
 SPEC_KEYS = (
@@ -153,50 +152,3 @@ class LabelsSpec(BaseModel):
         """The largest allowed rate of a gated issue type (``KeyError`` if it is not gated)."""
         rates: dict[str, float] = {str(k): v for k, v in self.max_issue_rate.items()}
         return rates[issue_type]
-
-
-def labels_spec(raw: Any, *, error: Any = None) -> LabelsSpec:
-    """Validate a suite's raw ``labels:`` mapping (or pass a validated `LabelsSpec` through).
-
-    Args:
-        raw: the section as read from YAML, or a `LabelsSpec`.
-        error: ``LoadedSuite.error`` (``(message, loc) -> SuiteDefinitionError``) to point
-            at the suite file's line; without it a bare ``SuiteDefinitionError`` is raised.
-
-    Returns:
-        The validated section.
-
-    Raises:
-        SuiteDefinitionError: an unknown key or issue type, a rate outside [0, 1], ...
-    """
-    if isinstance(raw, LabelsSpec):
-        return raw
-    try:
-        return LabelsSpec.model_validate(raw)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ("labels", *(str(p) for p in err["loc"] if not str(p).startswith("function-")))
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = f"missing required key {loc[-1]!r} in labels"
-        elif err["type"] == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r} in labels"
-        else:
-            where = ".".join(loc)
-            msg = f"{where}: {msg}" if len(loc) > 1 else f"labels: {msg}"
-        if error is not None:
-            raise error(msg, _refine(loc, raw, msg)) from None
-        raise SuiteDefinitionError(msg) from None
-
-
-def _refine(loc: tuple[str, ...], raw: Any, msg: str) -> tuple[str, ...]:
-    """Point a section-level error at the offending key when it can be told."""
-    if len(loc) > 1 or not isinstance(raw, Mapping):
-        return loc
-    unknown = [str(k) for k in raw if k not in SPEC_KEYS]
-    if unknown:
-        return (*loc, unknown[0])
-    for key in ("max_issue_rate", "severities", "features", "pred_probs_columns"):
-        if key in raw and key in msg:
-            return (*loc, key)
-    return loc
