@@ -7,7 +7,7 @@ GATES   := $(VENV)/bin/gates
 STAMP   := $(VENV)/.installed
 TORCH   ?= torch==2.13.0
 
-.PHONY: install demo test browser lint format typecheck bench bench-full cov clean help
+.PHONY: install demo test browser java lint format typecheck bench bench-full cov clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -41,7 +41,7 @@ demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, e
 	@echo "\n== label-issue gate: gates check --suite suites/labels.yml (expect PASS)"
 	@$(GATES) check --suite suites/labels.yml --no-ledger -q
 
-test: $(STAMP) browser  ## the whole test suite (what CI runs)
+test: $(STAMP) browser java  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # The HTML profile is checked in a real headless browser. Debian's chromium is installed
@@ -52,6 +52,15 @@ browser:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "note: could not install chromium; the browser test will be skipped"; \
 	  else echo "note: chromium not found; the browser test will be skipped"; fi; }
+
+# Spark needs a Java runtime: Debian's OpenJDK 17 when we can (root with apt-get, as in CI);
+# elsewhere the Spark tests skip and say why.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	      || echo "note: could not install a Java runtime; the Spark tests will be skipped"; \
+	  else echo "note: java not found; the Spark tests will be skipped"; fi; }
 
 cov: $(STAMP)  ## tests with a coverage report
 	$(PY) -m pytest -n 2 --dist loadfile --cov=gates --cov=labeling --cov=synth
