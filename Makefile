@@ -65,9 +65,10 @@ java:
 cov: $(STAMP)  ## tests with a coverage report
 	$(PY) -m pytest -n 2 --dist loadfile --cov=gates --cov=labeling --cov=synth
 
-lint: $(STAMP)  ## ruff lint and format check
+lint: $(STAMP)  ## ruff lint and format check; import-linter holds the package facades
 	$(VENV)/bin/ruff check gates labeling synth tests benchmarks
 	$(VENV)/bin/ruff format --check gates labeling synth tests benchmarks
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)  ## apply ruff format and safe fixes
 	$(VENV)/bin/ruff check --fix gates labeling synth tests benchmarks
