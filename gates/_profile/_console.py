@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._drift import DriftReport
-from ._model import Profile
+from ._model import ColumnProfile, Profile
 
 __all__ = ["print_drift", "print_profile"]
 
@@ -52,7 +52,9 @@ def print_profile(profile: Profile, console: Console) -> None:
             top = f"{_f(c.top_values.values[0])} ({c.top_values.counts[0]:,})"
         else:
             top = _f((c.quantiles or {}).get("p50"))
-        distinct = _f(c.distinct) if c.distinct_method == "exact" else f"≈{_f(c.distinct)}"
+        distinct = (
+            _f(c.distinct) if c.distinct_method == "exact" else f"≈{_f(c.distinct)}{_bound(c)}"
+        )
         table.add_row(
             escape(c.name),
             c.dtype,
@@ -89,3 +91,8 @@ def print_drift(drift: DriftReport, console: Console, *, limit: int | None = Non
             status,
         )
     console.print(table)
+
+
+def _bound(c: ColumnProfile) -> str:
+    """`` ±0.8%`` for an estimate with a stated relative standard error."""
+    return f" ±{c.distinct_rse:.1%}" if c.distinct_rse else ""

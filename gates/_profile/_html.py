@@ -113,7 +113,13 @@ def _card(col: ColumnProfile) -> str:
     kv = [
         ("rows", col.count + col.null_count),
         ("nulls", f"{col.null_count:,} ({col.null_fraction:.1%})"),
-        ("distinct", col.distinct if col.distinct_method == "exact" else f"≈{_fmt(col.distinct)}"),
+        (
+            "distinct",
+            col.distinct
+            if col.distinct_method == "exact"
+            else f"≈{_fmt(col.distinct)}"
+            + (f" ±{col.distinct_rse:.1%} (HyperLogLog)" if col.distinct_rse else " (estimated)"),
+        ),
         ("min", col.min),
         ("max", col.max),
         ("mean", col.mean),

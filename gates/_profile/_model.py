@@ -64,8 +64,11 @@ class ColumnProfile:
     null_count: int
     null_fraction: float
     distinct: int | None = None
-    #: ``exact`` or ``approx`` (HyperLogLog, about 2% relative error).
+    #: ``exact``, or ``hll`` (HyperLogLog estimate, relative standard error ``distinct_rse``);
+    #: ``approx`` in profiles written before 0.2 (Polars' estimator, error unstated).
     distinct_method: str = "exact"
+    #: The relative standard error of an estimated ``distinct`` (None when exact).
+    distinct_rse: float | None = None
     min: Any = None
     max: Any = None
     mean: float | None = None

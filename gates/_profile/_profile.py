@@ -13,6 +13,7 @@ import polars as pl
 
 from .._errors import InputError
 from .._io import Dataset, load
+from ._distinct import HLL_RSE, refine_distinct
 from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._stats import QUANTILES, HistSpec, hist_spec, kind_of, pass_one, pass_two, run_guarded
 
@@ -175,7 +176,10 @@ def profile(
         correlations: also compute Pearson correlations between numeric columns.
         bins: histogram bins for numeric and datetime columns.
         top_k: top values kept for categorical columns (the rest is counted as ``other``).
-        distinct: ``exact``, ``approx`` (HyperLogLog) or ``auto`` (exact up to 1M rows).
+        distinct: ``auto`` (default: exact for every column of at most
+            :data:`~gates._profile._distinct.EXACT_CARDINALITY_MAX` distinct values, at any
+            row count; a HyperLogLog with 0.81% relative standard error above), ``exact``
+            (every column exactly) or ``approx`` (the HyperLogLog for every column).
         bin_edges: histogram edges to use for some columns (a baseline's, for drift).
         duplicates: count duplicate rows (one hash per row).
         progress: called with a step label and the share done (0-1).
@@ -213,6 +217,12 @@ def profile(
         ),
         ds.input_error,
     )
+    if not exact:
+        say("distinct counts", 0.5)
+        run_guarded(
+            lambda: refine_distinct(lf, schema, raw, estimate_only=distinct == "approx"),
+            ds.input_error,
+        )
     if sample is None and fraction is None:
         ds.set_rows(rows)
     semantic: dict[str, str] = {}
@@ -379,7 +389,8 @@ def _column(
         null_count=nulls,
         null_fraction=nulls / rows if rows else 0.0,
         distinct=int(distinct) if distinct is not None else None,
-        distinct_method="exact" if exact else "approx",
+        distinct_method=str(st.get("distinct_method", "exact" if exact else "hll")),
+        distinct_rse=HLL_RSE if st.get("distinct_method") == "hll" else None,
         samples=list(st.get("samples") or []),
         **extra,
     )

@@ -177,7 +177,8 @@ def _describe(col: ColumnProfile) -> str:
     parts = [col.semantic, f"{col.null_fraction:.1%} null"]
     if col.distinct is not None:
         parts.append(
-            f"{col.distinct:,} distinct" + ("" if col.distinct_method == "exact" else " (approx)")
+            f"{col.distinct:,} distinct"
+            + ("" if col.distinct_method == "exact" else " (estimated)")
         )
     return ", ".join(parts)
 
