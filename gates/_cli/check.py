@@ -120,6 +120,11 @@ def check(
     from .._runner import check as run_check
 
     with user_errors():
+        # a report is re-written each run, but never onto a file this run reads: refused up front
+        inputs = report.run_inputs(data=data, suite=suite, ledger=ledger)
+        for target in (json_path, junit, markdown, html):
+            if target is not None and str(target) != "-":
+                report.check_target(target, inputs=inputs)
         with progress_status(is_tty() and not quiet) as status:
 
             def say(message: str) -> None:
@@ -143,19 +148,19 @@ def check(
             if str(json_path) == "-":
                 typer.echo(text, nl=False)
             else:
-                written.append(str(report.write_text(json_path, text)))
+                written.append(str(report.write_text(json_path, text, inputs=inputs)))
         if junit is not None:
-            written.append(str(report.write_text(junit, report.to_junit(result))))
+            written.append(str(report.write_text(junit, report.to_junit(result), inputs=inputs)))
         md = None
         if markdown is not None or os.environ.get("GITHUB_STEP_SUMMARY"):
             md = report.to_markdown(result)
         if markdown is not None and md is not None:
-            written.append(str(report.write_text(markdown, md)))
+            written.append(str(report.write_text(markdown, md, inputs=inputs)))
         if md is not None and os.environ.get("GITHUB_STEP_SUMMARY"):
             with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
                 fh.write(md + "\n")
         if html is not None:
-            written.append(str(report.write_text(html, report.to_html(result))))
+            written.append(str(report.write_text(html, report.to_html(result), inputs=inputs)))
         recorded = None if no_ledger else _record(result, ledger)
         if str(json_path) != "-":
             if quiet:

@@ -48,21 +48,28 @@ def schema(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the schema here instead of stdout.")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace --out if it exists (refused otherwise).")
+    ] = False,
 ) -> None:
     """Print the JSON Schema of suite files (for editor completion and CI linting).
 
     Example:
 
-        gates suite schema --out .vscode/gates-suite.schema.json
+        gates suite schema --out .vscode/gates-suite.schema.json --force
+
+    An existing --out file is kept unless --force is given; the write is atomic.
     """
+    from .._io._write import write_output
     from ..suite._jsonschema import suite_json_schema
 
     text = json.dumps(suite_json_schema(), indent=2) + "\n"
-    if out is None:
+    if out is None or str(out) == "-":
         typer.echo(text, nl=False)
-    else:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
+        return
+    with user_errors():
+        write_output(out, text, overwrite=force, what="schema")
+    out_console().print(f"[dim]wrote {out}[/]")
 
 
 def register(app: typer.Typer) -> None:

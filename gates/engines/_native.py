@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from .._io._names import row_index_name
 from .._result import CheckResult
 from ._base import RunContext
 from ._native_plan import Plan, plan_compiles
@@ -115,14 +116,15 @@ class NativeEngine:
         ]
         if not wanted:
             return results
-        row = pl.col("row")
+        index = row_index_name(ctx.dataset.columns)
+        row = pl.col(index)
         exprs = [
             row.filter(bad).head(ctx.sample_size).implode().alias(str(i))
             for i in wanted
             if (bad := plans[i].bad) is not None
         ]
         got = (
-            ctx.dataset.lazy.with_row_index("row")
+            ctx.dataset.lazy.with_row_index(index)
             .select(exprs)
             .collect(engine=_ENGINE)
             .row(0, named=True)

@@ -7,6 +7,7 @@ from typing import Any
 import polars as pl
 
 from .._errors import InputError
+from .._io._names import row_index_name, sample_row
 from .._result import CheckResult
 from ..suite._model import TableCheck
 from ._base import RunContext, threshold_result, unrunnable
@@ -84,7 +85,8 @@ class TableEngine:
             raise ValueError(
                 f"column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} not in the data"
             )
-        lf = ctx.dataset.lazy.with_row_index("row").select("row", *columns)
+        index = row_index_name(ctx.dataset.columns)
+        lf = ctx.dataset.lazy.with_row_index(index).select(index, *columns)
         dup = pl.struct(columns).is_duplicated()
         stats = (
             ctx.dataset.lazy.select(pl.len().alias("n"), dup.sum().alias("bad")).collect().row(0)
@@ -92,7 +94,10 @@ class TableEngine:
         rows, failing = int(stats[0]), int(stats[1])
         sample: list[dict[str, Any]] = []
         if failing:
-            sample = lf.filter(dup).head(ctx.sample_size).collect().to_dicts()
+            sample = [
+                sample_row(d.pop(index), d)
+                for d in lf.filter(dup).head(ctx.sample_size).collect().to_dicts()
+            ]
         return threshold_result(
             ctx=ctx,
             spec=spec,
@@ -142,10 +147,18 @@ class TableEngine:
                 f"invalid SQL expression {text!r}: {str(exc).splitlines()[0]}", ("checks", i)
             ) from None
         bad = expr.not_().fill_null(False)
-        lf = ctx.dataset.lazy.with_row_index("row")
+        index = row_index_name(ctx.dataset.columns)
+        lf = ctx.dataset.lazy.with_row_index(index)
         stats = lf.select(pl.len().alias("n"), bad.sum().alias("bad")).collect().row(0)
         rows, failing = int(stats[0]), int(stats[1])
-        sample = lf.filter(bad).head(ctx.sample_size).collect().to_dicts() if failing else []
+        sample = (
+            [
+                sample_row(d.pop(index), d)
+                for d in lf.filter(bad).head(ctx.sample_size).collect().to_dicts()
+            ]
+            if failing
+            else []
+        )
         return threshold_result(
             ctx=ctx,
             spec=spec,
@@ -165,18 +178,25 @@ class TableEngine:
         text = str(spec.kwargs["sql"])
         con = duckdb.connect()
         source = ctx.dataset.duckdb_source()
+        # the row number is `row`, or a reserved name when the data has its own `row` column
+        index = "row" if "row" not in ctx.dataset.columns else row_index_name(ctx.dataset.columns)
         if source:
             con.execute(
-                f"create view data as select (row_number() over () - 1) as row, * from {source}"
+                f'create view data as select (row_number() over () - 1) as "{index}", * from {source}'
             )
         else:
-            frame = ctx.dataset.lazy.with_row_index("row").collect()  # noqa: F841  (seen by DuckDB by name)
+            frame = ctx.dataset.lazy.with_row_index(index).collect()  # noqa: F841  (seen by DuckDB by name)
             con.execute("create view data as select * from frame")
         try:
             rows = int(con.execute("select count(*) from data").fetchall()[0][0])
             failing = int(con.execute(f"select count(*) from ({text})").fetchall()[0][0])
             sample = (
-                con.sql(f"select * from ({text}) limit {ctx.sample_size}").pl().to_dicts()
+                [
+                    sample_row(d.pop(index), d) if index in d else d
+                    for d in con.sql(f"select * from ({text}) limit {ctx.sample_size}")
+                    .pl()
+                    .to_dicts()
+                ]
                 if failing
                 else []
             )

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .._result import GateResult, Severity
 
-__all__ = ["result_schema", "to_json", "to_junit", "to_markdown", "write_text"]
+__all__ = ["result_schema", "to_json", "to_junit", "to_markdown"]
 
 
 def result_schema() -> dict[str, Any]:
@@ -144,11 +143,3 @@ def to_markdown(result: GateResult, *, max_sample_rows: int = 5) -> str:
         out += [f"- `{c.id}`" for c in passed]
         out += ["", "</details>", ""]
     return "\n".join(out)
-
-
-def write_text(path: str | Path, text: str) -> Path:
-    """Write a report file, creating its folder; returns the path."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    return p
