@@ -15,6 +15,7 @@ from ._errors import FeatureColumnError, InvalidOptionError
 from ._featurize import featurize
 from ._labels import check_pred_probs, encode_labels
 from ._report import ISSUE_TYPES, LabelReport, build_report
+from ._skill import NO_SKILL_AUC, class_skill, drop_unskilled, no_skill_note, skill_frame
 
 #: ``filter_by`` methods of ``cleanlab.filter.find_label_issues`` accepted here.
 FILTER_METHODS = (
@@ -42,6 +43,7 @@ def find_issues(
     issue_types: Sequence[str] = ISSUE_TYPES,
     filter_by: str = DEFAULT_FILTER_BY,
     n_threads: int | None = 1,
+    min_class_auc: float = NO_SKILL_AUC,
     progress: Callable[[str, float], None] | None = None,
 ) -> LabelReport:
     """Find label errors, outliers, near duplicates and class imbalance in a labelled table.
@@ -60,6 +62,9 @@ def find_issues(
             ``"class_imbalance"``.
         filter_by: cleanlab ``find_label_issues`` method used to flag label issues.
         n_threads: threads for model fitting (see `cross_val_pred_probs`).
+        min_class_auc: a class whose one-vs-rest out-of-fold AUC is below this has no skill:
+            label issues whose given or suggested class is such a class are not reported
+            (the report's ``no_skill`` and ``notes`` say so). 0 turns the test off.
         progress: called as ``progress(stage, fraction_done)``.
 
     Returns:
@@ -120,9 +125,15 @@ def find_issues(
                 f"({codes.size:,} rows analysed) to bound the run time"
             )
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    skill = class_skill(codes, probs, enc.classes.to_list(), min_auc=min_class_auc)
     if "label" in issue_types:
         step("label issues", 0.75)
-        results["label"] = _label_issues(codes, probs, filter_by=filter_by)
+        scores, flags = _label_issues(codes, probs, filter_by=filter_by)
+        kept = drop_unskilled(flags, codes, probs, skill)
+        note = no_skill_note(skill, int(flags.sum() - kept.sum()))
+        if note:
+            notes.append(note)
+        results["label"] = (scores, kept)
     step("datalab", 0.8)
     for t, res in datalab_issues(
         x, codes, probs, issue_types=issue_types, seed=seed, notes=notes
@@ -140,6 +151,7 @@ def find_issues(
         dropped_features=feats.dropped,
         notes=notes,
         folds=used_folds,
+        class_skill=skill_frame(skill),
     )
     step("done", 1.0)
     return report

@@ -40,6 +40,8 @@ class LabelReport:
         classes: the class labels, in the sorted order of the pred_probs columns.
         folds: folds used for cross-validation (0 when pred_probs was supplied).
         pred_probs: the (n_analysed, n_classes) out-of-sample probabilities used.
+        class_skill: per class: ``class``, ``rows``, ``auc`` (one-vs-rest, out of fold),
+            ``recall`` (of the argmax) and ``skilled`` (AUC >= ``min_class_auc``).
     """
 
     issues: pl.DataFrame
@@ -55,6 +57,14 @@ class LabelReport:
     classes: list[Any]
     folds: int
     pred_probs: np.ndarray = field(repr=False)
+    class_skill: pl.DataFrame | None = None
+
+    @property
+    def no_skill(self) -> list[Any]:
+        """Classes the model cannot tell apart (their label issues are not reported)."""
+        if self.class_skill is None:
+            return []
+        return self.class_skill.filter(~pl.col("skilled")).get_column("class").to_list()
 
     def to_dict(self, *, max_issues: int | None = 1000) -> dict[str, Any]:
         """A JSON-serialisable summary (issues truncated to ``max_issues``; None = all).
@@ -79,6 +89,8 @@ class LabelReport:
             "confusion": _records(self.confusion),
             "dropped_features": [[c, r] for c, r in self.dropped_features],
             "notes": list(self.notes),
+            "class_skill": _records(self.class_skill) if self.class_skill is not None else [],
+            "no_skill": _json_safe(self.no_skill),
         }
 
 
@@ -105,6 +117,7 @@ def build_report(
     dropped_features: list[tuple[str, str]],
     notes: list[str],
     folds: int,
+    class_skill: pl.DataFrame | None = None,
 ) -> LabelReport:
     """Assemble a `LabelReport` from per-analysed-row (scores, flags) for each issue type."""
     n_rows, n_used = frame.height, codes.size
@@ -181,6 +194,7 @@ def build_report(
         classes=classes.to_list(),
         folds=folds,
         pred_probs=pred_probs,
+        class_skill=class_skill,
     )
 
 

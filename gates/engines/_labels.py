@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from .._errors import MissingExtraError
-from .._result import CheckResult
+from .._result import CheckResult, Severity
 from ..suite._labels import LabelsSpec
 from ._base import RunContext, unrunnable
 
@@ -202,7 +202,43 @@ class LabelsEngine:
             )
         except LabelingError as exc:
             return self._errors(ctx, spec, str(exc))
-        return [self._result(ctx, spec, report, t) for t in spec.issue_types]
+        results = [self._result(ctx, spec, report, t) for t in spec.issue_types]
+        if "label" in spec.issue_types and spec.no_skill != "ignore":
+            results.append(self._skill_result(spec, report))
+        return results
+
+    def _skill_result(self, spec: LabelsSpec, report: LabelReport) -> CheckResult:
+        """``LABEL::model_skill``: does the model tell every class apart? (its own outcome)."""
+        skill = report.class_skill
+        rows = _json(skill) if skill is not None else []
+        weak = [r for r in rows if not r["skilled"]]
+        if weak:
+            names = ", ".join(f"{r['class']!r} (AUC {r['auc']:.2f})" for r in weak)
+            noun = "class" if len(weak) == 1 else "classes"
+            message = (
+                f"the model has no skill on {noun} {names}: label issues for "
+                f"{'it' if len(weak) == 1 else 'them'} are not reliable and are not counted; "
+                "add features that separate the class, or pass pred_probs_columns"
+            )
+        else:
+            message = "the model separates every class (out-of-fold AUC >= 0.6)"
+        return CheckResult(
+            id=f"{spec.label}::model_skill",
+            name="model_skill",
+            engine=self.name,
+            column=spec.label,
+            severity=Severity(spec.no_skill),
+            passed=not weak,
+            observed=min((float(r["auc"]) for r in rows if r["auc"] == r["auc"]), default=None),
+            expected="every class's one-vs-rest out-of-fold AUC >= 0.6",
+            failing_count=sum(int(r["rows"]) for r in weak),
+            failing_fraction=(sum(int(r["rows"]) for r in weak) / report.n_analysed)
+            if report.n_analysed
+            else 0.0,
+            threshold="min_class_auc 0.6",
+            message=message,
+            details={"class_skill": rows, "no_skill": [str(r["class"]) for r in weak]},
+        )
 
     def _errors(self, ctx: RunContext, spec: LabelsSpec, msg: str) -> list[CheckResult]:
         return [

@@ -23,6 +23,7 @@ MATRIX_CLASSES = 30
 
 _CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1200px;color:#1d2330;padding:0 1rem}
+p.warn{background:#fff4e0;border:1px solid #e8b04a;border-radius:6px;padding:.6rem .9rem}
 h1{font-size:1.4rem;margin:0 0 .3rem} h2{font-size:1.1rem;margin:1.6rem 0 .4rem} .meta{color:#5b6475;margin-bottom:1rem}
 table{border-collapse:collapse;margin:.4rem 0 1rem} th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ec;vertical-align:top;white-space:nowrap}
 th{background:#f4f6fa;font-weight:600} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -262,6 +263,7 @@ def to_labels_html(
         f'<div class="meta">label column <code>{_e(label)}</code> · {report.n_analysed:,} of '
         f"{report.n_rows:,} rows analysed · {len(report.classes):,} classes · {how} · "
         f"{report.issues.height:,} issue rows</div>"
+        f"{_no_skill(report)}"
         f"<h2>Summary</h2>{_cards(report)}{rates}"
         f"<h2>Per class</h2>{summary}"
         f"<h2>Given vs suggested label</h2><p>Rows: the given label; columns: the model's "
@@ -269,4 +271,21 @@ def to_labels_html(
         f"{dropped}{notes}"
         f"<h2>Issues</h2>{_issues(report, label, max_rows)}"
         f"<script>{_JS}</script></body></html>\n"
+    )
+
+
+def _no_skill(report: LabelReport) -> str:
+    """A warning at the top when the model cannot tell some class apart."""
+    if not report.no_skill or report.class_skill is None:
+        return ""
+    weak = report.class_skill.filter(~report.class_skill["skilled"])
+    names = ", ".join(
+        f"{_e(repr(r['class']))} (out-of-fold AUC {r['auc']:.2f}, recall {r['recall']:.2f})"
+        for r in weak.iter_rows(named=True)
+    )
+    return (
+        '<p class="warn" role="alert"><strong>The model has no skill on '
+        f"{'class' if weak.height == 1 else 'classes'} {names}</strong>: label issues for "
+        f"{'it' if weak.height == 1 else 'them'} are not reliable and are not listed. Add "
+        "features that separate the class, or pass your own out-of-sample probabilities.</p>"
     )

@@ -11,6 +11,7 @@ One mapping (docs/labeling.md, "From the gate")::
       max_issue_rate: {label: 0.05, outlier: 0.02}   # a scalar gates `label` only
       severity: block
       severities: {outlier: warn}        # per issue type, overrides `severity`
+      no_skill: warn                     # a class the model cannot tell apart: warn, block or ignore
 
 Only the issue types named in ``max_issue_rate`` are computed and gated (default: ``label``
 at 0.05). The issue-type names are ``labeling``'s own (labeling is part of this distribution
@@ -44,6 +45,7 @@ SPEC_KEYS = (
     "max_issue_rate",
     "severity",
     "severities",
+    "no_skill",
 )
 #: Gated when ``max_issue_rate`` is left out.
 DEFAULT_MAX_RATE = 0.05
@@ -90,6 +92,12 @@ class LabelsSpec(BaseModel):
     severity: Severity | None = Field(None, description="block or warn (default: the suite's)")
     severities: dict[IssueType, Severity] = Field(
         default_factory=dict, description="issue type -> severity, overriding `severity`"
+    )
+    no_skill: Literal["warn", "block", "ignore"] = Field(
+        "warn",
+        description="the `model_skill` check: when the model cannot tell a class apart (its "
+        "out-of-fold AUC is below 0.6), its label issues are not counted and this check warns "
+        "(or blocks; `ignore` leaves the check out)",
     )
 
     @model_validator(mode="before")

@@ -56,7 +56,9 @@ class TestGate:
 
     def test_clean_data_passes_a_loose_rate(self, clean: pl.DataFrame) -> None:
         got = checks(clean, "  label: target\n  max_issue_rate: 0.2\n")
-        assert list(got) == ["target::label_issues"]
+        assert list(got) == ["target::label_issues", "target::model_skill"]
+        skill = got["target::model_skill"]
+        assert skill.passed and skill.severity == "warn" and skill.observed > 0.8
         res = got["target::label_issues"]
         assert res.passed
         assert res.engine == "labels"
@@ -104,6 +106,7 @@ class TestGate:
             "target::outliers",
             "target::near_duplicates",
             "target::class_imbalance",
+            "target::model_skill",
         ]
         assert got["target::label_issues"].severity is gates.Severity.BLOCK
         assert got["target::outliers"].severity is gates.Severity.WARN
@@ -179,7 +182,7 @@ class TestSuiteSection:
                 "  label: target\n  foldz: 3\n",
                 "labels: unknown key 'foldz' (did you mean 'folds'?) in labels; "
                 "it takes: label, features, pred_probs_columns, model, folds, seed, filter_by, "
-                "max_issue_rate, severity, severities",
+                "max_issue_rate, severity, severities, no_skill",
             ),
             (
                 "  label: target\n  max_issue_rate: 1.5\n",
@@ -266,8 +269,46 @@ def test_example_suite_runs_on_the_sample_orders() -> None:
     root = Path(__file__).resolve().parents[3]
     result = gates.check(make_orders(1000), gates.load_suite(root / "suites" / "labels.yml"))
     got = {c.id: c for c in result.checks}
-    assert list(got) == ["label::label_issues", "label::outliers"]
+    assert list(got) == ["label::label_issues", "label::outliers", "label::model_skill"]
     assert got["label::outliers"].severity is gates.Severity.WARN
     assert all(c.error is None for c in got.values())
     assert got["label::label_issues"].details["dropped_features"] == []
-    assert result.verdict is gates.Verdict.PASS
+    # the demo's fraud label is mostly chance (9.5% vs 1.5% for large electronics orders):
+    # the cross-validated model has no skill on it, and the gate says so
+    assert not got["label::model_skill"].passed
+    assert "fraud" in got["label::model_skill"].details["no_skill"]
+    assert got["label::label_issues"].passed
+    assert result.verdict is gates.Verdict.WARN
+
+
+class TestModelSkill:
+    """A class the model cannot tell apart: its own outcome, not a blocked label-issue rate."""
+
+    @staticmethod
+    def unlearnable() -> pl.DataFrame:
+        rng = np.random.default_rng(3)
+        label = np.array(["ok"] * 2000, dtype=object)
+        label[rng.choice(2000, size=60, replace=False)] = "fraud"
+        return pl.DataFrame(
+            {
+                "amount": rng.gamma(2.0, 40.0, 2000),
+                "quantity": rng.integers(1, 6, 2000),
+                "label": label,
+            }
+        )
+
+    def test_no_skill_warns_and_its_rows_are_not_counted(self) -> None:
+        result = gates.check(self.unlearnable(), suite("  label: label\n  max_issue_rate: 0.01\n"))
+        got = {c.id: c for c in result.checks}
+        skill = got["label::model_skill"]
+        assert not skill.passed and skill.severity == "warn"
+        assert "no skill on" in skill.message and "'fraud'" in skill.message
+        assert "fraud" in skill.details["no_skill"]
+        assert got["label::label_issues"].passed  # the unreliable flags are not counted
+        assert result.verdict is gates.Verdict.WARN
+
+    def test_no_skill_can_block_or_be_ignored(self) -> None:
+        block = gates.check(self.unlearnable(), suite("  label: label\n  no_skill: block\n"))
+        assert block.verdict is gates.Verdict.BLOCK
+        ignored = checks(self.unlearnable(), "  label: label\n  no_skill: ignore\n")
+        assert "label::model_skill" not in ignored

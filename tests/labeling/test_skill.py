@@ -1,0 +1,82 @@
+"""No-skill detection: a class the model cannot tell apart is not condemned as mislabelled."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from labeling import NO_SKILL_AUC, find_issues
+from labeling._skill import class_skill, drop_unskilled
+
+pytestmark = pytest.mark.labels
+
+
+def _unlearnable(rows: int = 2_000, rare: int = 60, seed: int = 3) -> pl.DataFrame:
+    """A rare class drawn independently of every feature: no model can separate it."""
+    rng = np.random.default_rng(seed)
+    label = np.array(["ok"] * rows, dtype=object)
+    label[rng.choice(rows, size=rare, replace=False)] = "fraud"
+    return pl.DataFrame(
+        {
+            "amount": rng.gamma(2.0, 40.0, rows),
+            "quantity": rng.integers(1, 6, rows),
+            "category": rng.choice(["books", "toys", "food"], rows),
+            "label": label,
+        }
+    )
+
+
+def test_a_class_without_skill_is_not_reported_and_says_why() -> None:
+    """The whole rare class would be flagged; instead no row is, and the note names the class."""
+    df = _unlearnable()
+    raw = find_issues(df, "label", issue_types=["label"], min_class_auc=0.0)
+    report = find_issues(df, "label", issue_types=["label"])
+    assert "fraud" in report.no_skill
+    assert int(report.flags["label"].sum()) == 0
+    assert int(raw.flags["label"].sum()) > 0  # what the check stops
+    note = next(n for n in report.notes if "no skill" in n)
+    assert "'fraud'" in note and "not reliable" in note
+    skill = report.class_skill
+    assert skill is not None
+    fraud = skill.filter(pl.col("class") == "fraud").row(0, named=True)
+    assert fraud["auc"] < NO_SKILL_AUC and fraud["skilled"] is False
+    doc = report.to_dict()
+    assert "fraud" in doc["no_skill"] and {r["class"] for r in doc["class_skill"]} == {
+        "fraud",
+        "ok",
+    }
+
+
+def test_a_model_with_skill_keeps_its_findings(wine_noisy: tuple[pl.DataFrame, np.ndarray]) -> None:
+    """On wine (separable classes, 10% flips) every class has skill and the flips are found."""
+    frame, flipped = wine_noisy
+    report = find_issues(frame, "target", issue_types=["label"])
+    assert report.no_skill == []
+    assert report.class_skill is not None
+    assert report.class_skill.get_column("auc").min() > 0.8
+    found = np.flatnonzero(report.flags["label"])
+    assert len(set(found) & set(flipped.tolist())) >= len(flipped) // 2
+
+
+def test_drop_unskilled_drops_given_and_suggested_rows() -> None:
+    """A row is kept only when neither its given nor its suggested class lacks skill."""
+    codes = np.array([0, 0, 1, 1, 2, 2])
+    probs = np.array(
+        [
+            [0.1, 0.8, 0.1],
+            [0.1, 0.1, 0.8],
+            [0.8, 0.1, 0.1],
+            [0.1, 0.1, 0.8],
+            [0.8, 0.1, 0.1],
+            [0.1, 0.8, 0.1],
+        ]
+    )
+    flags = np.ones(6, dtype=bool)
+    skill = class_skill(codes, probs, ["a", "b", "c"], min_auc=0.0)
+    assert drop_unskilled(flags, codes, probs, skill).all()
+    skill = [
+        s if s.label != "c" else type(s)(s.label, s.rows, s.auc, s.recall, False) for s in skill
+    ]
+    kept = drop_unskilled(flags, codes, probs, skill)
+    assert kept.tolist() == [True, False, True, False, False, False]
