@@ -180,10 +180,13 @@ def check(
 
 
 def _record(result: GateResult, ledger: Path | None) -> str:
-    """Append the run to the ledger; returns a line saying where."""
+    """Append the run to the ledger (a broken chain warns on stderr); returns a line saying where."""
     from ..ledger import record_result
 
-    return record_result(result, ledger)
+    def warn(message: str) -> None:
+        err_console().print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
+
+    return record_result(result, ledger, on_broken=warn)
 
 
 def register(app: typer.Typer) -> None:

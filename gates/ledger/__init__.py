@@ -11,9 +11,12 @@ from ._canonical import GENESIS_HASH as GENESIS_HASH
 from ._canonical import canonical_json as canonical_json
 from ._canonical import chain_hash as chain_hash
 from ._errors import AmbiguousRunId as AmbiguousRunId
+from ._errors import BrokenChain as BrokenChain
+from ._errors import BrokenChainWarning as BrokenChainWarning
 from ._errors import DuplicateRun as DuplicateRun
 from ._errors import ExportExists as ExportExists
 from ._errors import InvalidRecord as InvalidRecord
+from ._errors import LedgerCorrupt as LedgerCorrupt
 from ._errors import LedgerError as LedgerError
 from ._errors import LedgerLocked as LedgerLocked
 from ._errors import RunNotFound as RunNotFound
@@ -32,10 +35,13 @@ __all__ = [
     "GENESIS_HASH",
     "VERDICTS",
     "AmbiguousRunId",
+    "BrokenChain",
+    "BrokenChainWarning",
     "DuplicateRun",
     "ExportExists",
     "InvalidRecord",
     "Ledger",
+    "LedgerCorrupt",
     "LedgerError",
     "LedgerLocked",
     "Problem",

@@ -5,13 +5,18 @@ Each subclasses the builtin it refines, so callers can also catch ``KeyError`` a
 
 Tree::
 
-    LedgerError
+    LedgerError                          also what every DuckDB or OS error inside the ledger becomes
+    ├── LedgerCorrupt                    the file is not a DuckDB ledger, is damaged, or a stored
+    │                                    record is not a readable run record (names file and seq)
+    ├── BrokenChain                      ``append(..., on_broken="refuse")`` found the chain broken
     ├── InvalidRecord(ValueError)        the caller's record breaks the record contract
     ├── DuplicateRun(ValueError)         a run with that run_id is already recorded
     ├── RunNotFound(KeyError)            no run matches the id (or prefix) asked for
     │   └── AmbiguousRunId               a prefix matches more than one run
     ├── LedgerLocked(TimeoutError)       the lock could not be taken before the timeout
     └── ExportExists(FileExistsError)    the export target exists and overwrite=False
+
+    BrokenChainWarning(UserWarning)      warned by ``append`` when the chain was already broken
 """
 
 from __future__ import annotations
@@ -20,9 +25,12 @@ from .._errors import GateError
 
 __all__ = [
     "AmbiguousRunId",
+    "BrokenChain",
+    "BrokenChainWarning",
     "DuplicateRun",
     "ExportExists",
     "InvalidRecord",
+    "LedgerCorrupt",
     "LedgerError",
     "LedgerLocked",
     "RunNotFound",
@@ -31,6 +39,18 @@ __all__ = [
 
 class LedgerError(GateError):
     """Base class of every error raised by :mod:`gates.ledger`."""
+
+
+class LedgerCorrupt(LedgerError):
+    """The ledger file cannot be read: not a DuckDB file, truncated, or a stored record is bad."""
+
+
+class BrokenChain(LedgerError):
+    """Raised by ``Ledger.append(..., on_broken="refuse")`` when the stored chain is already broken."""
+
+
+class BrokenChainWarning(UserWarning):
+    """Warned by ``Ledger.append`` when it appends to a chain that is already broken."""
 
 
 class InvalidRecord(LedgerError, ValueError):

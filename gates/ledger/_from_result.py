@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._actor import actor_from_env
-from ._ledger import DEFAULT_LEDGER_PATH, Ledger
+from ._ledger import DEFAULT_LEDGER_PATH, Ledger, OnBroken
 from ._record import StoredRun
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ def record_result(
     path: str | os.PathLike[str] | None = None,
     *,
     actor: dict[str, Any] | None = None,
+    on_broken: OnBroken = "warn",
 ) -> str:
     """Append a run to the ledger at ``path`` (default ``.gates/ledger.duckdb``).
 
@@ -48,10 +49,17 @@ def record_result(
         result: the run to record.
         path: the ledger file; ``GATES_LEDGER`` or the default when None.
         actor: who ran it (default: CI metadata from the environment, else the user).
+        on_broken: what to do when the stored chain is already broken (see ``Ledger.append``).
 
     Returns:
         A line for people: ``recorded run <id> in <path> (#<seq>)``.
+
+    Raises:
+        LedgerError: the ledger cannot be written (``LedgerCorrupt`` for a damaged file,
+            ``BrokenChain`` when refusing a broken chain).
     """
     target = Path(path or os.environ.get("GATES_LEDGER") or DEFAULT_LEDGER_PATH)
-    stored: StoredRun = Ledger(target).append(ledger_record(result, actor=actor))
+    stored: StoredRun = Ledger(target).append(
+        ledger_record(result, actor=actor), on_broken=on_broken
+    )
     return f"recorded run {stored.run_id[:12]} in {target} (#{stored.seq})"

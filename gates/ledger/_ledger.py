@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from collections.abc import Mapping, Sequence
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 
 from ._canonical import GENESIS_HASH, chain_hash
-from ._errors import AmbiguousRunId, DuplicateRun, LedgerError, RunNotFound
+from ._errors import (
+    AmbiguousRunId,
+    BrokenChain,
+    BrokenChainWarning,
+    DuplicateRun,
+    ExportExists,
+    InvalidRecord,
+    LedgerCorrupt,
+    LedgerError,
+    RunNotFound,
+)
 from ._export import ExportFormat, resolve_format, write_jsonl, write_parquet
 from ._lock import DEFAULT_TIMEOUT, locked_connection
 from ._record import VERDICTS, StoredRun, normalise_record, parse_timestamp
@@ -46,11 +58,43 @@ _INSERT = f"INSERT INTO {_TABLE} ({_SELECT}) VALUES ({', '.join('?' * len(COLUMN
 _RUN_COLUMNS = "seq, run_id, hash, prev_hash, record"
 
 
-def _run(row: tuple[Any, ...]) -> StoredRun:
+#: One query that re-hashes the whole chain in DuckDB: how many rows break a link or a hash.
+_CHAIN_CHECK = f"""
+SELECT count(*) FILTER (
+    WHERE hash <> sha256(prev_hash || record) OR prev_hash <> prev OR seq <> position
+), min(seq) FILTER (
+    WHERE hash <> sha256(prev_hash || record) OR prev_hash <> prev OR seq <> position
+)
+FROM (
+    SELECT seq, hash, prev_hash, record,
+           lag(hash, 1, '{GENESIS_HASH}') OVER (ORDER BY seq) AS prev,
+           row_number() OVER (ORDER BY seq) AS position
+    FROM {_TABLE}
+)
+"""
+
+#: What ``append`` does when the stored chain is already broken: warn (``BrokenChainWarning``),
+#: refuse (``BrokenChain``), ignore, or call a function with the one-line message.
+OnBroken = Literal["warn", "refuse", "ignore"] | Callable[[str], None]
+
+
+def _run(row: tuple[Any, ...], path: Path) -> StoredRun:
     seq, run_id, hash_, prev_hash, text = row
-    return StoredRun(
-        seq=seq, run_id=run_id, hash=hash_, prev_hash=prev_hash, record=json.loads(text)
-    )
+    try:
+        record = normalise_record(json.loads(text)).record
+    except (ValueError, TypeError, InvalidRecord) as exc:
+        reason = str(exc).split("; see ")[0]
+        msg = (
+            f"ledger {path}: record seq {seq} (run {str(run_id)[:8]}) is not a readable run "
+            f"record ({reason}); run `gates ledger verify --ledger {path}` to see what was changed"
+        )
+        raise LedgerCorrupt(msg) from exc
+    return StoredRun(seq=seq, run_id=run_id, hash=hash_, prev_hash=prev_hash, record=record)
+
+
+def _cannot_write(target: Path, exc: BaseException) -> LedgerError:
+    reason = getattr(exc, "strerror", None) or str(exc).strip().splitlines()[0]
+    return LedgerError(f"cannot write export {target}: {reason}; pick a writable path")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
@@ -98,11 +142,14 @@ class Ledger:
 
     # --- WRITING -------------------------------------------------------------------------
 
-    def append(self, record: Mapping[str, Any]) -> StoredRun:
+    def append(self, record: Mapping[str, Any], *, on_broken: OnBroken = "warn") -> StoredRun:
         """Append one run record at the head of the chain.
 
         Args:
             record: The run record (``run_id`` is generated when absent). See docs/ledger.md.
+            on_broken: When the stored chain is already broken: ``"warn"`` (a
+                ``BrokenChainWarning``, then append), ``"refuse"`` (``BrokenChain``, nothing
+                written), ``"ignore"``, or a function called with the one-line message.
 
         Returns:
             The stored run, with its ``seq``, ``prev_hash`` and ``hash``.
@@ -111,16 +158,23 @@ class Ledger:
             InvalidRecord: The record breaks the record contract.
             DuplicateRun: A run with the same ``run_id`` is already recorded.
             LedgerLocked: Other processes kept the ledger busy for longer than ``timeout``.
+            LedgerCorrupt: The file is not a DuckDB ledger or is damaged.
+            BrokenChain: The chain is broken and ``on_broken="refuse"``.
+            LedgerError: Any other failure to write the file (permissions, disk full).
         """
-        return self.append_many([record])[0]
+        return self.append_many([record], on_broken=on_broken)[0]
 
-    def append_many(self, records: Sequence[Mapping[str, Any]]) -> list[StoredRun]:
+    def append_many(
+        self, records: Sequence[Mapping[str, Any]], *, on_broken: OnBroken = "warn"
+    ) -> list[StoredRun]:
         """Append several run records in one locked transaction, in order.
 
         The chain is the same as appending them one by one; either all are written or none.
+        Before writing, the stored chain is re-hashed (one DuckDB query); see ``on_broken``.
 
         Args:
             records: The run records, oldest first.
+            on_broken: ``"warn"``, ``"refuse"`` or ``"ignore"``, as for :meth:`append`.
 
         Returns:
             The stored runs, in the same order.
@@ -129,6 +183,9 @@ class Ledger:
             InvalidRecord: A record breaks the record contract (nothing is written).
             DuplicateRun: A run id is already recorded or repeats in ``records`` (nothing is written).
             LedgerLocked: Other processes kept the ledger busy for longer than ``timeout``.
+            LedgerCorrupt: The file is not a DuckDB ledger or is damaged.
+            BrokenChain: The chain is broken and ``on_broken="refuse"``.
+            LedgerError: Any other failure to write the file (permissions, disk full).
         """
         norms = [normalise_record(r) for r in records]
         if not norms:
@@ -149,6 +206,8 @@ class Ledger:
                 f"SELECT seq, hash FROM {_TABLE} ORDER BY seq DESC LIMIT 1"
             ).fetchone()
             seq, prev_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
+            if head and on_broken != "ignore":
+                self._check_chain(con, on_broken)
             rows = []
             for norm in norms:
                 seq += 1
@@ -171,10 +230,28 @@ class Ledger:
                 con.executemany(_INSERT, rows)
                 con.execute("COMMIT")
             except duckdb.Error as exc:
-                con.execute("ROLLBACK")
-                msg = f"could not append {len(rows)} run(s) to ledger {self.path}: {exc}"
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("ROLLBACK")
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                msg = f"could not append {len(rows)} run(s) to ledger {self.path}: {reason}"
                 raise LedgerError(msg) from exc
         return stored
+
+    def _check_chain(self, con: duckdb.DuckDBPyConnection, on_broken: OnBroken) -> None:
+        found = con.execute(_CHAIN_CHECK).fetchone()
+        broken, first = (int(found[0]), found[1]) if found else (0, None)
+        if not broken:
+            return
+        msg = (
+            f"ledger {self.path} is already broken ({broken} record(s) edited, removed or out "
+            f"of place, the first at seq {first}); run `gates ledger verify --ledger {self.path}`"
+        )
+        if on_broken == "refuse":
+            raise BrokenChain(f"{msg}; nothing was appended")
+        if callable(on_broken):
+            on_broken(f"{msg}; appended anyway")
+            return
+        warnings.warn(f"{msg}; appended anyway", BrokenChainWarning, stacklevel=4)
 
     # --- READING -------------------------------------------------------------------------
 
@@ -235,7 +312,7 @@ class Ledger:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         sql += f" OFFSET {int(offset)}"
-        return [_run(row) for row in self._query(sql, params)]
+        return [_run(row, self.path) for row in self._query(sql, params)]
 
     def get(self, run_id: str) -> StoredRun:
         """One run by its id or a unique prefix of it.
@@ -259,7 +336,7 @@ class Ledger:
         rows = self._query(sql, [prefix])
         exact = [row for row in rows if row[1] == prefix]
         if exact:
-            return _run(exact[0])
+            return _run(exact[0], self.path)
         if not rows:
             where = f"ledger {self.path}" if self.exists else f"{self.path} (no ledger there yet)"
             msg = f"no run with id {prefix!r} in {where}; list runs with `gates ledger list`"
@@ -268,7 +345,7 @@ class Ledger:
             shown = ", ".join(row[1][:12] for row in rows[:5]) + (", …" if len(rows) > 5 else "")
             msg = f"run id prefix {prefix!r} matches several runs ({shown}); give more characters"
             raise AmbiguousRunId(msg)
-        return _run(rows[0])
+        return _run(rows[0], self.path)
 
     def __len__(self) -> int:
         rows = self._query(f"SELECT count(*) FROM {_TABLE}", [])
@@ -320,8 +397,19 @@ class Ledger:
                 raise RunNotFound(f"ledger {self.path} has no runs table; nothing to export")
             count = int(con.execute(f"SELECT count(*) FROM {_TABLE}").fetchall()[0][0])
             if fmt == "parquet":
-                write_parquet(con, _TABLE, target, overwrite=overwrite)
+                try:
+                    write_parquet(con, _TABLE, target, overwrite=overwrite)
+                except ExportExists:
+                    raise
+                except (duckdb.Error, OSError) as exc:
+                    raise _cannot_write(target, exc) from exc
             else:
                 rows = con.execute(f"SELECT {_RUN_COLUMNS} FROM {_TABLE} ORDER BY seq").fetchall()
-                write_jsonl([_run(row) for row in rows], target, overwrite=overwrite)
+                runs = [_run(row, self.path) for row in rows]
+                try:
+                    write_jsonl(runs, target, overwrite=overwrite)
+                except ExportExists:
+                    raise
+                except OSError as exc:
+                    raise _cannot_write(target, exc) from exc
         return count

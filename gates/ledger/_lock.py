@@ -18,9 +18,9 @@ from typing import IO
 
 import duckdb
 
-from ._errors import LedgerError, LedgerLocked
+from ._errors import LedgerCorrupt, LedgerError, LedgerLocked
 
-__all__ = ["DEFAULT_TIMEOUT", "lock_path", "locked_connection"]
+__all__ = ["DEFAULT_TIMEOUT", "corrupt", "lock_path", "locked_connection"]
 
 #: Seconds to wait for the lock and for DuckDB before giving up.
 DEFAULT_TIMEOUT = 30.0
@@ -59,6 +59,20 @@ def _acquire(
             delay = _sleep(delay, deadline)
 
 
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def corrupt(path: Path, exc: BaseException) -> LedgerCorrupt:
+    """The one-line error for a ledger file DuckDB cannot read or write."""
+    return LedgerCorrupt(
+        f"cannot use ledger {path}: {_reason(exc)}; it is not a DuckDB ledger or it is damaged — "
+        "restore it from a backup (or `gates ledger export` a copy), or point --ledger "
+        "(GATES_LEDGER) at another file"
+    )
+
+
 def _connect(
     path: Path, *, read_only: bool, deadline: float, timeout: float
 ) -> duckdb.DuckDBPyConnection:
@@ -67,10 +81,9 @@ def _connect(
         try:
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
-            reason = str(exc).splitlines()[0]
+            reason = _reason(exc)
             if "lock" not in reason.lower():
-                msg = f"cannot open ledger {path}: {reason}; point --ledger at a DuckDB ledger file"
-                raise LedgerError(msg) from exc
+                raise corrupt(path, exc) from exc
             if time.monotonic() >= deadline:
                 msg = (
                     f"cannot open ledger {path} after {timeout:g} s: {reason}; "
@@ -111,19 +124,35 @@ def locked_connection(
 
     Raises:
         LedgerLocked: The lock or the file stayed busy past ``timeout``.
+        LedgerCorrupt: DuckDB cannot read or write the file (any ``duckdb.Error`` in the block).
+        LedgerError: The OS refused the file, its folder or the lock file.
     """
     deadline = time.monotonic() + timeout
-    if write:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    with _open_lock(path, write=write) as handle:
-        if handle is not None:
-            _acquire(handle, exclusive=write, path=path, deadline=deadline, timeout=timeout)
-        try:
-            con = _connect(path, read_only=not write, deadline=deadline, timeout=timeout)
-            try:
-                yield con
-            finally:
-                con.close()
-        finally:
+    # the one boundary: whatever DuckDB or the OS raises in here (setup, SELECT, INSERT,
+    # close) leaves the ledger as a LedgerError naming the file
+    try:
+        if write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with _open_lock(path, write=write) as handle:
             if handle is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                _acquire(handle, exclusive=write, path=path, deadline=deadline, timeout=timeout)
+            try:
+                con = _connect(path, read_only=not write, deadline=deadline, timeout=timeout)
+                try:
+                    yield con
+                finally:
+                    con.close()
+            finally:
+                if handle is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except LedgerError:
+        raise
+    except duckdb.Error as exc:
+        raise corrupt(path, exc) from exc
+    except OSError as exc:
+        where = exc.filename or path
+        msg = (
+            f"cannot use ledger {path}: {where}: {exc.strerror or _reason(exc)}; check the "
+            "folder exists and is writable, or point --ledger (GATES_LEDGER) elsewhere"
+        )
+        raise LedgerError(msg) from exc

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gates.ledger import Ledger, ProblemKind, canonical_json, chain_hash
+from gates.ledger import BrokenChainWarning, Ledger, ProblemKind, canonical_json, chain_hash
 
 
 def _sql(path: Path, statement: str, params: list[object] | None = None) -> None:
@@ -114,7 +114,8 @@ def test_deleted_first_record_is_named(ledger: Ledger) -> None:
 def test_appending_after_tampering_keeps_reporting(ledger: Ledger, make_record) -> None:
     """New appends chain onto the current head; the old break stays visible."""
     _sql(ledger.path, "DELETE FROM gate_runs WHERE seq = 3")
-    ledger.append(make_record(6, run_id="run-6"))
+    with pytest.warns(BrokenChainWarning, match="already broken"):
+        ledger.append(make_record(6, run_id="run-6"))
     report = ledger.verify()
     assert report.records == 5
     assert [(p.kind, p.seq) for p in report.problems] == [(ProblemKind.MISSING, 4)]
