@@ -265,12 +265,12 @@ def _write_outputs(
 
     written: list[str] = []
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        if out.suffix.lower() == ".csv":
-            report.issues.write_csv(out)
-        else:
-            report.issues.write_parquet(out)
-        written.append(str(out))
+        from gates._io._write import write_output
+
+        issues = report.issues
+        writer = issues.write_csv if out.suffix.lower() == ".csv" else issues.write_parquet
+        # atomic, and never onto the data the issues were found in
+        written.append(str(write_output(out, writer, inputs=[source], what="issue list")))
     if json_path is not None:
         doc = {
             "source": source,

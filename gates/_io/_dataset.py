@@ -14,7 +14,8 @@ from typing import Any
 import polars as pl
 
 from .._errors import DataSourceNotFound, InputError
-from ._csv import diagnose_text_file
+from ._csv import csv_header, diagnose_text_file
+from ._pandas import from_pandas
 
 __all__ = ["FORMATS", "Dataset", "load"]
 
@@ -179,13 +180,20 @@ def _scan(fmt: str, files: list[Path], *, separator: str | None) -> pl.LazyFrame
         return pl.scan_parquet(names)
     if fmt in ("csv", "tsv"):
         sep = separator or ("\t" if fmt == "tsv" else ",")
+        # the header as RFC 4180 reads it: refuses UTF-16 and repeated names, unquotes "a ""b"""
+        heads = {n: csv_header(Path(n), separator=sep) for n in names}
         return (
             pl.concat(
-                [pl.scan_csv(n, separator=sep, infer_schema_length=10_000) for n in names],
+                [
+                    pl.scan_csv(n, separator=sep, infer_schema_length=10_000, new_columns=heads[n])
+                    for n in names
+                ],
                 how="vertical_relaxed",
             )
             if len(names) > 1
-            else pl.scan_csv(names[0], separator=sep, infer_schema_length=10_000)
+            else pl.scan_csv(
+                names[0], separator=sep, infer_schema_length=10_000, new_columns=heads[names[0]]
+            )
         )
     if fmt == "ndjson":
         return pl.scan_ndjson(names, infer_schema_length=10_000)
@@ -281,7 +289,7 @@ def load(
     if isinstance(source, pl.LazyFrame):
         return Dataset(source="<polars.LazyFrame>", format="frame", lazy=source)
     if source is not None and type(source).__module__.startswith("pandas"):
-        frame = pl.from_pandas(source)
+        frame = from_pandas(source)
         return Dataset(
             source="<pandas.DataFrame>", format="frame", lazy=frame.lazy(), _rows=frame.height
         )

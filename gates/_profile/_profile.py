@@ -132,7 +132,10 @@ def _temporal_text(value: float | None, dtype: pl.DataType) -> str | None:
     if value is None or not math.isfinite(value):
         return None
     phys = pl.Int32 if isinstance(dtype, pl.Date) else pl.Int64
-    return str(pl.Series([round(value)], dtype=phys).cast(dtype).cast(pl.String)[0])
+    series = pl.Series([round(value)], dtype=phys).cast(dtype)
+    # a Duration has no cast to String; its ISO 8601 form ("PT1S") reads the same
+    text = series.dt.to_string() if isinstance(dtype, pl.Duration) else series.cast(pl.String)
+    return str(text[0])
 
 
 def _memory(dtype: pl.DataType, rows: int, stats: Mapping[str, Any]) -> int:

@@ -126,7 +126,12 @@ def pass_one(
             exprs.append(distinct.alias(_key(i, "distinct")))
             shown = nonnull.cast(pl.String) if kind in ("temporal", "decimal") else nonnull
             if kind == "temporal":
-                shown = col.drop_nulls().cast(pl.String)
+                # a Duration has no cast to String; its ISO 8601 form ("PT1S") reads the same
+                shown = (
+                    col.drop_nulls().dt.to_string()
+                    if isinstance(dtype, pl.Duration)
+                    else col.drop_nulls().cast(pl.String)
+                )
             # head() is not streaming: samples come from the first SAMPLE_WINDOW rows (below)
             sexprs.append(shown.head(samples).implode().alias(_key(i, "samples")))
         if kind in ("integer", "float", "decimal", "temporal"):

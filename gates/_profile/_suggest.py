@@ -259,6 +259,6 @@ def write_suite(path: str | os.PathLike[str], text: str, *, force: bool = False)
         raise SuggestTargetExists(
             f"{p}: the file exists; pass --force to overwrite it or choose another --out path"
         )
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    return p
+    from .._io._write import write_output
+
+    return write_output(p, text, overwrite=True, what="suggested suite")
