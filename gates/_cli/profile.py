@@ -81,13 +81,15 @@ def _side(
     return profile(source, bin_edges=edges, progress=progress, **load)
 
 
-def _write(path: Path, text: str) -> str | None:
+def _write(path: Path, text: str, *, reads: tuple[str | Path | None, ...] = ()) -> str | None:
     if str(path) == "-":
         typer.echo(text, nl=False)
         return None
-    from ..report import write_text
+    from ..report import run_inputs, write_text
 
-    return str(write_text(path, text))
+    # atomic, and never onto the data or baseline this command reads
+    inputs = [p for r in reads if r is not None for p in run_inputs(data=str(r))]
+    return str(write_text(path, text, inputs=inputs))
 
 
 def _drift_doc(report: DriftReport) -> dict[str, Any]:
@@ -177,11 +179,13 @@ def profile_cmd(
                 doc["drift"] = drift.to_dict()
             written.append(
                 _write(
-                    json_path, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+                    json_path,
+                    json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+                    reads=(data, baseline),
                 )
             )
         if html is not None:
-            written.append(_write(html, to_html(prof, drift=drift)))
+            written.append(_write(html, to_html(prof, drift=drift), reads=(data, baseline)))
         if not quiet and str(json_path) != "-":
             console = out_console()
             print_profile(prof, console)
@@ -250,9 +254,10 @@ def drift_cmd(
                 json_path,
                 json.dumps(_drift_doc(report), indent=2, ensure_ascii=False, allow_nan=False)
                 + "\n",
+                reads=(current, baseline),
             )
         if html is not None:
-            _write(html, to_html(cur, drift=report))
+            _write(html, to_html(cur, drift=report), reads=(current, baseline))
         if not quiet and str(json_path) != "-":
             print_drift(report, out_console())
     if fail_on_drift and report.drifted:
