@@ -82,14 +82,16 @@ def write_jsonl(runs: list[StoredRun], path: Path, *, overwrite: bool) -> None:
 
 
 def write_parquet(
-    con: duckdb.DuckDBPyConnection, table: str, path: Path, *, overwrite: bool
+    con: duckdb.DuckDBPyConnection, table: str, columns: str, path: Path, *, overwrite: bool
 ) -> None:
     """``COPY`` the table, ascending by seq, to a Parquet file, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _temp_next_to(path)
     target = str(tmp).replace("'", "''")
     try:
-        con.execute(f"COPY (SELECT * FROM {table} ORDER BY seq) TO '{target}' (FORMAT parquet)")
+        con.execute(
+            f"COPY (SELECT {columns} FROM {table} ORDER BY seq) TO '{target}' (FORMAT parquet)"
+        )
         _publish(tmp, path, overwrite=overwrite)
     finally:
         tmp.unlink(missing_ok=True)

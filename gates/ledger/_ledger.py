@@ -60,16 +60,22 @@ _RUN_COLUMNS = "seq, run_id, hash, prev_hash, record"
 
 #: One query that re-hashes the whole chain in DuckDB: how many rows break a link or a hash.
 _CHAIN_CHECK = f"""
-SELECT count(*) FILTER (
-    WHERE hash <> sha256(prev_hash || record) OR prev_hash <> prev OR seq <> position
-), min(seq) FILTER (
-    WHERE hash <> sha256(prev_hash || record) OR prev_hash <> prev OR seq <> position
-)
+SELECT count(*) FILTER (WHERE broken), min(seq) FILTER (WHERE broken)
 FROM (
-    SELECT seq, hash, prev_hash, record,
+  SELECT seq, hash <> sha256(prev_hash || record) OR prev_hash <> prev OR seq <> position
+      OR run_id IS DISTINCT FROM try(json_extract_string(record, '$.run_id'))
+      OR verdict IS DISTINCT FROM try(json_extract_string(record, '$.verdict'))
+      OR suite_name IS DISTINCT FROM try(json_extract_string(record, '$.suite.name'))
+      OR suite_hash IS DISTINCT FROM try(json_extract_string(record, '$.suite.hash'))
+      OR dataset_fingerprint IS DISTINCT FROM try(json_extract_string(record, '$.dataset.fingerprint'))
+      AS broken
+  FROM (
+    SELECT seq, hash, prev_hash, record, run_id, verdict, suite_name, suite_hash,
+           dataset_fingerprint,
            lag(hash, 1, '{GENESIS_HASH}') OVER (ORDER BY seq) AS prev,
            row_number() OVER (ORDER BY seq) AS position
     FROM {_TABLE}
+  )
 )
 """
 
@@ -398,10 +404,14 @@ class Ledger:
             count = int(con.execute(f"SELECT count(*) FROM {_TABLE}").fetchall()[0][0])
             if fmt == "parquet":
                 try:
-                    write_parquet(con, _TABLE, target, overwrite=overwrite)
+                    write_parquet(con, _TABLE, _SELECT, target, overwrite=overwrite)
                 except ExportExists:
                     raise
-                except (duckdb.Error, OSError) as exc:
+                except duckdb.Error as exc:
+                    if str(self.path) in str(exc) or str(target.parent) not in str(exc):
+                        raise  # reading the ledger failed: the boundary names the ledger
+                    raise _cannot_write(target, exc) from exc
+                except OSError as exc:
                     raise _cannot_write(target, exc) from exc
             else:
                 rows = con.execute(f"SELECT {_RUN_COLUMNS} FROM {_TABLE} ORDER BY seq").fetchall()

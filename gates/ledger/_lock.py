@@ -151,8 +151,11 @@ def locked_connection(
         raise corrupt(path, exc) from exc
     except OSError as exc:
         where = exc.filename or path
+        reason = exc.strerror or _reason(exc)
+        if isinstance(exc, FileExistsError | NotADirectoryError):
+            reason = "Not a directory (a file is in the way)"
         msg = (
-            f"cannot use ledger {path}: {where}: {exc.strerror or _reason(exc)}; check the "
+            f"cannot use ledger {path}: {where}: {reason}; check the "
             "folder exists and is writable, or point --ledger (GATES_LEDGER) elsewhere"
         )
         raise LedgerError(msg) from exc
