@@ -54,8 +54,10 @@ checks:
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def _records(n: int, seed: int) -> list[dict[str, Any]]:
+def _records(n: int, seed: int, columns: int = 20) -> list[dict[str, Any]]:
+    """``n`` records of ``columns`` fields: the five the suite checks, then extra ones it ignores."""
     rng = random.Random(seed)
+    extra = max(0, columns - 5)
     return [
         {
             "id": i,
@@ -63,6 +65,16 @@ def _records(n: int, seed: int) -> list[dict[str, Any]]:
             "qty": rng.randint(1, 50),
             "status": rng.choice(["new", "paid", "shipped"]),
             "country": rng.choice(["DE", "FR", "US"]),
+            **{
+                f"x{j}": (
+                    rng.randint(0, 10**6)
+                    if j % 3 == 0
+                    else round(rng.random(), 4)
+                    if j % 3 == 1
+                    else f"t{rng.randint(0, 999)}"
+                )
+                for j in range(extra)
+            },
         }
         for i in range(n)
     ]
@@ -140,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--records", type=int, default=1000, help="records per batch (default 1000)"
     )
     parser.add_argument(
+        "--columns", type=int, default=20, help="fields per record (default 20; the suite checks 5)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=16, help="the service's --workers (default 16)"
     )
     parser.add_argument(
@@ -156,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import httpx
 
     load_before = os.getloadavg()[0]
-    body = json.dumps({"records": _records(args.records, seed=0)}).encode()
+    body = json.dumps({"records": _records(args.records, seed=0, columns=args.columns)}).encode()
     with tempfile.TemporaryDirectory(prefix="gates-bench-") as tmp:
         folder = Path(tmp)
         (folder / "suites").mkdir()
@@ -234,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "",
             f"`python -m benchmarks.service_latency {' '.join(argv or [])}`".replace(" `", "`"),
             "",
-            f"- {args.records:,} JSON records per request against a 10-check suite (POST /v1/suites/latency/records)",
+            f"- {args.records:,} JSON records × {args.columns} fields per request against a 10-check suite (POST /v1/suites/latency/records)",
             f"- server: `gates serve --workers {args.workers}` on 127.0.0.1, no auth; load generator: a separate process, "
             "httpx clients in threads, keep-alive",
             f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "

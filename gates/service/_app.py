@@ -7,6 +7,7 @@ annotations, so FastAPI can read the route signatures.
 
 import asyncio
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -16,12 +17,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from gates.ledger import AmbiguousRunId, RunNotFound, StoredRun
+from gates.ledger import AmbiguousRunId, LedgerError, RunNotFound, StoredRun
 
 from ._auth import Scope
 from ._errors import (
     ApiError,
     Busy,
+    ClientGone,
+    LedgerUnavailable,
     NotFound,
     PayloadTooLarge,
     ServiceExtraMissing,
@@ -45,6 +48,7 @@ from ._upload import UPLOAD_FORMATS, receive_upload, resolve_format
 
 __all__ = ["create_app"]
 
+_log = logging.getLogger("gates.service")
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _FLUSH_WAIT = 10.0
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -121,6 +125,7 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         from fastapi.exceptions import RequestValidationError
         from fastapi.responses import HTMLResponse, PlainTextResponse, Response
         from starlette.exceptions import HTTPException
+        from starlette.requests import ClientDisconnect
     except ImportError as exc:
         raise ServiceExtraMissing() from exc
     from gates import __version__
@@ -151,6 +156,12 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
     async def _api_error(_: Request, exc: ApiError) -> Any:
         return _json(_error_body(exc.code, exc.message), exc.status, exc.headers)
 
+    @app.exception_handler(LedgerError)
+    async def _ledger_error(_: Request, exc: LedgerError) -> Any:
+        # a damaged or unreadable ledger file: the service keeps answering (runs are spilled)
+        err = LedgerUnavailable(f"{exc}")
+        return _json(_error_body(err.code, err.message), err.status, err.headers)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> Any:
         first = exc.errors()[0] if exc.errors() else {}
@@ -168,12 +179,57 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
     async def _crash(_: Request, exc: Exception) -> Any:
         return _json(_error_body("internal", f"{type(exc).__name__}: {exc}"), 500)
 
-    @app.middleware("http")
-    async def _count(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        response = await call_next(request)
-        route = request.scope.get("route")
-        svc.metrics.request(route=getattr(route, "path", "unmatched"), status=response.status_code)
-        return response
+    class _CountRequests:
+        """Pure ASGI middleware counting answers by route and status (no body buffering)."""
+
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Send) -> None:
+            if scope["type"] != "http":
+                await self.inner(scope, receive, send)
+                return
+            status = [500]
+
+            async def send_counted(message: MutableMapping[str, Any]) -> None:
+                if message["type"] == "http.response.start":
+                    status[0] = int(message["status"])
+                await send(message)
+
+            try:
+                await self.inner(scope, receive, send_counted)
+            finally:
+                route = scope.get("route")
+                svc.metrics.request(route=getattr(route, "path", "unmatched"), status=status[0])
+
+    app.add_middleware(_CountRequests)
+
+    async def _body(request: Request, what: str) -> bytes:
+        """The whole request body, or ``ClientGone`` (one log line) when the client hangs up."""
+        limit = svc.settings.max_upload_bytes
+        body = bytearray()
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise PayloadTooLarge(
+                        f"the JSON body is over the {limit / 1048576:g} MiB limit; send smaller batches"
+                    )
+        except ClientDisconnect:
+            raise _gone(request, what, len(body)) from None
+        return bytes(body)
+
+    def _gone(request: Request, what: str, received: int) -> ClientGone:
+        svc.metrics.client_disconnected()
+        client = request.client.host if request.client else "client"
+        _log.warning(
+            "%s disconnected during %s %s after %d bytes; nothing was validated",
+            client,
+            what,
+            request.url.path,
+            received,
+        )
+        return ClientGone("the client disconnected before the request body arrived")
 
     def needs(scope: Scope) -> Callable[[Request], str | None]:
         def check(request: Request) -> str | None:
@@ -189,8 +245,19 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
 
     @app.get("/healthz", response_model=Health, tags=["ops"])
     def healthz() -> Health:
-        """Liveness: the suites are loaded and the server answers. No token needed."""
-        return Health(version=__version__, suites=len(svc.catalog), auth=svc.tokens.enabled)
+        """Liveness: the suites are loaded and the server answers. No token needed.
+
+        ``status`` is ``degraded`` (still 200) while runs cannot be written to the ledger and
+        go to the spill file instead; ``ledger`` says where and why.
+        """
+        ledger = svc.ledger_health()
+        return Health(
+            status=ledger.status,
+            version=__version__,
+            suites=len(svc.catalog),
+            auth=svc.tokens.enabled,
+            ledger=ledger,
+        )
 
     @app.get("/metrics", response_class=PlainTextResponse, tags=["ops"])
     def metrics() -> Any:
@@ -222,9 +289,13 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         svc.pool.refuse_if_full()  # 503 before reading the body
         folder = Path(tempfile.mkdtemp(prefix="gates-upload-"))
         try:
-            upload = await receive_upload(
-                request, folder / "data", max_bytes=svc.settings.max_upload_bytes
-            )
+            try:
+                upload = await receive_upload(
+                    request, folder / "data", max_bytes=svc.settings.max_upload_bytes
+                )
+            except ClientDisconnect:
+                size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+                raise _gone(request, "upload", size) from None
             return upload.path, resolve_format(upload.filename, fmt), upload.filename
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -247,14 +318,15 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
     ) -> Any:
         """Validate an uploaded file (multipart field ``file``) against suite NAME (scope: write).
 
-        The upload is streamed to a temporary file; the run is recorded in the ledger before
-        the answer is sent.
+        The upload is streamed to a temporary file; the answer waits (up to 10 s) for the run
+        to reach the ledger. The ``X-Gates-Ledger`` header says what happened to it:
+        ``recorded``, ``spilled`` (to the spill file; the ledger is damaged) or ``queued``.
         """
         served = svc.catalog.get(name)
         path, fmt, filename = await _upload(request, format)
         run_id = uuid.uuid4().hex
         try:
-            doc = await svc.pool.run(
+            doc, state = await svc.pool.run(
                 lambda: svc.validate_file(
                     served, path, fmt=fmt, filename=filename, token_name=token, run_id=run_id
                 ),
@@ -265,7 +337,7 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
                 path.parent, ignore_errors=True
             )  # never started; a started job cleans up itself
             raise
-        return _json(doc)
+        return _json(doc, headers={"X-Gates-Ledger": state})
 
     @app.post(
         "/v1/suites/{name}/records",
@@ -281,32 +353,18 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         the ledger record is written by a background writer (in order, never dropped).
         """
         served = svc.catalog.get(name)
+        svc.pool.refuse_if_full()  # 503 before reading the body
         limit = svc.settings.max_upload_bytes
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
             raise PayloadTooLarge(
                 f"the JSON body is over the {limit / 1048576:g} MiB limit; send smaller batches"
             )
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit:
-                raise PayloadTooLarge(
-                    f"the JSON body is over the {limit / 1048576:g} MiB limit; send smaller batches"
-                )
-        try:
-            doc = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise Unprocessable(
-                f'the body is not JSON ({exc}); send {{"records": [{{...}}, ...]}}'
-            ) from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
-            raise Unprocessable('the body must be a JSON object {"records": [{...}, ...]}')
-        rows: list[Any] = doc["records"]
+        body = await _body(request, "records")
         result = await svc.pool.run(
-            lambda: svc.validate_records(served, rows, token), timeout=svc.settings.timeout
+            lambda: svc.validate_records(served, body, token), timeout=svc.settings.timeout
         )
-        return _json(result)
+        return _json(result, headers={"X-Gates-Ledger": "queued"})
 
     @app.post(
         "/v1/profile",

@@ -13,7 +13,9 @@ The tree::
             ├── NotFound           404: unknown suite or run
             ├── PayloadTooLarge    413: upload or record batch over the limit
             ├── Unprocessable      422: unreadable upload or records (an InputError)
+            ├── ClientGone         400: the client hung up before its body arrived (nobody reads it)
             ├── Busy               503: every validation worker is busy; retry later
+            ├── LedgerUnavailable  503: the ledger file cannot be read (runs are spilled meanwhile)
             └── RunTimeout         504: a validation took longer than the timeout
 
 Every ``ApiError`` is answered as ``{"error": {"code": ..., "message": ...}}``.
@@ -28,7 +30,9 @@ from gates._errors import GateError, MissingExtraError
 __all__ = [
     "ApiError",
     "Busy",
+    "ClientGone",
     "Forbidden",
+    "LedgerUnavailable",
     "NotFound",
     "PayloadTooLarge",
     "RunTimeout",
@@ -129,3 +133,20 @@ class RunTimeout(ApiError):
 
     status = 504
     code = "timeout"
+
+
+class ClientGone(ApiError):
+    """The client disconnected before its request body was read; logged in one line."""
+
+    status = 400
+    code = "client_disconnected"
+
+
+class LedgerUnavailable(ApiError):
+    """The ledger cannot be read or written right now (a damaged or missing file)."""
+
+    status = 503
+    code = "ledger_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})

@@ -7,10 +7,13 @@ ledger keeps up with any request rate. Guarantees:
 
 * order: records reach the ledger in the order they were submitted (one FIFO, one thread);
 * no loss: the queue is bounded and ``submit`` blocks when it is full (back-pressure, never a
-  drop); a batch that fails is retried with backoff; ``close()`` drains the queue; a batch that
-  still cannot be written is appended to ``<ledger>.unwritten.jsonl`` for ``gates ledger`` to
-  replay by hand, and logged;
-* read-your-writes: ``flush()`` waits until every submitted record is written.
+  drop); a batch that fails is retried with backoff (a locked ledger) or not at all (a broken
+  file); ``close()`` drains the queue without retrying; a batch that still cannot be written is
+  appended to the spill file ``<ledger>.unwritten.jsonl`` (one record per line), counted and
+  logged in one line; if even that file cannot be written, to ``gates-unwritten-<pid>.jsonl``
+  in the temp folder;
+* the thread survives any error: one failed batch never stops the next;
+* read-your-writes: ``flush()`` waits until every submitted record is written or spilled.
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ import json
 import logging
 import os
 import queue
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from gates.ledger import DuplicateRun, Ledger, LedgerError, StoredRun
+from gates.ledger import DuplicateRun, Ledger, LedgerCorrupt, LedgerError, StoredRun
 
 __all__ = ["LedgerWriter", "append_batch"]
 
@@ -48,7 +52,7 @@ def append_batch(ledger: Ledger, records: Sequence[Mapping[str, Any]]) -> list[S
         InvalidRecord: a record breaks the contract (nothing is written).
         DuplicateRun: a run id is already recorded (nothing is written).
     """
-    return ledger.append_many(records)
+    return ledger.append_many(records, on_broken="ignore")
 
 
 class LedgerWriter:
@@ -59,6 +63,7 @@ class LedgerWriter:
         maxsize: records that may wait before ``submit`` blocks.
         on_error: called once per failed write attempt (for metrics).
         on_depth: called with the queue depth after each batch (for metrics).
+        on_spill: called with the number of records spilled to the side file (for metrics).
     """
 
     def __init__(
@@ -68,14 +73,21 @@ class LedgerWriter:
         maxsize: int = 10_000,
         on_error: Callable[[], None] | None = None,
         on_depth: Callable[[int], None] | None = None,
+        on_spill: Callable[[int], None] | None = None,
     ) -> None:
         self.ledger = ledger
         self._queue: queue.Queue[Any] = queue.Queue(maxsize)
         self._on_error = on_error
         self._on_depth = on_depth
+        self._on_spill = on_spill
         self._idle = threading.Condition()
         self._pending = 0
         self._gathered = threading.Event()
+        self._closing = False
+        #: Records spilled since the writer started.
+        self.spilled = 0
+        #: The last write error (one line), cleared by the next batch that is written.
+        self.last_error: str | None = None
         self._thread = threading.Thread(target=self._loop, name="gates-ledger", daemon=False)
         self._thread.start()
 
@@ -84,8 +96,26 @@ class LedgerWriter:
         """Where records that could not be written end up: ``<ledger>.unwritten.jsonl``."""
         return self.ledger.path.with_name(self.ledger.path.name + ".unwritten.jsonl")
 
+    @property
+    def queued(self) -> int:
+        """Records submitted but not yet written or spilled."""
+        return self._pending
+
+    @property
+    def degraded(self) -> bool:
+        """True while the last batch failed, or the spill file holds runs not in the ledger."""
+        if self.last_error is not None or not self._thread.is_alive():
+            return True
+        try:
+            return self.spill_path.stat().st_size > 0
+        except OSError:
+            return False
+
     def submit(self, record: Mapping[str, Any]) -> concurrent.futures.Future[StoredRun]:
-        """Queue a record (blocks while the queue is full); the future gives the stored run."""
+        """Queue a record (blocks while the queue is full); the future gives the stored run.
+
+        The future fails with ``LedgerError`` when the record was spilled instead.
+        """
         future: concurrent.futures.Future[StoredRun] = concurrent.futures.Future()
         with self._idle:
             self._pending += 1
@@ -93,13 +123,14 @@ class LedgerWriter:
         return future
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every submitted record is written; False on timeout."""
+        """Wait until every submitted record is written or spilled; False on timeout."""
         self._gathered.set()
         with self._idle:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self) -> None:
-        """Write everything queued, then stop the thread."""
+        """Write (or spill) everything queued, without retrying, then stop the thread."""
+        self._closing = True
         if self._thread.is_alive():
             self._queue.put(_STOP)
             self._gathered.set()
@@ -136,27 +167,41 @@ class LedgerWriter:
                 more, stop = self._drain(_MAX_BATCH - len(batch))
                 batch += more
             if batch:
-                self._write(batch)
+                try:
+                    self._write(batch)
+                except BaseException as exc:  # never let the thread die with records in hand
+                    self._spill([item for item in batch if not item[1].done()], exc)
             if self._on_depth is not None:
                 self._on_depth(self._queue.qsize())
+
+    def _attempts(self, error: BaseException) -> int:
+        if self._closing:
+            return 1
+        # a locked or briefly unavailable file is worth waiting for; a damaged one is not
+        return 2 if isinstance(error, LedgerCorrupt) else _RETRIES
 
     def _write(self, batch: list[tuple[dict[str, Any], Any]]) -> None:
         records = [record for record, _ in batch]
         error: BaseException | None = None
-        for attempt in range(_RETRIES):
+        attempt = 0
+        while True:
             try:
                 stored = append_batch(self.ledger, records)
             except DuplicateRun as exc:
                 error = exc  # retrying cannot help; fall back to one by one below
                 break
-            except (LedgerError, OSError) as exc:
+            except Exception as exc:
                 error = exc
                 if self._on_error is not None:
                     self._on_error()
-                time.sleep(min(0.1 * 2**attempt, 2.0))
+                attempt += 1
+                if attempt >= self._attempts(exc):
+                    break
+                time.sleep(min(0.1 * 2 ** (attempt - 1), 2.0))
             else:
                 for (_, future), run in zip(batch, stored, strict=True):
                     future.set_result(run)
+                self.last_error = None
                 self._done(len(batch))
                 return
         if isinstance(error, DuplicateRun):
@@ -167,25 +212,50 @@ class LedgerWriter:
     def _one_by_one(self, batch: list[tuple[dict[str, Any], Any]]) -> None:
         for record, future in batch:
             try:
-                future.set_result(self.ledger.append(record))
+                run = self.ledger.append(record, on_broken="ignore")
             except Exception as exc:
                 self._spill([(record, future)], exc)
                 continue
+            future.set_result(run)
             self._done(1)
 
+    def _spill_to(self, path: Path, batch: list[tuple[dict[str, Any], Any]]) -> None:
+        with path.open("a", encoding="utf-8") as fh:
+            for record, _ in batch:
+                fh.write(json.dumps(record, sort_keys=True, default=str) + "\n")
+
     def _spill(self, batch: list[tuple[dict[str, Any], Any]], error: BaseException | None) -> None:
+        if not batch:
+            return
+        reason = str(error).strip().splitlines()[0] if error and str(error).strip() else repr(error)
+        self.last_error = reason
+        target = self.spill_path
+        try:
+            self._spill_to(target, batch)
+        except OSError:
+            target = Path(tempfile.gettempdir()) / f"gates-unwritten-{os.getpid()}.jsonl"
+            try:
+                self._spill_to(target, batch)
+            except OSError as exc:  # nowhere to write: the log line is the last record of them
+                ids = ", ".join(str(record.get("run_id")) for record, _ in batch)
+                _log.error("could not write or spill %d run(s) (%s): %s", len(batch), ids, exc)
+                target = Path("<log>")
         _log.error(
-            "could not write %d run(s) to %s (%s); appended them to %s",
+            "could not write %d run(s) to ledger %s (%s); spilled them to %s",
             len(batch),
             self.ledger.path,
-            error,
-            self.spill_path,
+            reason,
+            target,
         )
-        with self.spill_path.open("a", encoding="utf-8") as fh:
-            for record, _ in batch:
-                fh.write(json.dumps(record, sort_keys=True) + "\n")
+        self.spilled += len(batch)
+        if self._on_spill is not None:
+            self._on_spill(len(batch))
+        failure = LedgerError(
+            f"run not recorded in ledger {self.ledger.path} ({reason}); spilled to {target}"
+        )
         for _, future in batch:
-            future.set_exception(error or LedgerError("ledger write failed"))
+            if not future.done():
+                future.set_exception(failure)
         self._done(len(batch))
 
     def _done(self, count: int) -> None:

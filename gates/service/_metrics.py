@@ -65,6 +65,8 @@ class Metrics:
         self._requests: dict[tuple[str, str], int] = defaultdict(int)
         self._latency: dict[tuple[str, str], _Histogram] = defaultdict(_Histogram)
         self._ledger_errors = 0
+        self._ledger_spilled = 0
+        self._disconnects = 0
         self.in_flight: int = 0
         self.ledger_queue: int = 0
 
@@ -84,6 +86,16 @@ class Metrics:
         """Count a ledger write that had to be retried or spilled."""
         with self._lock:
             self._ledger_errors += 1
+
+    def ledger_spilled(self, count: int) -> None:
+        """Count runs that could not be written and went to the spill file."""
+        with self._lock:
+            self._ledger_spilled += count
+
+    def client_disconnected(self) -> None:
+        """Count a client that hung up before its request body arrived."""
+        with self._lock:
+            self._disconnects += 1
 
     def render(self) -> str:
         """The metrics in Prometheus text format 0.0.4."""
@@ -125,6 +137,13 @@ class Metrics:
                 "# HELP gates_ledger_write_errors_total Ledger writes that failed and were retried or spilled.",
                 "# TYPE gates_ledger_write_errors_total counter",
                 f"gates_ledger_write_errors_total {self._ledger_errors}",
+                "# HELP gates_ledger_spilled_runs_total Runs that could not be written to the ledger "
+                "and were appended to the spill file (<ledger>.unwritten.jsonl).",
+                "# TYPE gates_ledger_spilled_runs_total counter",
+                f"gates_ledger_spilled_runs_total {self._ledger_spilled}",
+                "# HELP gates_client_disconnects_total Clients that hung up before their request body arrived.",
+                "# TYPE gates_client_disconnects_total counter",
+                f"gates_client_disconnects_total {self._disconnects}",
                 "# HELP gates_validations_in_flight Validations running now.",
                 "# TYPE gates_validations_in_flight gauge",
                 f"gates_validations_in_flight {self.in_flight}",

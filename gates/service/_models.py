@@ -12,6 +12,7 @@ __all__ = [
     "ErrorDetail",
     "GateResultOut",
     "Health",
+    "LedgerHealth",
     "RecordsIn",
     "RunList",
     "RunOut",
@@ -40,13 +41,25 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-class Health(BaseModel):
-    """``GET /healthz``."""
+class LedgerHealth(BaseModel):
+    """The ledger writer's state, in ``GET /healthz``."""
 
-    status: Literal["ok"] = "ok"
+    status: Literal["ok", "degraded"] = "ok"
+    path: str = Field(description="the ledger file")
+    spill_file: str = Field(description="where runs that cannot be written go (JSON lines)")
+    spilled: int = Field(0, description="runs spilled since the service started")
+    queued: int = Field(0, description="runs waiting to be written")
+    last_error: str | None = Field(None, description="the last write error, until a write succeeds")
+
+
+class Health(BaseModel):
+    """``GET /healthz``: ``status`` is ``degraded`` while runs cannot be written to the ledger."""
+
+    status: Literal["ok", "degraded"] = "ok"
     version: str
     suites: int
     auth: bool = Field(description="whether bearer tokens are required")
+    ledger: LedgerHealth | None = None
 
 
 class SuiteSummary(BaseModel):

@@ -3,6 +3,7 @@ and the validation jobs that run on worker threads."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import os
 import shutil
@@ -15,19 +16,23 @@ import polars as pl
 
 from gates._errors import InputError
 from gates._result import GateResult
-from gates.ledger import Ledger, actor_from_env, ledger_record
+from gates.ledger import Ledger, LedgerError, actor_from_env, ledger_record
 
 from ._auth import TokenStore
 from ._errors import Unprocessable
 from ._ledger_writer import LedgerWriter
 from ._limits import WorkerPool
 from ._metrics import Metrics
+from ._models import LedgerHealth
 from ._settings import ServiceSettings
-from ._suites import ServedSuite, SuiteCatalog, records_frame
+from ._suites import ServedSuite, SuiteCatalog, records_body_frame
 
 __all__ = ["Service"]
 
 _log = logging.getLogger("gates.service")
+
+#: Seconds an upload waits for its run to reach the ledger before answering anyway.
+LEDGER_WAIT = 10.0
 
 
 class Service:
@@ -67,6 +72,7 @@ class Service:
             self.ledger,
             on_error=self.metrics.ledger_error,
             on_depth=lambda depth: setattr(self.metrics, "ledger_queue", depth),
+            on_spill=self.metrics.ledger_spilled,
         )
         from gates._runner import check
 
@@ -87,12 +93,36 @@ class Service:
 
     # --- JOBS (run on worker threads) ----------------------------------------------------
 
-    def _record(self, result: GateResult, token_name: str | None, *, wait: bool) -> None:
+    def ledger_health(self) -> LedgerHealth:
+        """The ledger writer's state for ``/healthz``."""
+        writer = self.writer
+        if writer is None:
+            return LedgerHealth(
+                path=str(self.ledger.path), spill_file="", spilled=0, queued=0, last_error=None
+            )
+        return LedgerHealth(
+            status="degraded" if writer.degraded else "ok",
+            path=str(self.ledger.path),
+            spill_file=str(writer.spill_path),
+            spilled=writer.spilled,
+            queued=writer.queued,
+            last_error=writer.last_error,
+        )
+
+    def _record(self, result: GateResult, token_name: str | None, *, wait: bool) -> str:
+        """Queue the run for the ledger; with ``wait``, ``recorded``, ``spilled`` or ``queued``."""
         assert self.writer is not None, "Service.start() was not called"
         actor = actor_from_env(token_name=token_name)  # no tokens (loopback): the server's user
         future = self.writer.submit(ledger_record(result, actor=actor))
-        if wait:
-            future.result()
+        if not wait:
+            return "queued"
+        try:
+            future.result(timeout=LEDGER_WAIT)
+        except LedgerError:
+            return "spilled"  # the writer logged it and counted it; the run is in the spill file
+        except concurrent.futures.TimeoutError:
+            return "queued"  # still queued: it will be written or spilled, never dropped
+        return "recorded"
 
     def _observe(self, result: GateResult, path: str, seconds: float) -> None:
         self.metrics.run(
@@ -104,17 +134,17 @@ class Service:
         )
 
     def validate_records(
-        self, served: ServedSuite, records: list[Any], token_name: str | None
+        self, served: ServedSuite, body: bytes, token_name: str | None
     ) -> dict[str, Any]:
-        """Validate a batch of JSON records; the ledger write happens in the background."""
+        """Validate a ``{"records": [...]}`` body; the ledger write happens in the background."""
         from gates._runner import check
 
         started = time.perf_counter()
         from gates._io import load
 
-        frame = records_frame(records, served, max_records=self.settings.max_records)
+        frame = records_body_frame(body, served, max_records=self.settings.max_records)
         dataset = load(frame)
-        dataset.source = f"records:{len(records)}"
+        dataset.source = f"records:{frame.height}"
         try:
             result = check(dataset, served.loaded, run_id=uuid.uuid4().hex)
         except InputError as exc:
@@ -132,8 +162,12 @@ class Service:
         filename: str,
         token_name: str | None,
         run_id: str,
-    ) -> dict[str, Any]:
-        """Validate an uploaded file (then delete its folder); waits until the run is in the ledger."""
+    ) -> tuple[dict[str, Any], str]:
+        """Validate an uploaded file (then delete its folder); waits (bounded) for the ledger.
+
+        Returns:
+            The JSON report and the ledger state: ``recorded``, ``spilled`` or ``queued``.
+        """
         from gates._io import load
         from gates._runner import check
 
@@ -146,9 +180,9 @@ class Service:
             raise Unprocessable(str(exc).replace(str(path), filename or "upload")) from None
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
-        self._record(result, token_name, wait=True)
+        state = self._record(result, token_name, wait=True)
         self._observe(result, "upload", time.perf_counter() - started)
-        return result.to_dict()
+        return result.to_dict(), state
 
     def profile_file(self, path: Path, *, fmt: str, filename: str) -> dict[str, Any]:
         """Profile an uploaded file (then delete its folder)."""

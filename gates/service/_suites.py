@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from gates.suite import LoadedSuite, load_suite
 
 from ._errors import NotFound, PayloadTooLarge, ServiceConfigError, Unprocessable
 
-__all__ = ["SUITE_NAME", "ServedSuite", "SuiteCatalog", "records_frame"]
+__all__ = ["SUITE_NAME", "ServedSuite", "SuiteCatalog", "records_body_frame", "records_frame"]
 
 #: What a suite name in a URL may look like; anything else is a 404 before any lookup.
 SUITE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -182,4 +184,47 @@ def records_frame(records: Sequence[Any], served: ServedSuite, *, max_records: i
         raise Unprocessable(
             f"the records do not form a table: {first}; give each field one JSON type"
         ) from None
+    return _coerce(frame, served.dtypes)
+
+
+def _fast_frame(body: bytes) -> pl.DataFrame | None:
+    """The ``records`` array decoded by Polars' JSON reader; None for any other shape or error."""
+    try:
+        doc = pl.read_json(io.BytesIO(body), infer_schema_length=None)
+    except Exception:  # anything unusual: the slow path gives the precise message
+        return None
+    dtype = doc.schema.get("records")
+    if doc.height != 1 or not isinstance(dtype, pl.List) or not isinstance(dtype.inner, pl.Struct):
+        return None
+    return doc.select(pl.col("records").explode()).unnest("records")
+
+
+def records_body_frame(body: bytes, served: ServedSuite, *, max_records: int) -> pl.DataFrame:
+    """A typed frame from a ``{"records": [...]}`` body, decoded straight into Polars.
+
+    No Python object is built per record: Polars' JSON reader parses the body into a list of
+    structs, which is exploded and unnested. Bodies of another shape take the slow path
+    (``json.loads`` + :func:`records_frame`) so their errors name the problem exactly.
+
+    Raises:
+        PayloadTooLarge: more than ``max_records`` records.
+        Unprocessable: not JSON, not ``{"records": [...]}``, or the values cannot form a table.
+    """
+    frame = _fast_frame(body)
+    if frame is None:
+        try:
+            doc = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise Unprocessable(
+                f'the body is not JSON ({exc}); send {{"records": [{{...}}, ...]}}'
+            ) from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("records"), list):
+            raise Unprocessable('the body must be a JSON object {"records": [{...}, ...]}')
+        return records_frame(doc["records"], served, max_records=max_records)
+    if frame.height > max_records:
+        raise PayloadTooLarge(
+            f"{frame.height:,} records in one batch; the limit is {max_records:,}; send smaller batches"
+        )
+    if frame.height == 0 or frame.width == 0:
+        return records_frame([], served, max_records=max_records) if frame.height == 0 else frame
     return _coerce(frame, served.dtypes)
