@@ -12,7 +12,7 @@ import polars as pl
 from ._columns import ColumnFiller, ColumnRoles, classify_columns
 from ._deps import versions
 from ._errors import SynthConfigError, ValidatorError
-from ._model import FittedModel, SynthesizerName, check_synthesizer, fit_model
+from ._model import ConditionModel, FittedModel, SynthesizerName, check_synthesizer, fit_model
 from ._plan import (
     DEFAULT_MIN_ROWS_TO_LEARN,
     FillPlan,
@@ -31,6 +31,8 @@ Validator = Callable[[pl.DataFrame], "pl.Series | Sequence[bool]"]
 Progress = Callable[[str, float], None]
 #: Default cap on the rows the model is fitted on.
 DEFAULT_FIT_ROWS = 50_000
+#: A condition with at least this many real rows gets a model fitted on its own rows.
+DEFAULT_CONDITION_MODEL_ROWS = 20
 #: Share of ``fit_rows`` reserved for the short conditions' rows when the data is capped.
 _CONDITION_SHARE = 0.75
 #: A round never asks SDV for more than this multiple of the rows still missing.
@@ -46,6 +48,7 @@ def fill(
     sdtypes: Mapping[str, str] | None = None,
     fit_rows: int = DEFAULT_FIT_ROWS,
     min_rows_to_learn: int = DEFAULT_MIN_ROWS_TO_LEARN,
+    condition_model_rows: int = DEFAULT_CONDITION_MODEL_ROWS,
     validator: Validator | None = None,
     max_rounds: int = 5,
     reject_copies: bool = True,
@@ -70,6 +73,10 @@ def fill(
             ``"id"`` and ``"text"`` mark columns to keep out of the model.
         fit_rows: Fit on at most this many rows (short conditions' rows kept first).
         min_rows_to_learn: Conditions with fewer matching real rows are skipped.
+        condition_model_rows: A condition with at least this many real rows is sampled from
+            a model fitted on those rows alone (so its rows look like the class they claim
+            to be); smaller ones are sampled conditionally from the model of the whole
+            table. 0 always uses the whole-table model.
         validator: Returns one pass flag per candidate row; failing rows are resampled.
         max_rounds: Sampling rounds per condition (>= 1).
         reject_copies: Drop generated rows identical to a real row (modelled columns).
@@ -144,8 +151,18 @@ def fill(
     filler = ColumnFiller(real, roles, seed=seed)
     outcomes: dict[str, ConditionOutcome] = {}
     kept: dict[str, pl.DataFrame] = {}
+    own = _condition_models(
+        real, active, roles, condition_model_rows, synthesizer, epochs, model, seed
+    )
+    if own:
+        notes.append(
+            f"{len(own)} of {len(active)} condition(s) sampled from a model of their own real "
+            f"rows (at least {condition_model_rows}); the rest conditionally from the whole table"
+        )
+    parameters["condition_model_rows"] = condition_model_rows
     for i, item in enumerate(active):
-        rows, outcome = _fill_one(item, i, model, filler, real_keys, validator, max_rounds, seed)
+        use: FittedModel | ConditionModel = own.get(item.label, model)
+        rows, outcome = _fill_one(item, i, use, filler, real_keys, validator, max_rounds, seed)
         outcomes[item.label] = outcome
         if rows.height:
             kept[item.label] = rows.select(real.columns)
@@ -177,10 +194,40 @@ def fill(
     )
 
 
+def _condition_models(
+    real: pl.DataFrame,
+    active: Sequence[PlannedCondition],
+    roles: ColumnRoles,
+    min_rows: int,
+    synthesizer: SynthesizerName,
+    epochs: int | None,
+    whole: FittedModel,
+    seed: int,
+) -> dict[str, ConditionModel]:
+    """A model of each condition's own real rows, where it has at least ``min_rows``."""
+    out: dict[str, ConditionModel] = {}
+    if min_rows <= 0:
+        return out
+    schema = real.select(roles.model).schema
+    for item in active:
+        same = real.filter(condition_mask(real, item.condition))
+        if same.height < min_rows:
+            continue
+        free = [c for c in roles.model if c not in item.condition]
+        if not free:
+            continue
+        sdtypes = {c: t for c, t in whole.sdtypes.items() if c in free}
+        inner = fit_model(
+            same.select(free), synthesizer=synthesizer, epochs=epochs, sdtypes=sdtypes, seed=seed
+        )
+        out[item.label] = ConditionModel(inner=inner, condition=dict(item.condition), schema=schema)
+    return out
+
+
 def _fill_one(
     item: PlannedCondition,
     index: int,
-    model: FittedModel,
+    model: FittedModel | ConditionModel,
     filler: ColumnFiller,
     real_keys: pl.DataFrame,
     validator: Validator | None,
