@@ -6,6 +6,12 @@ no better than chance), every row of the class looks suspect and cleanlab condem
 class — on the demo data 68 of 99 ``fraud`` rows, all "suggested: ok". So each class's skill is
 measured first, as its one-vs-rest out-of-fold ROC AUC (0.5 = chance, 1 = perfect ranking), and
 label issues whose given or suggested class has no skill are not reported.
+
+A low AUC alone is not enough: a rare class made mostly of flipped labels (3.3% positives with
+10% of all labels flipped) also scores below 0.6, yet the model still picks out its real
+members, and those flips are exactly what should be found. So a class has no skill only when
+its AUC is near chance **and** its recall is no better than chance: the model's argmax predicts
+the class as often for the rest as for the class itself (Youden's J = TPR - FPR near 0).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ __all__ = ["NO_SKILL_AUC", "ClassSkill", "class_skill", "drop_unskilled", "no_sk
 #: A class whose one-vs-rest out-of-fold AUC is below this has no usable skill: chance is 0.5,
 #: and with 10% of labels flipped a model that separates the class still scores well above 0.7.
 NO_SKILL_AUC = 0.6
+#: ... and whose argmax recall beats its false-positive rate by less than this (Youden's J).
+NO_SKILL_J = 0.02
 
 
 @dataclass(frozen=True)
@@ -33,13 +41,15 @@ class ClassSkill:
     auc: float
     #: Share of the class's rows whose most probable class is the class itself.
     recall: float
+    #: recall minus the share of the other rows predicted as the class (0 = chance).
+    youden: float
     skilled: bool
 
 
 def class_skill(
     codes: np.ndarray, probs: np.ndarray, classes: list[Any], *, min_auc: float = NO_SKILL_AUC
 ) -> list[ClassSkill]:
-    """Per class: rows, one-vs-rest AUC, recall of the argmax, and whether AUC >= ``min_auc``."""
+    """Per class: rows, one-vs-rest AUC, recall of the argmax, Youden's J, and the verdict."""
     from sklearn.metrics import roc_auc_score
 
     predicted = probs.argmax(axis=1)
@@ -49,8 +59,13 @@ def class_skill(
         n = int(mine.sum())
         auc = float(roc_auc_score(mine, probs[:, k])) if 0 < n < codes.size else float("nan")
         recall = float((predicted[mine] == k).mean()) if n else float("nan")
-        skilled = not (auc < min_auc)  # NaN (nothing to compare) is not evidence of no skill
-        out.append(ClassSkill(label=label, rows=n, auc=auc, recall=recall, skilled=skilled))
+        false_pos = float((predicted[~mine] == k).mean()) if n < codes.size else 0.0
+        youden = recall - false_pos
+        # NaN (nothing to compare) is not evidence of no skill
+        skilled = not (auc < min_auc and youden < NO_SKILL_J)
+        out.append(
+            ClassSkill(label=label, rows=n, auc=auc, recall=recall, youden=youden, skilled=skilled)
+        )
     return out
 
 
@@ -91,7 +106,13 @@ def skill_frame(skill: list[ClassSkill]) -> pl.DataFrame:
             "rows": [s.rows for s in skill],
             "auc": [s.auc for s in skill],
             "recall": [s.recall for s in skill],
+            "youden": [s.youden for s in skill],
             "skilled": [s.skilled for s in skill],
         },
-        schema_overrides={"rows": pl.Int64, "auc": pl.Float64, "recall": pl.Float64},
+        schema_overrides={
+            "rows": pl.Int64,
+            "auc": pl.Float64,
+            "recall": pl.Float64,
+            "youden": pl.Float64,
+        },
     )

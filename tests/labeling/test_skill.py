@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import polars as pl
 import pytest
@@ -75,8 +77,22 @@ def test_drop_unskilled_drops_given_and_suggested_rows() -> None:
     flags = np.ones(6, dtype=bool)
     skill = class_skill(codes, probs, ["a", "b", "c"], min_auc=0.0)
     assert drop_unskilled(flags, codes, probs, skill).all()
-    skill = [
-        s if s.label != "c" else type(s)(s.label, s.rows, s.auc, s.recall, False) for s in skill
-    ]
+    skill = [s if s.label != "c" else dataclasses.replace(s, skilled=False) for s in skill]
     kept = drop_unskilled(flags, codes, probs, skill)
     assert kept.tolist() == [True, False, True, False, False, False]
+
+
+def test_a_rare_class_swamped_by_flips_keeps_its_findings() -> None:
+    """Low AUC from noise is not "no skill": the model still picks out the real members."""
+    rng = np.random.default_rng(0)
+    n = 4_000
+    x = rng.normal(size=n)
+    y = np.where(x > 1.9, "yes", "no").astype(object)  # ~3% positives, perfectly separable
+    flipped = rng.choice(n, size=n // 10, replace=False)
+    y[flipped] = np.where(y[flipped] == "yes", "no", "yes")
+    report = find_issues(pl.DataFrame({"x": x, "label": y}), "label", issue_types=["label"])
+    assert report.no_skill == []
+    truth = np.zeros(n, dtype=bool)
+    truth[flipped] = True
+    found = report.flags["label"]
+    assert (found & truth).sum() / max(found.sum(), 1) > 0.8
