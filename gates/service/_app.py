@@ -353,7 +353,8 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         the ledger record is written by a background writer (in order, never dropped).
         """
         served = svc.catalog.get(name)
-        svc.pool.refuse_if_full()  # 503 before reading the body
+        # the body is read even when every worker is busy: answering 503 mid-upload would
+        # reset a keep-alive client's connection instead of giving it the Retry-After
         limit = svc.settings.max_upload_bytes
         length = request.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > limit:
