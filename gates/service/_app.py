@@ -175,10 +175,6 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _json(_error_body(code, str(exc.detail)), exc.status_code, dict(exc.headers or {}))
 
-    @app.exception_handler(Exception)
-    async def _crash(_: Request, exc: Exception) -> Any:
-        return _json(_error_body("internal", f"{type(exc).__name__}: {exc}"), 500)
-
     class _CountRequests:
         """Pure ASGI middleware counting answers by route and status (no body buffering)."""
 
@@ -189,7 +185,7 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
             if scope["type"] != "http":
                 await self.inner(scope, receive, send)
                 return
-            status = [500]
+            status = [0]
 
             async def send_counted(message: MutableMapping[str, Any]) -> None:
                 if message["type"] == "http.response.start":
@@ -198,6 +194,26 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
 
             try:
                 await self.inner(scope, receive, send_counted)
+            except Exception as exc:  # a bug: one log line and a JSON answer, not a traceback
+                _log.error(
+                    "internal error on %s %s: %s: %s",
+                    scope.get("method"),
+                    scope.get("path"),
+                    type(exc).__name__,
+                    exc,
+                )
+                if status[0]:
+                    return  # the answer was already on its way; nothing more can be sent
+                status[0] = 500
+                body = json.dumps(_error_body("internal", f"{type(exc).__name__}: {exc}")).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [(b"content-type", b"application/json")],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
             finally:
                 route = scope.get("route")
                 svc.metrics.request(route=getattr(route, "path", "unmatched"), status=status[0])
