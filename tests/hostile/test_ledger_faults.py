@@ -295,3 +295,31 @@ def test_export_never_overwrites_without_the_flag(runner: CliRunner, tmp_path: P
     assert result.exit_code == 2
     _one_line_error(result.stderr, "already exists", "--overwrite")
     assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+# --- THE SPILL FILE: the documented replay (docs_src/ledger/replay_spill.py) -----------------
+
+
+def test_the_documented_replay_appends_spilled_runs_once(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    script = Path(__file__).parents[2] / "docs_src" / "ledger" / "replay_spill.py"
+    led = good_ledger(tmp_path / "ledger.duckdb", n=2)
+    spill = tmp_path / "ledger.duckdb.unwritten.jsonl"
+    spilled = [build_record(2), build_record(5), build_record(6)]  # run 2 did land already
+    spill.write_text("".join(json.dumps(r) + "\n" for r in spilled), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), str(led)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"replayed 2 spilled run(s) into {led}"
+    assert [r.run_id[:7] for r in Ledger(led).list(limit=None)] == [
+        "run0006",
+        "run0005",
+        "run0002",
+        "run0001",
+    ]
+    assert Ledger(led).verify().ok
+    assert not spill.exists()
