@@ -9,7 +9,9 @@ from ._auth import Token as Token
 from ._auth import TokenStore as TokenStore
 from ._errors import ApiError as ApiError
 from ._errors import Busy as Busy
+from ._errors import ClientGone as ClientGone
 from ._errors import Forbidden as Forbidden
+from ._errors import LedgerUnavailable as LedgerUnavailable
 from ._errors import NotFound as NotFound
 from ._errors import PayloadTooLarge as PayloadTooLarge
 from ._errors import RunTimeout as RunTimeout
@@ -33,7 +35,9 @@ from ._settings import is_loopback as is_loopback
 __all__ = [
     "ApiError",
     "Busy",
+    "ClientGone",
     "Forbidden",
+    "LedgerUnavailable",
     "LedgerWriter",
     "Metrics",
     "NotFound",
