@@ -26,7 +26,7 @@ import polars as pl
 import pytest
 from _ledger_fixtures import UNREADABLE, good_ledger
 
-from gates.ledger import Ledger
+from gates.ledger import Ledger, LedgerError
 
 pytestmark = pytest.mark.service
 
@@ -421,3 +421,72 @@ def test_overload_is_503_with_retry_after_and_every_answered_run_is_recorded(
     stored = {run.run_id for run in Ledger(srv.ledger).list(limit=None)}
     assert set(answered) <= stored
     assert len(stored) == len(answered)
+
+
+# --- THE WRITER THREAD ON ITS OWN (real files, real thread, no server) -------------------------
+
+
+def _record(i: int) -> dict[str, Any]:
+    from _ledger_fixtures import build_record
+
+    return build_record(i)
+
+
+@pytest.mark.parametrize("corruption", sorted(UNREADABLE))
+def test_the_writer_survives_a_broken_file_and_resumes(tmp_path: Path, corruption: str) -> None:
+    from gates.service import LedgerWriter
+
+    led = good_ledger(tmp_path / "ledger.duckdb")
+    UNREADABLE[corruption](led)
+    spilled: list[int] = []
+    writer = LedgerWriter(Ledger(led, timeout=5), on_spill=spilled.append)
+    try:
+        first = writer.submit(_record(7))
+        assert writer.flush(BOUND)
+        with pytest.raises(LedgerError, match="spilled to"):
+            first.result(0)
+        assert writer.degraded
+        assert spilled == [1]
+        assert _spilled_ids(writer.spill_path) == [_record(7)["run_id"]]
+        led.unlink()
+        writer.spill_path.unlink()
+        second = writer.submit(_record(8))
+        assert writer.flush(BOUND)
+        assert second.result(0).seq == 1  # the same thread, a fresh ledger
+        assert not writer.degraded
+    finally:
+        writer.close()
+
+
+def test_close_spills_at_once_without_retrying(tmp_path: Path) -> None:
+    from gates.service import LedgerWriter
+
+    led = good_ledger(tmp_path / "ledger.duckdb")
+    UNREADABLE["garbage"](led)
+    writer = LedgerWriter(Ledger(led, timeout=5))
+    futures = [writer.submit(_record(i)) for i in range(1, 21)]
+    started = time.monotonic()
+    writer.close()
+    assert time.monotonic() - started < 5
+    assert all(f.done() for f in futures)
+    assert sorted(_spilled_ids(writer.spill_path)) == sorted(
+        _record(i)["run_id"] for i in range(1, 21)
+    )
+
+
+def test_a_duplicate_in_a_batch_spills_only_that_run(tmp_path: Path) -> None:
+    from gates.service import LedgerWriter
+
+    led = good_ledger(tmp_path / "ledger.duckdb")  # runs 1..3 are there already
+    writer = LedgerWriter(Ledger(led, timeout=5))
+    try:
+        futures = [writer.submit(_record(i)) for i in (4, 2, 5)]
+        assert writer.flush(BOUND)
+    finally:
+        writer.close()
+    assert futures[0].result(0).seq == 4
+    assert futures[2].result(0).seq == 5
+    with pytest.raises(LedgerError):
+        futures[1].result(0)
+    assert _spilled_ids(writer.spill_path) == [_record(2)["run_id"]]
+    assert Ledger(led).verify().ok
