@@ -11,6 +11,13 @@ from .._errors import InputError
 __all__ = ["from_pandas"]
 
 
+def _conversion_error(exc: BaseException) -> bool:
+    """Whether converting a column raised because of its values (not a bug elsewhere)."""
+    return type(exc).__module__.startswith("pyarrow") or isinstance(
+        exc, TypeError | ValueError | pl.exceptions.PolarsError
+    )
+
+
 def from_pandas(frame: Any) -> pl.DataFrame:
     """Convert a pandas DataFrame to Polars.
 
@@ -20,14 +27,14 @@ def from_pandas(frame: Any) -> pl.DataFrame:
     """
     try:
         return pl.from_pandas(frame)
-    except Exception as exc:  # pyarrow's ArrowInvalid/ArrowTypeError, without importing pyarrow
-        if not type(exc).__module__.startswith("pyarrow"):
+    except Exception as exc:  # pyarrow's ArrowInvalid/ArrowTypeError, or Polars' own TypeError
+        if not _conversion_error(exc):
             raise
         for name in frame.columns:
             try:
                 pl.from_pandas(frame[[name]])
-            except Exception as col_exc:  # the same pyarrow errors, one column at a time
-                if not type(col_exc).__module__.startswith("pyarrow"):
+            except Exception as col_exc:  # the same errors, one column at a time
+                if not _conversion_error(col_exc):
                     raise
                 kinds = sorted({type(v).__name__ for v in frame[name].dropna().tolist()})
                 raise InputError(
