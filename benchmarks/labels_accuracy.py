@@ -15,6 +15,7 @@ Flagged *label* issues are compared with the flipped rows (precision / recall / 
 with the naive baseline — cleanlab's ``find_label_issues`` with its defaults on 5-fold
 HistGradientBoosting probabilities of the same features — and the rate flagged on the original
 labels (every flag a false alarm, or a real error in the published data) is reported.
+Speed: wall and CPU seconds of `find_issues` on a generated 100k x 20 mixed-type frame.
 Prints a Markdown report and writes it to ``benchmarks/results/labels-<date>.md``.
 """
 
@@ -211,6 +212,49 @@ def run(
     return rows, alarms, summary
 
 
+def synthetic(n_rows: int, *, seed: int = 0) -> pl.DataFrame:
+    """A mixed frame: 12 numeric (some nulls), 4 categorical, bool, datetime, id, text + label."""
+    rng = np.random.default_rng(seed)
+    cols: dict[str, Any] = {}
+    for i in range(12):
+        x = rng.normal(size=n_rows)
+        if i % 4 == 0:
+            x[rng.random(n_rows) < 0.05] = np.nan
+        cols[f"num{i}"] = x
+    for i in range(4):
+        cols[f"cat{i}"] = rng.choice([f"L{j}" for j in range(5 + 10 * i)], size=n_rows)
+    cols["flag"] = rng.random(n_rows) < 0.3
+    start = dt.datetime(2020, 1, 1)
+    cols["when"] = pl.datetime_range(
+        start, start + dt.timedelta(minutes=n_rows - 1), "1m", eager=True
+    )
+    cols["id"] = np.arange(n_rows)
+    words = np.array(
+        ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta", "iota", "kappa"]
+    )
+    cols["note"] = [" ".join(w) for w in words[rng.integers(0, 10, size=(n_rows, 4))]]
+    signal = np.nan_to_num(cols["num0"]) + cols["num1"] + (cols["cat0"] == "L1")
+    y = np.digitize(signal + rng.normal(scale=0.5, size=n_rows), [-0.5, 0.8])
+    cols["target"] = np.array(["low", "mid", "high"])[y]
+    return pl.DataFrame(cols)
+
+
+def speed(n_rows: int) -> list[str]:
+    """Markdown rows: wall and CPU seconds of a default `find_issues` on a synthetic frame."""
+    frame = synthetic(n_rows)
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = find_issues(frame, "target", seed=0)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    rates = ", ".join(f"{t} {v:.3f}" for t, v in report.rates.items())
+    lines = [
+        "| rows x columns | wall s | CPU s | rates | notes |",
+        "|---|---|---|---|---|",
+        f"| {frame.height:,} x {frame.width - 1} | {wall:.1f} | {cpu:.1f} | {rates} "
+        f"| {'; '.join(report.notes)} |",
+    ]
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark, print the Markdown report and write it under benchmarks/results/."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.labels_accuracy")
@@ -218,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--model", choices=["hgb", "logistic"], default=None)
     parser.add_argument("--filter-by", default=None, help="override the default filter_by")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows for the speed test")
+    parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
     options: dict[str, Any] = {}
@@ -253,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Sets flagging more than 2x the injected noise rate on their original labels: "
         f"{', '.join(over) or 'none'}.",
     ]
+    if not args.skip_speed:
+        out += ["", "## Speed (all four issue types, default settings)", "", *speed(args.rows)]
     text = "\n".join(out) + "\n"
     print(text)
     if not args.no_write:

@@ -28,7 +28,7 @@ FILTER_METHODS = (
     "low_self_confidence",
 )
 #: Default ``filter_by`` (chosen by benchmarks/labels_accuracy.py; see docs/labeling.md).
-DEFAULT_FILTER_BY = "prune_by_noise_rate"
+DEFAULT_FILTER_BY = "low_self_confidence"
 
 
 def find_issues(

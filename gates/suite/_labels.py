@@ -83,7 +83,7 @@ class LabelsSpec(BaseModel):
         "predicted_neq_given",
         "low_normalized_margin",
         "low_self_confidence",
-    ] = Field("prune_by_noise_rate", description="cleanlab's find_label_issues method")
+    ] = Field("low_self_confidence", description="cleanlab's find_label_issues method")
     max_issue_rate: dict[IssueType, Rate] = Field(
         default_factory=lambda: _default_rates(),
         description="issue type -> largest allowed share of flagged rows (0-1); "
