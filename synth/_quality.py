@@ -31,6 +31,10 @@ class QualityScores:
             real rows, used when the condition has fewer than ``MIN_REFERENCE_ROWS``).
         reference_rows: Real rows compared with.
         synthetic_rows: Synthetic rows compared.
+        detection: SDMetrics' ``LogisticDetection``: a cross-validated logistic regression
+            told to tell the reference rows from the synthetic ones; 1 = it cannot (ROC AUC
+            0.5), 0 = it always can.
+        detection_auc: that classifier's ROC AUC, ``1 - detection / 2`` (0.5 is best).
     """
 
     overall: float | None
@@ -39,6 +43,8 @@ class QualityScores:
     reference: Literal["condition", "overall"]
     reference_rows: int
     synthetic_rows: int
+    detection: float | None = None
+    detection_auc: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -49,6 +55,8 @@ class QualityScores:
             "reference": self.reference,
             "reference_rows": self.reference_rows,
             "synthetic_rows": self.synthetic_rows,
+            "detection": self.detection,
+            "detection_auc": self.detection_auc,
         }
 
 
@@ -81,6 +89,7 @@ def quality(
         )
         properties = report.get_properties()
     scores = dict(zip(properties["Property"], properties["Score"], strict=True))
+    detection = _detection(real.select(columns), synthetic.select(columns), metadata)
     return QualityScores(
         overall=_num(report.get_score()),
         column_shapes=_num(scores.get("Column Shapes")),
@@ -88,7 +97,26 @@ def quality(
         reference=reference,
         reference_rows=real.height,
         synthetic_rows=synthetic.height,
+        detection=detection,
+        detection_auc=None if detection is None else round(1 - detection / 2, 4),
     )
+
+
+def _detection(
+    real: pl.DataFrame, synthetic: pl.DataFrame, metadata: dict[str, Any]
+) -> float | None:
+    """SDMetrics' LogisticDetection score; None when there are too few rows to cross-validate."""
+    if real.height < 6 or synthetic.height < 6:
+        return None
+    detection = require("sdmetrics.single_table")
+    try:
+        with _quiet():
+            value = detection.LogisticDetection.compute(
+                real.to_pandas(), synthetic.to_pandas(), metadata["tables"]["real"]
+            )
+    except Exception:  # a score, not a gate: an unscorable pair is reported as missing
+        return None
+    return _num(value)
 
 
 def _num(value: Any) -> float | None:

@@ -28,6 +28,9 @@ def test_own_model_rows_look_like_their_condition(real: pl.DataFrame) -> None:
     q_own, q_whole = own.quality["label=fraud"], whole.quality["label=fraud"]
     assert q_own.column_shapes > q_whole.column_shapes
     assert q_own.column_shapes >= 0.8
+    # a classifier finds the whole-table model's rows easier to tell from real fraud rows
+    assert q_own.detection_auc is not None and q_whole.detection_auc is not None
+    assert 0.5 <= q_own.detection_auc < q_whole.detection_auc
     # the amounts follow the fraud rows, not the whole table
     real_median = fraud["amount"].median()
     assert real_median is not None
