@@ -192,6 +192,8 @@ class GateResult:
     finished_at: dt.datetime
     versions: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: The backend that ran the fused checks: ``polars``, ``duckdb`` or ``spark``.
+    backend: str = "polars"
 
     @property
     def verdict(self) -> Verdict:
@@ -245,4 +247,5 @@ class GateResult:
             "checks": [c.to_dict() for c in self.checks],
             "versions": dict(self.versions),
             "notes": list(self.notes),
+            "backend": self.backend,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import os
@@ -21,9 +22,14 @@ from .suite import LoadedSuite, load_suite
 
 __all__ = ["EngineMode", "check", "versions"]
 
-#: ``auto``: the fused native engine where it translates a check, pandera/GX for the rest;
-#: ``reference``: pandera and GX for everything; ``gx``/``pandera``: that library for its own part.
-EngineMode = Literal["auto", "reference", "gx", "pandera"]
+#: ``auto``: the fused native engine on the backend for the data given (Polars for files and
+#: frames, DuckDB for relations and ``--table``/``--sql``, Spark for Spark frames), pandera/GX
+#: for the rest; ``polars``/``duckdb``/``spark``: that backend; ``reference``: pandera and GX
+#: for everything; ``gx``/``pandera``: that library for its own part.
+EngineMode = Literal["auto", "polars", "duckdb", "spark", "reference", "gx", "pandera"]
+
+#: Engines that may run on Spark data (the others read a Polars frame).
+_SPARK_ENGINES = ("schema", "native")
 
 #: Parquet files larger than this have their sample rows looked up through DuckDB.
 DUCKDB_LOOKUP_MIN_BYTES = 128 << 20
@@ -129,6 +135,7 @@ def check(
     sample_size: int | None = None,
     progress: Callable[[str], None] | None = None,
     run_id: str | None = None,
+    spark_master: str | None = None,
 ) -> GateResult:
     """Check data against a suite and return every check's result and the verdict.
 
@@ -140,10 +147,13 @@ def check(
         table: a table in the DuckDB database ``data``.
         sql: a DuckDB query to check instead of a file.
         format: force the file format (parquet, csv, tsv, json, ndjson, arrow).
-        engine: ``auto`` (default), ``reference``, ``gx`` or ``pandera``; see :data:`EngineMode`.
+        engine: ``auto`` (default), ``polars``, ``duckdb``, ``spark``, ``reference``, ``gx`` or
+            ``pandera``; see :data:`EngineMode`.
         sample_size: failing rows kept per check (default: the suite's ``sample_size``, 20).
         progress: called with a short label as each step starts.
         run_id: an id for the run (default: a new uuid4 hex).
+        spark_master: with ``engine="spark"`` and path data: the master URL
+            (:func:`gates.backends.spark.session`); default ``GATES_SPARK_MASTER``/``SPARK_REMOTE``.
 
     Returns:
         The :class:`GateResult`; ``result.verdict`` is ``pass``, ``warn`` or ``block``.
@@ -155,6 +165,7 @@ def check(
     started = dt.datetime.now(dt.UTC)
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
+    dataset = _on_backend(dataset, engine, spark_master)
     ctx = RunContext(
         dataset=dataset,
         suite=loaded,
@@ -169,11 +180,21 @@ def check(
                 dataset.rows
             )  # a strict parse first: a malformed row is an input error, not a number
         for name in ENGINES:
+            if dataset.backend == "spark" and name not in _SPARK_ENGINES:
+                continue
             eng = get_engine(name)
             if not eng.applies(ctx):
                 continue
             results.extend(eng.run(ctx))
-        results = _enrich(dataset, _unique_ids(results))
+        if dataset.backend == "spark":
+            from .backends._spark import not_translated as not_on_spark
+
+            results.extend(not_on_spark(ctx))
+        # reference engines' samples are row numbers; Spark's are the rows' values already
+        if dataset.backend != "spark":
+            results = _enrich(dataset, _unique_ids(results))
+        else:
+            results = _unique_ids(results)
         rows = dataset.rows
         fingerprint = dataset.fingerprint
     except pl.exceptions.PolarsError as exc:
@@ -193,7 +214,55 @@ def check(
         started_at=started,
         finished_at=dt.datetime.now(dt.UTC),
         versions=versions(),
+        backend=dataset.backend,
     )
+
+
+def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Dataset:
+    """The dataset on the backend ``engine`` names (``auto`` keeps the one its data came with)."""
+    if engine not in ("polars", "duckdb", "spark") or engine == dataset.backend:
+        return dataset
+    if engine == "polars":
+        if dataset.backend == "spark":
+            raise InputError(
+                f"{dataset.source}: Spark data cannot run on Polars without collecting it; "
+                "use --engine spark or auto"
+            )
+        return dataclasses.replace(dataset, backend="polars", native=None)
+    if dataset.backend == "spark":
+        raise InputError(f"{dataset.source}: Spark data runs on Spark; use --engine spark or auto")
+    from ._io._dataset import from_native
+
+    if engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        rel = _duckdb_relation(con, dataset)
+        out = from_native(rel, "duckdb", source=dataset.source)
+        out._con = con  # type: ignore[attr-defined]  # the connection lives as long as the data
+        return out
+    from .backends._spark import read, session
+
+    spark = session(spark_master)
+    if dataset.files:
+        names = [str(f) for f in dataset.files]
+        df = read(spark, names[0] if len(names) == 1 else names, format=dataset.format)
+    else:
+        df = spark.createDataFrame(dataset.lazy.collect().to_arrow())
+    return from_native(df, "spark", source=dataset.source)
+
+
+def _duckdb_relation(con: Any, dataset: Dataset) -> Any:
+    """A DuckDB relation over the dataset's files (or its in-memory frame)."""
+    names = [str(f) for f in dataset.files]
+    if dataset.format == "parquet":
+        return con.read_parquet(names)
+    if dataset.format in ("csv", "tsv"):
+        return con.read_csv(names, sep="\t" if dataset.format == "tsv" else ",")
+    if dataset.format in ("json", "ndjson"):
+        return con.read_json(names)
+    frame = dataset.lazy.collect().to_arrow()  # in-memory data: already on this machine
+    return con.from_arrow(frame)
 
 
 def _dataset(

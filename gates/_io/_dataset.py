@@ -83,8 +83,17 @@ class Dataset:
     _fingerprint: concurrent.futures.Future[str] | None = field(default=None, repr=False)
     _rows: int | None = field(default=None, repr=False)
     _columns: tuple[str, ...] | None = field(default=None, repr=False)
+    #: The backend that runs the fused pass: ``polars``, ``duckdb`` or ``spark``.
+    backend: str = "polars"
+    #: The backend's own data (a DuckDB relation, a PySpark DataFrame); None on Polars.
+    native: Any = field(default=None, repr=False)
+    _schema: pl.Schema | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if self.backend == "spark" and self._fingerprint is None:
+            native = self.native
+            self._task = lambda: spark_fingerprint(native)
+            return
         if self._fingerprint is None:
             files, lf = self.files, self.lazy
             task: Callable[[], str] = (
@@ -117,6 +126,8 @@ class Dataset:
     @property
     def schema(self) -> pl.Schema:
         """The Polars schema."""
+        if self._schema is not None:
+            return self._schema
         try:
             return self.lazy.collect_schema()
         except pl.exceptions.PolarsError as exc:
@@ -288,6 +299,11 @@ def load(
         )
     if isinstance(source, pl.LazyFrame):
         return Dataset(source="<polars.LazyFrame>", format="frame", lazy=source)
+    from ..backends import backend_for
+
+    kind = None if source is None else backend_for(source)
+    if kind in ("duckdb", "spark"):
+        return from_native(source, str(kind), source=f"<{type(source).__name__}>")
     if source is not None and type(source).__module__.startswith("pandas"):
         frame = from_pandas(source)
         return Dataset(
@@ -358,12 +374,68 @@ def _load_duckdb(database: str | None, *, table: str | None, sql: str | None) ->
         label = f"sql: {query}" if database is None else f"{database}: {query}"
     try:
         rel = con.sql(query)
+        if table is None:  # the query runs once, into a temporary table every pass reads
+            from ..backends._duckdb import materialise
+
+            rel = materialise(rel)
         lf = rel.pl(lazy=True)
+        schema: pl.Schema = rel.limit(0).pl().schema
     except duckdb.Error as exc:
         msg = str(exc).strip().splitlines()[0]
         raise InputError(
             f"query failed: {msg}; check the SQL (DuckDB dialect)", source=label
         ) from exc
-    ds = Dataset(source=label, format="duckdb" if table else "sql", lazy=lf)
+    ds = Dataset(
+        source=label,
+        format="duckdb" if table else "sql",
+        lazy=lf,
+        backend="duckdb",
+        native=rel,
+        _schema=schema,
+    )
     ds._con = con  # type: ignore[attr-defined]  # keep the connection open as long as the frame lives
     return ds
+
+
+def spark_fingerprint(df: Any) -> str:
+    """An order-independent hash of a Spark DataFrame's rows and schema, computed in Spark."""
+    from pyspark.sql import functions as F
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(df.schema.simpleString()).encode())
+    if df.columns:
+        row = df.agg(
+            F.sum(F.xxhash64(*[F.col(f"`{c}`") for c in df.columns]).cast("decimal(38,0)")),
+            F.count(F.lit(1)),
+        ).first()
+        h.update(repr(tuple(row)).encode())
+    return "rows:" + h.hexdigest()
+
+
+def from_native(data: Any, backend: str, *, source: str) -> Dataset:
+    """A Dataset over a DuckDB relation or a PySpark DataFrame, read by that engine.
+
+    A DuckDB relation is materialised once into a temporary table (every pass reads it; the
+    reference engines read it through a Polars view); a Spark frame is never collected.
+    """
+    from ..backends import get_backend
+
+    if backend == "duckdb":
+        from ..backends._duckdb import materialise
+
+        rel = materialise(data)
+        ds = Dataset(
+            source=source, format="relation", lazy=rel.pl(lazy=True), backend="duckdb", native=rel
+        )
+        ds._schema = get_backend("duckdb").schema(rel)
+        return ds
+    schema = get_backend(backend).schema(data)
+    return Dataset(
+        source=source,
+        format="spark",
+        lazy=pl.LazyFrame(schema=schema),
+        backend=backend,
+        native=data,
+        _schema=schema,
+        _columns=tuple(schema.names()),
+    )

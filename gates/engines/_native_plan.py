@@ -17,7 +17,9 @@ import polars as pl
 from .._result import CheckResult
 
 __all__ = [
+    "Expr",
     "Plan",
+    "count_true",
     "gx_value",
     "is_float",
     "is_number",
@@ -26,28 +28,36 @@ __all__ = [
     "rust_regex",
 ]
 
+#: A ``polars.Expr`` or a ``narwhals.Expr`` (the two mirror each other; the plan is built in one).
+Expr = Any
+
 #: ``finish(values, rows)``: the plan's aggregate values by the names it gave them, and the row count.
 Finish = Callable[[Mapping[str, Any], int], CheckResult]
 
 
 @dataclass
 class Plan:
-    """One check compiled to Polars expressions."""
+    """One check compiled to expressions: Polars ones, or narwhals ones that DuckDB and Spark lower."""
 
     #: The ``ctx.handled`` key, so the reference engine skips the check.
     key: tuple[str, ...]
     #: Named aggregate expressions (each reduces to one value) evaluated in the fused pass.
-    aggs: dict[str, pl.Expr]
+    aggs: dict[str, Expr]
     finish: Finish
     #: Row-level "this row fails" predicate, for fetching failing-row samples.
-    bad: pl.Expr | None = None
+    bad: Expr | None = None
     #: Columns the expressions read (for the compile check on an empty frame).
     columns: tuple[str, ...] = field(default_factory=tuple)
     #: Costly aggregates skipped when the cheap ``probe`` says they are known: ``{name: (expr,
     #: value if the probe is true)}``. Uniqueness probes ``n_unique() == count``; only when
     #: there are duplicates does a second pass count the rows involved (``is_duplicated``).
-    costly: dict[str, tuple[pl.Expr, Any]] = field(default_factory=dict)
-    probe: pl.Expr | None = None
+    costly: dict[str, tuple[Expr, Any]] = field(default_factory=dict)
+    probe: Expr | None = None
+    #: For backends without window functions in aggregates (DuckDB, Spark): the key columns
+    #: whose duplicated rows ``bad`` counts, in a group-by pass of its own (nulls skipped when
+    #: ``dup_skip_nulls``). Empty on Polars, where ``costly``/``probe`` do it in the fused pass.
+    duplicates: tuple[str, ...] = ()
+    dup_skip_nulls: bool = False
 
 
 _INTS = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
@@ -68,14 +78,25 @@ def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def gx_value(column: str, dtype: pl.DataType) -> pl.Expr:
-    """The column as GX sees it on pandas: NaN in a float column is a missing value."""
-    expr = pl.col(column)
+def gx_value(column: str, dtype: pl.DataType, ns: Any = pl) -> Any:
+    """The column as GX sees it on pandas: NaN in a float column is a missing value.
+
+    ``ns`` is the expression namespace: ``polars`` or ``narwhals`` (for DuckDB and Spark).
+    """
+    expr = ns.col(column)
     return expr.fill_nan(None) if is_float(dtype) else expr
 
 
+def count_true(expr: Expr, ns: Any = pl) -> Expr:
+    """How many rows ``expr`` is true for (Spark sums no booleans: cast first)."""
+    return expr.sum() if ns is pl else expr.cast(ns.Int64).sum()
+
+
 def plan_compiles(plan: Plan, schema: pl.Schema) -> bool:
-    """Whether the plan's expressions type-check against the schema (run on an empty frame)."""
+    """Whether the plan's expressions type-check against the schema (run on an empty frame).
+
+    Only for Polars expressions; a narwhals backend checks its plans on its own empty frame.
+    """
     empty = pl.DataFrame(schema={c: schema[c] for c in plan.columns if c in schema}).lazy()
     exprs = [
         e.alias(f"a{i}")

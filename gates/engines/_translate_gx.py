@@ -27,9 +27,9 @@ from .._result import CheckResult
 from ..suite._model import ExpectationSpec
 from ._base import RunContext
 from ._gx import _columns_of, _to_result, expectation_ids, gx_items, missing_column_result
-from ._native_plan import Plan, gx_value, is_number, is_numeric, rust_regex
+from ._native_plan import Expr, Plan, count_true, gx_value, is_number, is_numeric, rust_regex
 
-__all__ = ["gx_plans"]
+__all__ = ["NARWHALS_TRANSLATED", "gx_plans"]
 
 _ENGINE = "native"
 _ALWAYS = {"column", "result_format", "catch_exceptions", "meta"}
@@ -43,6 +43,8 @@ class _Item:
     cid: str
     key: tuple[str, ...]
     schema: pl.Schema
+    #: The expression namespace: polars, or narwhals for DuckDB and Spark.
+    ns: Any = pl
 
     @property
     def kw(self) -> dict[str, Any]:
@@ -57,7 +59,7 @@ class _Item:
         self,
         aggs: dict[str, pl.Expr],
         judge: Callable[[Mapping[str, Any], int], Outcome],
-        bad: pl.Expr | None = None,
+        bad: Expr | None = None,
         columns: tuple[str, ...] = (),
     ) -> Plan:
         def finish(values: Mapping[str, Any], rows: int) -> CheckResult:
@@ -89,13 +91,13 @@ def _bool(value: Any, default: bool = False) -> bool | None:
 
 
 # --- column map expectations ---------------------------------------------------------------
-def _map(item: _Item, cond: pl.Expr, value: pl.Expr, *, over_rows: bool = False) -> Plan | None:
+def _map(item: _Item, cond: Expr, value: Expr, *, over_rows: bool = False) -> Plan | None:
     """Rows failing ``cond`` among non-missing ``value`` rows (every row when ``over_rows``)."""
     mostly = _mostly(item)
     if mostly is None:
         return None
-    considered = pl.lit(True) if over_rows else value.is_not_null()
-    bad = (considered & cond.not_()).fill_null(False)
+    considered = item.ns.lit(True) if over_rows else ~value.is_null()
+    bad = (considered & ~cond).fill_null(False)
 
     def judge(v: Mapping[str, Any], rows: int) -> Outcome:
         unexpected = int(v["bad"] or 0)
@@ -103,7 +105,9 @@ def _map(item: _Item, cond: pl.Expr, value: pl.Expr, *, over_rows: bool = False)
         success = True if rows == 0 or base == 0 else (base - unexpected) / base >= mostly
         return success, _map_output(rows, None if over_rows else base, unexpected)
 
-    return item.plan({"bad": bad.sum(), "nonnull": value.is_not_null().sum()}, judge, bad)
+    ns = item.ns
+    aggs = {"bad": count_true(bad, ns), "nonnull": count_true(~value.is_null(), ns)}
+    return item.plan(aggs, judge, bad)
 
 
 def _map_output(rows: int, nonnull: int | None, unexpected: int) -> dict[str, Any]:
@@ -127,20 +131,20 @@ def _bounds(item: _Item, numeric: bool = True) -> tuple[Any, Any, bool, bool] | 
     return lo, hi, smin, smax
 
 
-def _between(expr: pl.Expr, lo: Any, hi: Any, smin: bool, smax: bool) -> pl.Expr:
+def _between(expr: Expr, lo: Any, hi: Any, smin: bool, smax: bool) -> Expr:
     conds = []
     if lo is not None:
         conds.append(expr > lo if smin else expr >= lo)
     if hi is not None:
         conds.append(expr < hi if smax else expr <= hi)
-    return pl.all_horizontal(conds) if len(conds) > 1 else conds[0]
+    return conds[0] & conds[1] if len(conds) > 1 else conds[0]
 
 
 def _null_map(item: _Item, dtype: pl.DataType, want_null: bool) -> Plan | None:
     if not _only(item, "mostly"):
         return None
-    v = gx_value(item.spec.column or "", dtype)
-    return _map(item, v.is_null() if want_null else v.is_not_null(), v, over_rows=True)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
+    return _map(item, v.is_null() if want_null else ~v.is_null(), v, over_rows=True)
 
 
 def _values_between(item: _Item, dtype: pl.DataType) -> Plan | None:
@@ -154,7 +158,7 @@ def _values_between(item: _Item, dtype: pl.DataType) -> Plan | None:
         or (lo is not None and hi is not None and lo > hi)
     ):
         return None  # GX raises for these; its engine reports it
-    v = gx_value(item.spec.column or "", dtype)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
     return _map(item, _between(v, lo, hi, smin, smax), v)
 
 
@@ -180,24 +184,30 @@ def _in_set(item: _Item, dtype: pl.DataType, negate: bool) -> Plan | None:
     values = _set_values(dtype, item.kw.get("value_set"))
     if values is None:
         return None
-    v = gx_value(item.spec.column or "", dtype)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
     if is_numeric(dtype):  # pandas compares numbers by value: 1 == 1.0
-        v, values = v.cast(pl.Float64), values.cast(pl.Float64)
-    cond = v.is_in(values.implode())
-    return _map(item, cond.not_() if negate else cond, v)
+        v, values = v.cast(item.ns.Float64), values.cast(pl.Float64)
+    cond = v.is_in(values.implode() if item.ns is pl else values.to_list())
+    return _map(item, ~cond if negate else cond, v)
 
 
 def _unique(item: _Item, dtype: pl.DataType) -> Plan | None:
     if not _only(item, "mostly") or not (is_numeric(dtype) or isinstance(dtype, pl.String)):
         return None
-    v = gx_value(item.spec.column or "", dtype)
-    plan = _map(item, v.is_duplicated().not_(), v)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
+    if item.ns is not pl:  # the backend counts duplicated non-missing values in a group-by
+        plan = _map(item, item.ns.lit(True), v)
+        if plan is not None:
+            del plan.aggs["bad"]
+            plan.bad, plan.duplicates, plan.dup_skip_nulls = None, (item.spec.column or "",), True
+        return plan
+    plan = _map(item, ~v.is_duplicated(), v)
     if plan is not None:
         _make_costly(plan, v.drop_nulls().n_unique() == v.count())
     return plan
 
 
-def _make_costly(plan: Plan, probe: pl.Expr) -> None:
+def _make_costly(plan: Plan, probe: Expr) -> None:
     """Count duplicated rows only when the cheap distinct-count ``probe`` finds some."""
     plan.costly = {"bad": (plan.aggs.pop("bad"), 0)}
     plan.probe = probe
@@ -207,9 +217,9 @@ def _regex(item: _Item, dtype: pl.DataType, negate: bool) -> Plan | None:
     pattern = rust_regex(item.kw.get("regex"))
     if not _only(item, "mostly", "regex") or pattern is None or not isinstance(dtype, pl.String):
         return None
-    v = pl.col(item.spec.column or "")
+    v = item.ns.col(item.spec.column or "")
     cond = v.str.contains(pattern)
-    return _map(item, cond.not_() if negate else cond, v)
+    return _map(item, ~cond if negate else cond, v)
 
 
 def _lengths_between(item: _Item, dtype: pl.DataType) -> Plan | None:
@@ -223,7 +233,7 @@ def _lengths_between(item: _Item, dtype: pl.DataType) -> Plan | None:
         or not all(b is None or isinstance(b, int) for b in (lo, hi))
     ):
         return None
-    v = pl.col(item.spec.column or "")
+    v = item.ns.col(item.spec.column or "")
     return _map(item, _between(v.str.len_chars(), lo, hi, smin, smax), v)
 
 
@@ -235,7 +245,7 @@ def _lengths_equal(item: _Item, dtype: pl.DataType) -> Plan | None:
         or not is_number(value)
     ):
         return None
-    v = pl.col(item.spec.column or "")
+    v = item.ns.col(item.spec.column or "")
     return _map(item, v.str.len_chars() == value, v)
 
 
@@ -259,7 +269,7 @@ def _aggregate(item: _Item, dtype: pl.DataType, stat: str) -> Plan | None:
         return None
     if not is_numeric(dtype):
         return None
-    v = gx_value(item.spec.column or "", dtype)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
     exprs = {
         "mean": v.mean(),
         "median": v.median(),
@@ -342,14 +352,15 @@ def _unique_proportion(item: _Item, dtype: pl.DataType) -> Plan | None:
         return None
     if not (is_numeric(dtype) or isinstance(dtype, pl.String)):
         return None
-    v = gx_value(item.spec.column or "", dtype)
+    v = gx_value(item.spec.column or "", dtype, item.ns)
 
     def judge(vals: Mapping[str, Any], rows: int) -> Outcome:
-        nulls, distinct = int(vals["nulls"] or 0), int(vals["distinct"] or 0)
+        nulls = int(vals["nulls"] or 0)
+        distinct = int(vals["distinct"] or 0) - (1 if nulls else 0)  # n_unique counts null
         proportion = distinct / (rows - nulls) if rows > 0 and rows != nulls else 0
         return _judge_between(item, proportion)
 
-    return item.plan({"nulls": v.is_null().sum(), "distinct": v.drop_nulls().n_unique()}, judge)
+    return item.plan({"nulls": count_true(v.is_null(), item.ns), "distinct": v.n_unique()}, judge)
 
 
 def _distinct(item: _Item, dtype: pl.DataType, kind: str) -> Plan | None:
@@ -563,16 +574,44 @@ def _constant(result: CheckResult) -> Callable[[Mapping[str, Any], int], CheckRe
     return lambda values, rows: result
 
 
-def gx_plans(ctx: RunContext, schema: pl.Schema) -> list[Plan]:
-    """Plans for every expectation (own and included) that translates."""
+#: What translates to narwhals expressions (DuckDB, Spark); the rest needs Polars-only operations.
+NARWHALS_TRANSLATED = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_unique",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_mean_to_be_between",
+        "expect_column_min_to_be_between",
+        "expect_column_max_to_be_between",
+        "expect_column_sum_to_be_between",
+        "expect_column_stdev_to_be_between",
+        "expect_column_proportion_of_unique_values_to_be_between",
+        "expect_column_to_exist",
+        "expect_table_row_count_to_be_between",
+        "expect_table_row_count_to_equal",
+        "expect_table_columns_to_match_ordered_list",
+        "expect_table_columns_to_match_set",
+    }
+)
+
+
+def gx_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan]:
+    """Plans for every expectation (own and included) that translates (``ns``: polars or narwhals)."""
     items = gx_items(ctx)
     ids = expectation_ids([s for _, s, _ in items])
     plans: list[Plan] = []
     for (key, spec, _), cid in zip(items, ids, strict=True):
         translate = _TRANSLATORS.get(spec.type)
-        if translate is None:
+        if translate is None or (ns is not pl and spec.type not in NARWHALS_TRANSLATED):
             continue
-        item = _Item(ctx=ctx, spec=spec, cid=cid, key=key, schema=schema)
+        item = _Item(ctx=ctx, spec=spec, cid=cid, key=key, schema=schema, ns=ns)
         missing = [c for c in _columns_of(spec) or [] if c not in schema]
         if missing:  # the result GX's engine gives before it runs GX, without importing GX
             plans.append(
@@ -589,8 +628,8 @@ def gx_plans(ctx: RunContext, schema: pl.Schema) -> list[Plan]:
             continue
         try:
             plan = translate(item)
-        except (TypeError, ValueError, KeyError):
-            plan = None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            plan = None  # AttributeError: an operation narwhals lacks; the reference runs it
         if plan is not None:
             plans.append(plan)
     return plans

@@ -9,6 +9,7 @@ every row whose value occurs more than once (nulls included), as pandera does.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,7 @@ import polars as pl
 from .._result import CheckResult
 from ..suite._model import ColumnCheck, ColumnSpec
 from ._base import RunContext, describe_check, threshold_result
-from ._native_plan import Plan, is_float, is_number
+from ._native_plan import Expr, Plan, count_true, is_float, is_number, rust_regex
 from ._pandera import column_check_id
 
 __all__ = ["pandera_plans"]
@@ -25,15 +26,15 @@ __all__ = ["pandera_plans"]
 _ENGINE = "native"
 
 
-def _condition(check: str, kw: Mapping[str, Any], col: pl.Expr) -> pl.Expr | None:
+def _condition(check: str, kw: Mapping[str, Any], col: Expr, ns: Any = pl) -> Expr | None:
     """The row-level pass condition pandera evaluates, or None when not translated."""
     simple = {
-        "equal_to": ("value", pl.Expr.eq),
-        "not_equal_to": ("value", pl.Expr.ne),
-        "greater_than": ("min_value", pl.Expr.gt),
-        "greater_than_or_equal_to": ("min_value", pl.Expr.ge),
-        "less_than": ("max_value", pl.Expr.lt),
-        "less_than_or_equal_to": ("max_value", pl.Expr.le),
+        "equal_to": ("value", operator.eq),
+        "not_equal_to": ("value", operator.ne),
+        "greater_than": ("min_value", operator.gt),
+        "greater_than_or_equal_to": ("min_value", operator.ge),
+        "less_than": ("max_value", operator.lt),
+        "less_than_or_equal_to": ("max_value", operator.le),
     }
     if check in simple:
         arg, op = simple[check]
@@ -51,9 +52,9 @@ def _condition(check: str, kw: Mapping[str, Any], col: pl.Expr) -> pl.Expr | Non
                 return None  # pandera raises: an empty interval
         except TypeError:
             return None
-        lo = col.ge(kw["min_value"]) if kw.get("include_min", True) else col.gt(kw["min_value"])
-        hi = col.le(kw["max_value"]) if kw.get("include_max", True) else col.lt(kw["max_value"])
-        return lo.and_(hi)
+        lo = col >= kw["min_value"] if kw.get("include_min", True) else col > kw["min_value"]
+        hi = col <= kw["max_value"] if kw.get("include_max", True) else col < kw["max_value"]
+        return lo & hi
     if check in ("isin", "notin"):
         values = kw["allowed_values" if check == "isin" else "forbidden_values"]
         if isinstance(values, str | bytes) or not isinstance(
@@ -61,10 +62,11 @@ def _condition(check: str, kw: Mapping[str, Any], col: pl.Expr) -> pl.Expr | Non
         ):
             return None
         try:
-            member = col.is_in(frozenset(values))
+            members = frozenset(values)
         except TypeError:  # unhashable values: pandera refuses them too
             return None
-        return member if check == "isin" else member.not_()
+        member = col.is_in(members if ns is pl else sorted(members, key=repr))
+        return member if check == "isin" else ~member
     if check == "str_matches":
         pattern = str(kw["pattern"])
         return col.str.contains(pattern=pattern if pattern.startswith("^") else f"^{pattern}")
@@ -75,10 +77,10 @@ def _condition(check: str, kw: Mapping[str, Any], col: pl.Expr) -> pl.Expr | Non
     if check == "str_endswith":
         return col.str.ends_with(kw["string"])
     if check == "str_length":
-        n: pl.Expr = col.str.len_chars()
+        n: Expr = col.str.len_chars()
         low, high = kw.get("min_value"), kw.get("max_value")
         if kw.get("exact_value") is not None:
-            return n.eq(kw["exact_value"]) if low is None and high is None else None
+            return n == kw["exact_value"] if low is None and high is None else None
         if low is None and high is None:
             return None  # pandera raises; its engine reports that
         if (
@@ -88,9 +90,9 @@ def _condition(check: str, kw: Mapping[str, Any], col: pl.Expr) -> pl.Expr | Non
         ):
             return None
         if low is None:
-            return n.le(high)
+            return n <= high
         if high is None:
-            return n.ge(low)
+            return n >= low
         return n.is_between(low, high)
     return None
 
@@ -105,13 +107,17 @@ def _check_plan(
     check: ColumnCheck,
     index: int,
     dtype: pl.DataType,
+    ns: Any,
 ) -> Plan | None:
     if check.check in _STRING_CHECKS and not isinstance(dtype, pl.String):
         return None  # the pandera engine reports the dtype mismatch
-    cond = _condition(check.check, check.kwargs, pl.col(column))
+    regex = check.check in ("str_matches", "str_contains")
+    if ns is not pl and regex and rust_regex(check.kwargs.get("pattern")) is None:
+        return None  # a pattern the backends' regex dialects may read differently
+    cond = _condition(check.check, check.kwargs, ns.col(column), ns)
     if cond is None:
         return None
-    bad = cond.fill_null(True).not_()
+    bad = ~cond.fill_null(True)
     cid = column_check_id(column, spec, check, index)
     expected = describe_check(column, check.check, check.kwargs)
 
@@ -132,7 +138,7 @@ def _check_plan(
 
     return Plan(
         key=("column", column, str(index)),
-        aggs={"bad": bad.sum()},
+        aggs={"bad": count_true(bad, ns)},
         finish=finish,
         bad=bad,
         columns=(column,),
@@ -140,14 +146,14 @@ def _check_plan(
 
 
 def _constraint_plan(
-    ctx: RunContext, column: str, spec: ColumnSpec, name: str, dtype: pl.DataType
+    ctx: RunContext, column: str, spec: ColumnSpec, name: str, dtype: pl.DataType, ns: Any
 ) -> Plan:
-    col = pl.col(column)
+    col = ns.col(column)
     if name == "not_nullable":
         bad = col.is_null() | col.is_nan() if is_float(dtype) else col.is_null()
         expected = f"{column} has no nulls"
     else:
-        bad = col.is_duplicated()
+        bad = col.is_duplicated() if ns is pl else None
         expected = f"{column} values are unique"
     thresholds = ColumnCheck.model_validate({"check": name, "kwargs": {}})
 
@@ -165,6 +171,8 @@ def _constraint_plan(
             col_spec=spec,
         )
 
+    if name == "unique" and ns is not pl:  # a group-by pass of the backend's own
+        return Plan(key=("column", column, name), aggs={}, finish=finish, duplicates=(column,))
     if name == "unique":  # nulls count as a value, as in pandera
         return Plan(
             key=("column", column, name),
@@ -177,26 +185,29 @@ def _constraint_plan(
         )
     return Plan(
         key=("column", column, name),
-        aggs={"bad": bad.sum()},
+        aggs={"bad": count_true(bad, ns)},
         finish=finish,
         bad=bad,
         columns=(column,),
     )
 
 
-def pandera_plans(ctx: RunContext, schema: pl.Schema) -> list[Plan]:
-    """Plans for every column check, nullability and uniqueness constraint that translates."""
+def pandera_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan]:
+    """Plans for every column check, nullability and uniqueness constraint that translates.
+
+    ``ns`` is the expression namespace the plans are built in: ``polars`` or ``narwhals``.
+    """
     plans: list[Plan] = []
     for column, spec in ctx.suite.suite.columns.items():
         if column not in schema:
             continue  # the schema engine reports column_exists
         dtype = schema[column]
         if not spec.nullable:
-            plans.append(_constraint_plan(ctx, column, spec, "not_nullable", dtype))
+            plans.append(_constraint_plan(ctx, column, spec, "not_nullable", dtype, ns))
         if spec.unique:
-            plans.append(_constraint_plan(ctx, column, spec, "unique", dtype))
+            plans.append(_constraint_plan(ctx, column, spec, "unique", dtype, ns))
         for i, check in enumerate(spec.checks):
-            plan = _check_plan(ctx, column, spec, check, i, dtype)
+            plan = _check_plan(ctx, column, spec, check, i, dtype, ns)
             if plan is not None:
                 plans.append(plan)
     return plans
