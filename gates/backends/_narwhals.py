@@ -65,7 +65,7 @@ class NarwhalsBackend:
                 for i, p in enumerate(ps)
                 for n, e in [
                     *p.aggs.items(),
-                    *([("bad", p.bad.cast(nw.Int64).sum())] if p.bad is not None else []),
+                    *([("__bad", p.bad.cast(nw.Int64).sum())] if p.bad is not None else []),
                 ]
             ]
             if not exprs:
