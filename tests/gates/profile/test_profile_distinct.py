@@ -46,7 +46,9 @@ def test_real_table_distinct_counts_are_exact(flights: pl.DataFrame) -> None:
     for col in p.columns:
         if col.distinct is None:
             continue
-        (want,) = con.execute(f'select count(distinct "{col.name}") from flights').fetchone() or (0,)
+        (want,) = con.execute(f'select count(distinct "{col.name}") from flights').fetchone() or (
+            0,
+        )
         assert col.distinct_method == "exact", col.name
         assert col.distinct == want, col.name
     # the columns a reader looks at first (the estimator got them wrong before)
