@@ -16,12 +16,12 @@ Tree::
     ├── LedgerLocked(TimeoutError)       the lock could not be taken before the timeout
     └── ExportExists(FileExistsError)    the export target exists and overwrite=False
 
-    BrokenChainWarning(UserWarning)      warned by ``append`` when the chain was already broken
+    BrokenChainWarning(GateWarning)      warned by ``append`` when the chain was already broken
 """
 
 from __future__ import annotations
 
-from .._errors import GateError
+from .._errors import GateError, GateWarning
 
 __all__ = [
     "AmbiguousRunId",
@@ -49,7 +49,7 @@ class BrokenChain(LedgerError):
     """Raised by ``Ledger.append(..., on_broken="refuse")`` when the stored chain is already broken."""
 
 
-class BrokenChainWarning(UserWarning):
+class BrokenChainWarning(GateWarning):
     """Warned by ``Ledger.append`` when it appends to a chain that is already broken."""
 
 
