@@ -53,7 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
                 "pass a suite file, a folder of suites or a glob"
             )
         state.suite_paths.update(found)
-        config.args.extend(str(p) for p in found if str(p) not in config.args)
+        config.args.extend(_impl.suites_to_add(found, config, options))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

@@ -14,6 +14,7 @@ from ._items import SuiteFile as SuiteFile
 from ._options import GateOptions as GateOptions
 from ._options import add_options as add_options
 from ._options import expand_suites as expand_suites
+from ._options import suites_to_add as suites_to_add
 from ._state import STATE_KEY as STATE_KEY
 from ._state import GateState as GateState
 
@@ -34,4 +35,5 @@ __all__ = [
     "marker_result",
     "marker_verdict_failure",
     "profile_function",
+    "suites_to_add",
 ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pytest
 
-__all__ = ["ENGINES", "GateOptions", "add_options", "expand_suites"]
+__all__ = ["ENGINES", "GateOptions", "add_options", "expand_suites", "suites_to_add"]
 
 #: The engine modes the plugin offers (see ``gates.check(engine=...)``).
 ENGINES = ("auto", "reference")
@@ -61,6 +61,8 @@ class GateOptions:
     report_dir: Path | None
     engine: str
     ledger: Path | None
+    #: True when the suites came from ``--gate-suites`` rather than the ini file.
+    suites_from_command_line: bool = False
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> GateOptions:
@@ -89,6 +91,7 @@ class GateOptions:
             report_dir=path("gate_report_dir", "gate_report_dir"),
             engine=engine,
             ledger=path("gate_ledger", "gate_ledger"),
+            suites_from_command_line=bool(cli_suites),
         )
 
 
@@ -111,3 +114,20 @@ def expand_suites(entries: tuple[str, ...]) -> tuple[list[Path], list[str]]:
             missing.append(entry)
         found.extend(h.resolve() for h in hits if h.resolve() not in found)
     return found, missing
+
+
+def suites_to_add(found: list[Path], config: pytest.Config, options: GateOptions) -> list[str]:
+    """The suite files to add to pytest's arguments, so that selection means what it says.
+
+    Suites from the ini file are collected only when pytest was given no paths or node ids
+    (``pytest test_x.py::test_one`` runs just that test). A suite already named by an
+    argument, or lying under a folder named by one, is not added again, so
+    ``pytest suites/x.yml::x::table::unique`` runs exactly that item.
+    """
+    import pytest
+
+    if not options.suites_from_command_line and config.args_source is pytest.Config.ArgsSource.ARGS:
+        return []
+    here = config.invocation_params.dir
+    given = [(here / arg.split("::", 1)[0]).resolve() for arg in config.args]
+    return [str(path) for path in found if not any(path == g or g in path.parents for g in given)]
