@@ -7,7 +7,7 @@ import enum
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ._errors import GateFailed
 
@@ -26,10 +26,18 @@ RESULT_SCHEMA_VERSION = "1.0"
 
 
 class Severity(enum.StrEnum):
-    """What a failing check does to the verdict."""
+    """What a failing check does to the verdict.
+
+    Anywhere a severity is taken, its text works too: ``Severity("warn")``,
+    ``Severity(" WARN ")`` (case and surrounding spaces are ignored).
+    """
 
     BLOCK = "block"
     WARN = "warn"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Severity | None:
+        return _member_named(cls, value)
 
 
 class Verdict(enum.StrEnum):
@@ -39,10 +47,38 @@ class Verdict(enum.StrEnum):
     WARN = "warn"
     BLOCK = "block"
 
+    @classmethod
+    def _missing_(cls, value: object) -> Verdict | None:
+        return _member_named(cls, value)
+
     @property
     def rank(self) -> int:
         """0 for pass, 1 for warn, 2 for block."""
         return {"pass": 0, "warn": 1, "block": 2}[self.value]
+
+
+_E = TypeVar("_E", bound=enum.StrEnum)
+
+
+def _member_named(cls: type[_E], value: object) -> _E | None:
+    """The member whose value is ``value`` ignoring case and spaces (``None``: Enum's own error)."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        for member in cls:
+            if member.value == text:
+                return member
+    return None
+
+
+def as_verdict(value: Verdict | str, *, name: str = "fail_on") -> Verdict:
+    """A :class:`Verdict` from itself or its text; a one-line ``ValueError`` naming ``name`` otherwise."""
+    try:
+        return Verdict(value)
+    except ValueError:
+        choices = ", ".join(repr(v.value) for v in Verdict)
+        raise ValueError(
+            f"{name}={value!r} is not a verdict: use one of {choices} (or gates.Verdict)"
+        ) from None
 
 
 def jsonable(value: Any) -> Any:
@@ -76,7 +112,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class CheckResult:
     """The outcome of one check.
 
@@ -110,6 +146,13 @@ class CheckResult:
     error: str | None = None
     #: Engine-specific details (kwargs, raw library output) kept for reports.
     details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        """One line: ``<CheckResult amount::in_range failed (block, native): 1 of 6 rows fail>``."""
+        state = "error" if self.error else ("passed" if self.passed else "failed")
+        why = self.error or self.message
+        tail = f": {_shorten(why)}" if why and not self.passed else ""
+        return f"<CheckResult {self.id} {state} ({self.severity.value}, {self.engine}){tail}>"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as in the ``checks[]`` array of the JSON report."""
@@ -174,7 +217,12 @@ def verdict_of(checks: Sequence[CheckResult]) -> Verdict:
     return Verdict.WARN if failed else Verdict.PASS
 
 
-@dataclass(frozen=True, slots=True)
+def _shorten(text: str, width: int = 80) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
 class GateResult:
     """Everything a gate run found.
 
@@ -216,12 +264,28 @@ class GateResult:
         """Wall time of the run in seconds."""
         return (self.finished_at - self.started_at).total_seconds()
 
-    def exit_code(self, *, fail_on: Verdict = Verdict.BLOCK) -> int:
-        """0 when the verdict is below ``fail_on``, else 1 (see docs/cli.md, exit codes)."""
-        return 1 if self.verdict.rank >= fail_on.rank else 0
+    def __repr__(self) -> str:
+        """One line: ``<GateResult block: 2 of 7 checks failed (a::x, b::y) on data.csv, suite 's'>``."""
+        failed = self.failed_checks
+        names = ", ".join(c.id for c in failed[:3]) + (", …" if len(failed) > 3 else "")
+        tail = f": {len(failed)} of {len(self.checks)} checks failed ({names})" if failed else ""
+        return (
+            f"<GateResult {self.verdict.value}{tail} on {_shorten(self.dataset.source, 60)},"
+            f" suite {self.suite.name!r}>"
+        )
 
-    def raise_for_verdict(self, *, fail_on: Verdict = Verdict.BLOCK) -> GateResult:
-        """Raise :class:`GateFailed` when the verdict reaches ``fail_on``; else return self."""
+    def exit_code(self, *, fail_on: Verdict | str = Verdict.BLOCK) -> int:
+        """0 when the verdict is below ``fail_on``, else 1 (see docs/cli.md, exit codes).
+
+        ``fail_on`` is a :class:`Verdict` or its text (``"warn"``, ``"block"``).
+        """
+        return 1 if self.verdict.rank >= as_verdict(fail_on).rank else 0
+
+    def raise_for_verdict(self, *, fail_on: Verdict | str = Verdict.BLOCK) -> GateResult:
+        """Raise :class:`GateFailed` when the verdict reaches ``fail_on`` (a Verdict or its text).
+
+        Returns self otherwise, so ``gates.check(...).raise_for_verdict()`` chains.
+        """
         if self.exit_code(fail_on=fail_on):
             raise GateFailed(self)
         return self

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from gates._errors import GateError
-from gates._result import GateResult, Verdict
+from gates._result import GateResult, Verdict, as_verdict
 
 from ._explain import explain_result
 from ._state import STATE_KEY
@@ -53,11 +53,7 @@ class CheckedResult(GateResult):
             return self.verdict.value == str(getattr(other, "value", other))
         return GateResult.__eq__(self, other)
 
-    def __repr__(self) -> str:
-        failed = self.failed_checks
-        names = ", ".join(c.id for c in failed[:3]) + (", …" if len(failed) > 3 else "")
-        tail = f": {len(failed)} of {len(self.checks)} checks failed ({names})" if failed else ""
-        return f"<GateResult {self.verdict.value}{tail} on {self.dataset.source}, suite {self.suite.name!r}>"
+    __repr__ = GateResult.__repr__
 
 
 def _remember(node: pytest.Item, result: GateResult) -> None:
@@ -105,7 +101,7 @@ class GateHelper:
         data: Any,
         suite: str | os.PathLike[str] | Any,
         *,
-        fail_on: str = "block",
+        fail_on: Verdict | str = "block",
         **kwargs: Any,
     ) -> CheckedResult:
         """Check and fail the test (no traceback) when the verdict reaches ``fail_on``.
@@ -120,7 +116,7 @@ class GateHelper:
             The result, when it passes.
         """
         result = self.check(data, suite, **kwargs)
-        if result.exit_code(fail_on=Verdict(fail_on)):
+        if result.exit_code(fail_on=as_verdict(fail_on)):
             pytest.fail(explain_result(result), pytrace=False)
         return result
 
@@ -159,7 +155,10 @@ def marker_verdict_failure(node: pytest.Item) -> str | None:
     mark = node.get_closest_marker("gate")
     if result is None or mark is None:
         return None
-    fail_on = Verdict(str(mark.kwargs.get("fail_on", "block")))
+    try:
+        fail_on = as_verdict(mark.kwargs.get("fail_on", "block"))
+    except ValueError as exc:
+        return f"@pytest.mark.gate: {exc}"
     return (
         f"@pytest.mark.gate: {explain_result(result)}"
         if result.exit_code(fail_on=fail_on)
