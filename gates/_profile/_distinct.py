@@ -25,8 +25,10 @@ __all__ = [
     "EXACT_CARDINALITY_MAX",
     "HLL_PRECISION",
     "HLL_RSE",
+    "estimate_registers",
     "hll_distinct",
     "refine_distinct",
+    "registers_of",
 ]
 
 #: Columns whose cheap estimate is at most this are counted exactly, at any row count. It is
@@ -56,10 +58,29 @@ def _registers(lf: pl.LazyFrame, value: pl.Expr) -> pl.LazyFrame:
 
 
 def _estimate(registers: pl.DataFrame) -> int:
-    m = 1 << HLL_PRECISION
-    regs = np.zeros(m, dtype=np.float64)
+    regs = np.zeros(1 << HLL_PRECISION, dtype=np.uint8)
     if registers.height:
         regs[registers["register"].to_numpy().astype(np.int64)] = registers["rank"].to_numpy()
+    return estimate_registers(regs)
+
+
+def registers_of(hashes: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """Dense HyperLogLog registers (uint8) of 64-bit hashes, as :func:`_registers` computes them."""
+    rest_bits = 64 - HLL_PRECISION
+    h = np.asarray(hashes, dtype=np.uint64)
+    index = (h >> np.uint64(rest_bits)).astype(np.int64)
+    low = (h & np.uint64((1 << rest_bits) - 1)).astype(np.float64)  # < 2^50: exact in a float
+    _, exponent = np.frexp(low)  # the bit length of low (0 for 0)
+    rank = (rest_bits - exponent + 1).astype(np.uint8)
+    regs = np.zeros(1 << HLL_PRECISION, dtype=np.uint8)
+    np.maximum.at(regs, index, rank)
+    return regs
+
+
+def estimate_registers(registers: np.ndarray[Any, Any]) -> int:
+    """The HyperLogLog estimate of dense registers (linear counting in the small range)."""
+    m = 1 << HLL_PRECISION
+    regs = np.asarray(registers, dtype=np.float64)
     alpha = 0.7213 / (1 + 1.079 / m)
     raw = alpha * m * m / float(np.sum(np.exp2(-regs)))
     empty = int(np.count_nonzero(regs == 0))

@@ -39,6 +39,9 @@ class Histogram:
     counts: list[int]
     underflow: int = 0
     overflow: int = 0
+    #: False when the counts were read off a quantile sketch (a merged profile): each count is
+    #: then within twice the column's ``quantile_rank_error`` times ``count`` of the true one.
+    exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class TopValues:
     other: int
     #: True when ``other`` is 0: the list holds every distinct value.
     complete: bool
+    #: False in a merged profile when a partition kept only its most frequent values: each
+    #: count is then a lower bound, short of the true count by at most ``max_error``.
+    exact: bool = True
+    max_error: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,12 @@ class ColumnProfile:
     inf_count: int | None = None
     true_count: int | None = None
     quantiles: dict[str, float | None] | None = None
+    #: How the quantiles were computed: ``exact`` (every value, linear interpolation),
+    #: ``every_kth`` (every k-th row, k = the profile's ``quantile_stride``: no error bound) or
+    #: ``kll`` (a merged KLL sketch; each quantile's rank is within ``quantile_rank_error``).
+    quantile_method: str | None = None
+    #: The worst-case rank error of a ``kll`` quantile, as a share of ``count`` (0 when exact).
+    quantile_rank_error: float | None = None
     histogram: Histogram | None = None
     top_values: TopValues | None = None
     length_min: int | None = None
@@ -104,6 +117,8 @@ class Profile:
     correlations: list[dict[str, Any]] | None = None
     #: Quantiles were computed on every k-th row (1: on all rows, exact).
     quantile_stride: int = 1
+    #: The number of partition states merged into this profile (None: profiled in one pass).
+    partitions: int | None = None
     elapsed_seconds: float | None = None
     gates_version: str = ""
     schema_version: str = PROFILE_SCHEMA_VERSION

@@ -92,13 +92,15 @@ def pass_one(
     duplicates: bool = True,
     quantile_stride: int = 1,
     fuse_duplicates: bool = False,
+    quantiles: bool = True,
 ) -> tuple[int, int | None, list[dict[str, Any]]]:
     """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
 
     Quantiles need every value in memory; with ``quantile_stride`` k > 1 they are computed on
     every k-th row, in a second query collected together with the first. ``fuse_duplicates``
     counts duplicate rows inside the main select (faster, but that select then holds the
-    columns in memory: for small tables only).
+    columns in memory: for small tables only). ``quantiles=False`` leaves them out (a mergeable
+    state sketches them instead).
     """
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     qexprs: list[pl.Expr] = []
@@ -140,12 +142,15 @@ def pass_one(
                 f.min().cast(pl.Float64).alias(_key(i, "min")),
                 f.max().cast(pl.Float64).alias(_key(i, "max")),
             ]
-            quant = f.quantile(list(QUANTILES.values()), interpolation="linear")
-            (qexprs if quantile_stride > 1 else exprs).append(quant.alias(_key(i, "quantiles")))
+            if quantiles:
+                quant = f.quantile(list(QUANTILES.values()), interpolation="linear")
+                target = qexprs if quantile_stride > 1 else exprs
+                target.append(quant.alias(_key(i, "quantiles")))
             if kind != "temporal":
                 exprs += [
                     f.cast(pl.Float64).mean().alias(_key(i, "mean")),
                     f.cast(pl.Float64).std().alias(_key(i, "std")),
+                    f.count().alias(_key(i, "finite")),
                     (base == 0).sum().alias(_key(i, "zeros")),
                     (base < 0).sum().alias(_key(i, "negatives")),
                     f.cast(pl.Float64).sum().alias(_key(i, "sum")),
