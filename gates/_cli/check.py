@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ExitCode, err_console, is_tty, out_console, user_errors
+from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
 
 if TYPE_CHECKING:
     from .._result import GateResult
@@ -21,6 +21,9 @@ __all__ = ["register"]
 
 class EngineChoice(StrEnum):
     auto = "auto"
+    polars = "polars"
+    duckdb = "duckdb"
+    spark = "spark"
     reference = "reference"
     gx = "gx"
     pandera = "pandera"
@@ -65,9 +68,16 @@ def check(
     engine: Annotated[
         EngineChoice,
         typer.Option(
-            help="auto: fused native path, pandera/GX for the rest; reference: pandera and GX for all; gx / pandera: that library for its part."
+            help="auto: the fused native path on the backend where the data lives (Polars for files, DuckDB for --table/--sql), pandera/GX for the rest; polars / duckdb / spark: that backend; reference: pandera and GX for all; gx / pandera: that library for its part."
         ),
     ] = EngineChoice.auto,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Where --engine spark runs: local[N], spark://HOST:PORT (standalone), yarn, or sc://HOST:PORT (Spark Connect). Implies --engine spark. Default: $GATES_SPARK_MASTER, else $SPARK_REMOTE, else local[2].",
+            show_default=False,
+        ),
+    ] = None,
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the JSON report here (- for stdout).")
     ] = None,
@@ -115,11 +125,14 @@ def check(
         gates check warehouse.duckdb --table orders -s suites/orders.yml --fail-on warn
 
         gates check --sql "SELECT * FROM 'data/*.parquet' WHERE day = current_date" -s suites/orders.yml
+
+        gates check "s3a://lake/orders/" -s suites/orders.yml --engine spark --spark-master sc://spark:15002
     """
     from .. import report
     from .._runner import check as run_check
 
     with user_errors():
+        mode = _engine_mode(engine, spark_master)
         # a report is re-written each run, but never onto a file this run reads: refused up front
         inputs = report.run_inputs(data=data, suite=suite, ledger=ledger)
         for target in (json_path, junit, markdown, html):
@@ -137,9 +150,10 @@ def check(
                 table=table,
                 sql=sql,
                 format=fmt,
-                engine=engine.value,
+                engine=mode,  # type: ignore[arg-type]  # _engine_mode returns an EngineMode
                 sample_size=sample_size,
                 progress=say,
+                spark_master=spark_master,
             )
         console = out_console()
         written: list[str] = []
@@ -177,6 +191,20 @@ def check(
 
     code = result.exit_code(fail_on=Verdict(fail_on.value))
     raise typer.Exit(int(ExitCode.FAILED if code else ExitCode.OK))
+
+
+def _engine_mode(engine: EngineChoice, spark_master: str | None) -> str:
+    """The runner's engine mode; ``--spark-master`` means Spark, and refuses another backend."""
+    if spark_master is None:
+        return engine.value
+    if engine in (EngineChoice.auto, EngineChoice.spark):
+        from ..backends._spark import master_kind
+
+        master_kind(spark_master)  # an unknown URL is refused before any data is read
+        return "spark"
+    fail(
+        f"--spark-master {spark_master} runs on Spark; it cannot be used with --engine {engine.value}"
+    )
 
 
 def _record(result: GateResult, ledger: Path | None) -> str:

@@ -17,7 +17,12 @@ __all__ = ["ledger_record", "record_result"]
 
 
 def ledger_record(result: GateResult, *, actor: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ledger record of a run: the JSON report plus who ran it."""
+    """The ledger record of a run: the JSON report plus who ran it.
+
+    ``backend`` names where the fused checks ran: ``{"name": "polars" | "duckdb" | "spark",
+    "master": ...}``; ``master`` is the kind of Spark master (``local``, ``standalone``,
+    ``yarn``, ``kubernetes``, ``connect``) when the report carries it, else None.
+    """
     doc = result.to_dict()
     return {
         "run_id": doc["run_id"],
@@ -30,6 +35,7 @@ def ledger_record(result: GateResult, *, actor: dict[str, Any] | None = None) ->
         },
         "suite": {"name": doc["suite"]["name"], "hash": doc["suite"]["hash"]},
         "versions": doc["versions"],
+        "backend": {"name": doc.get("backend", "polars"), "master": doc.get("backend_master")},
         "verdict": doc["verdict"],
         "checks": doc["checks"],
         "actor": actor or actor_from_env(),

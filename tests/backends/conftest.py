@@ -16,11 +16,14 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _backend_cli import Run, run_gates
+
+from gates._sample import make_orders
 
 #: Seconds any start-up may take before the fixture gives up.
 START_TIMEOUT_S = 60.0
@@ -88,6 +91,30 @@ def _port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(1)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def gates_cli(tmp_path: Path) -> Callable[..., Run]:
+    """Run the installed `gates check` in this test's temp folder (see :func:`run_gates`)."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        return run_gates(*args, cwd=tmp_path, env=env)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def orders_parquet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo orders (known defects) as a Parquet file, written once per session."""
+    path = tmp_path_factory.mktemp("orders") / "orders.parquet"
+    make_orders().write_parquet(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def needs_spark() -> Path:
+    """PySpark's home; skips without Java or PySpark (fails instead when CI is set)."""
+    return _spark_home()
 
 
 @pytest.fixture(scope="module")

@@ -1,40 +1,23 @@
 """`gates check --engine spark` against a real standalone cluster and a real Spark Connect server.
 
 The installed `gates` command runs in a subprocess on the demo orders file; exit code, verdict
-and every check's failing count must equal the Polars run of the same suite.
+and every check's failing count must equal the Polars run of the same suite. The standalone
+run takes the master from --spark-master, the Connect run from SPARK_REMOTE.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
+import os
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from _backend_cli import ROOT, Run, run_gates
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-GATES = str(Path(sys.executable).parent / "gates")
-SUITE = ROOT / "suites" / "orders.yml"
-
-
-@pytest.fixture(scope="module")
-def orders(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo orders file (known defects) as Parquet."""
-    path = tmp_path_factory.mktemp("orders") / "orders.parquet"
-    subprocess.run([sys.executable, "-m", "gates._sample", str(path)], check=True, cwd=ROOT)
-    return path
-
-
-def _gates(*args: str, out: Path) -> tuple[int, dict[str, Any]]:
-    argv = [GATES, "check", *args, "--suite", str(SUITE), "--no-ledger", "--json", str(out), "-q"]
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert out.exists(), f"{argv} exited {done.returncode}: {done.stderr[-2000:]}"
-    return done.returncode, json.loads(out.read_text(encoding="utf-8"))
+SUITE = str(ROOT / "suites" / "orders.yml")
 
 
 def _counts(report: dict[str, Any]) -> dict[str, Any]:
@@ -42,41 +25,50 @@ def _counts(report: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def polars_run(
-    orders: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[int, dict[str, Any]]:
+def polars_run(orders_parquet: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
     """The same suite on Polars: the answer every Spark run must give."""
-    _needs_spark_engine()
-    return _gates(str(orders), "--engine", "polars", out=tmp_path_factory.mktemp("p") / "r.json")
+    run = run_gates(
+        str(orders_parquet), "-s", SUITE, "--engine", "polars", "--no-ledger", "-q",
+        cwd=tmp_path_factory.mktemp("polars"),
+    )  # fmt: skip
+    assert run.code == 1 and run.report is not None, run.stderr
+    return run
 
 
-def _needs_spark_engine() -> None:
-    done = subprocess.run([GATES, "check", "--help"], capture_output=True, text=True, timeout=60)
-    if "--spark-master" not in done.stdout:
-        pytest.skip("gates check has no --spark-master yet: the Spark backend has not landed")
-
-
-@pytest.mark.parametrize("server", ["spark_standalone", "spark_connect"])
-def test_gates_check_on_a_spark_server(
-    server: str,
-    orders: Path,
-    polars_run: tuple[int, dict[str, Any]],
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
+def test_gates_check_on_a_standalone_cluster(
+    spark_standalone: str, orders_parquet: Path, polars_run: Run, tmp_path: Path
 ) -> None:
-    """Same exit code, verdict and failing counts on the cluster / Connect server as on Polars."""
-    url = request.getfixturevalue(server)
-    code, report = _gates(
-        str(orders), "--engine", "spark", "--spark-master", url, out=tmp_path / "r.json"
-    )
-    want_code, want = polars_run
-    assert (code, report["verdict"]) == (want_code, want["verdict"])
-    assert want_code == 1  # the demo data is defective: the gate must block
-    assert _counts(report) == _counts(want)
-    assert report.get("backend", "spark") == "spark"
+    """--spark-master spark://…: same exit code, verdict and failing counts as on Polars."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SPARK_REMOTE", "GATES_SPARK_MASTER")}
+    run = run_gates(
+        str(orders_parquet), "-s", SUITE, "--spark-master", spark_standalone, "--no-ledger", "-q",
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert run.report is not None, run.stderr[-3000:]
+    assert polars_run.report is not None
+    assert (run.code, run.report["verdict"]) == (1, polars_run.report["verdict"])
+    assert _counts(run.report) == _counts(polars_run.report)
+    assert run.report["backend"] == "spark"
 
 
-def test_standalone_cluster_runs_a_job(spark_standalone: str, orders: Path) -> None:
+def test_gates_check_through_spark_connect(
+    spark_connect: str, orders_parquet: Path, polars_run: Run, tmp_path: Path
+) -> None:
+    """SPARK_REMOTE=sc://… with --engine spark (as Spark reads it): Polars' results, no local JVM."""
+    env = {**os.environ, "SPARK_REMOTE": spark_connect}
+    env.pop("GATES_SPARK_MASTER", None)
+    run = run_gates(
+        str(orders_parquet), "-s", SUITE, "--engine", "spark", "--no-ledger", "-q",
+        cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert run.report is not None, run.stderr[-3000:]
+    assert polars_run.report is not None
+    assert (run.code, run.report["verdict"]) == (1, polars_run.report["verdict"])
+    assert _counts(run.report) == _counts(polars_run.report)
+    assert run.report["backend"] == "spark"
+
+
+def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Path) -> None:
     """The fixture's cluster takes an application: the worker reads the file, counts match Polars."""
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
@@ -90,20 +82,23 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders: Path) -> N
         .getOrCreate()
     )
     try:
-        df = spark.read.parquet(str(orders))
+        df = spark.read.parquet(str(orders_parquet))
         got = df.agg(*(F.count_if(F.col(c).isNull()).alias(c) for c in df.columns)).first()
         assert got is not None
-        assert got.asDict() == pl.read_parquet(orders).null_count().row(0, named=True)
+        assert got.asDict() == pl.read_parquet(orders_parquet).null_count().row(0, named=True)
     finally:
         spark.stop()
 
 
-def test_connect_server_answers_a_query(spark_connect: str, orders: Path) -> None:
+def test_connect_server_answers_a_query(spark_connect: str, orders_parquet: Path) -> None:
     """A Spark Connect client (no JVM of its own) reads the file through the fixture's server."""
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.remote(spark_connect).getOrCreate()
     try:
-        assert spark.read.parquet(str(orders)).count() == pl.read_parquet(orders).height
+        assert (
+            spark.read.parquet(str(orders_parquet)).count()
+            == pl.read_parquet(orders_parquet).height
+        )
     finally:
         spark.stop()
