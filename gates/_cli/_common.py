@@ -7,14 +7,30 @@ import enum
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
-from typing import NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from .._errors import GateError, InputError, MissingExtraError, SuiteDefinitionError
 
-__all__ = ["DEBUG", "ExitCode", "err_console", "fail", "out_console", "progress_bar", "user_errors"]
+if TYPE_CHECKING:
+    from .._io import Dataset
+
+__all__ = [
+    "DEBUG",
+    "DataArg",
+    "ExitCode",
+    "FormatOpt",
+    "SqlOpt",
+    "TableOpt",
+    "err_console",
+    "fail",
+    "load_data",
+    "out_console",
+    "progress_bar",
+    "user_errors",
+]
 
 #: Set by ``gates --debug``: show tracebacks instead of one-line errors.
 DEBUG = {"on": bool(os.environ.get("GATES_DEBUG"))}
@@ -26,6 +42,43 @@ class ExitCode(enum.IntEnum):
     OK = 0  #: the gate passed (warnings allowed)
     FAILED = 1  #: the gate blocked (or warned, with --fail-on warn)
     INPUT = 2  #: an input or usage error: unreadable data, invalid suite, bad flag
+
+
+#: DATA, as every command that reads data takes it (``gates check`` too): optional with --sql.
+DataArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database"
+        " file with --table or --sql (:memory: for none). Leave it out with --sql.",
+        show_default=False,
+        metavar="DATA",
+    ),
+]
+TableOpt = Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")]
+SqlOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="A DuckDB query to read instead, e.g. \"SELECT * FROM 'data/*.parquet'\"; with a"
+        " DuckDB database as DATA it can read its tables."
+    ),
+]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
+]
+
+
+def load_data(data: str | None, *, table: str | None, sql: str | None, fmt: str | None) -> Dataset:
+    """DATA, --table, --sql and --format read as ``gates check`` reads them (``gates.load``).
+
+    One loader for every command, so the same inputs give the same data and the same
+    one-line errors: ``db.duckdb --table t``, ``--sql QUERY`` alone, ``:memory: --sql``.
+    """
+    from .._io import load
+
+    if data is None and sql is None:
+        fail("no data given: pass DATA (a file, glob, folder or DuckDB database) or --sql QUERY")
+    return load(data, table=table, sql=sql, format=fmt)
 
 
 def out_console() -> Console:

@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import ExitCode, fail, is_tty, out_console, progress_bar, user_errors
+from ._common import (
+    DataArg,
+    ExitCode,
+    FormatOpt,
+    SqlOpt,
+    TableOpt,
+    fail,
+    is_tty,
+    load_data,
+    out_console,
+    progress_bar,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -40,13 +52,7 @@ def _split(value: str | None) -> list[str] | None:
 
 
 def labels(
-    data: Annotated[
-        str | None,
-        typer.Argument(
-            help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table.",
-            show_default=False,
-        ),
-    ] = None,
+    data: DataArg = None,
     label: Annotated[
         str, typer.Option("--label", "-l", help="The label column.", show_default=False)
     ] = ...,  # type: ignore[assignment]
@@ -86,12 +92,9 @@ def labels(
         Path | None, typer.Option(help="Write a self-contained HTML review page here.")
     ] = None,
     top: Annotated[int, typer.Option(min=0, help="Suspect rows shown per issue type.")] = 10,
-    table: Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")] = None,
-    sql: Annotated[str | None, typer.Option(help="A DuckDB query to analyse instead.")] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
-    ] = None,
+    table: TableOpt = None,
+    sql: SqlOpt = None,
+    fmt: FormatOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print a one-line summary; no progress.")
@@ -111,7 +114,6 @@ def labels(
 
         gates labels scored.parquet -l label --pred-probs-columns p_fraud,p_ok --issue-types label
     """
-    from gates._io import load
     from gates.engines._labels import require_labels, run_find_issues
 
     with user_errors():
@@ -129,9 +131,7 @@ def labels(
             fail("give --pred-probs or --pred-probs-columns, not both")
         if out is not None:
             _check_out(out, force, data)
-        if data is None and sql is None:
-            fail("pass DATA (a file, glob or DuckDB database) or --sql")
-        dataset = load(data, table=table, sql=sql, format=fmt)
+        dataset = load_data(data, table=table, sql=sql, fmt=fmt)
         if (
             dataset.files
             and out is not None

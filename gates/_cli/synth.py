@@ -8,7 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ExitCode, fail, is_tty, out_console, progress_bar, user_errors
+from ._common import (
+    ExitCode,
+    FormatOpt,
+    SqlOpt,
+    TableOpt,
+    fail,
+    is_tty,
+    load_data,
+    out_console,
+    progress_bar,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -39,8 +50,9 @@ def synth(
     data: Annotated[
         str | None,
         typer.Argument(
-            help="The real data (Parquet, CSV/TSV, JSON/NDJSON, Arrow). Default: the suite's `data:`.",
+            help="The real data: a file, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database file with --table or --sql (:memory: for none). Default: the suite's `data:`.",
             show_default=False,
+            metavar="DATA",
         ),
     ] = None,
     suite: Annotated[
@@ -78,13 +90,9 @@ def synth(
     marker: Annotated[
         str, typer.Option(help="Boolean column marking synthetic rows.")
     ] = "is_synthetic",
-    table: Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format", help="Force the input format: parquet, csv, tsv, json, ndjson, arrow."
-        ),
-    ] = None,
+    table: TableOpt = None,
+    sql: SqlOpt = None,
+    fmt: FormatOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace --out (and its manifest) if they exist.")
     ] = False,
@@ -111,7 +119,6 @@ def synth(
 
     from gates import _synth_bridge as bridge
     from gates._errors import InputError, MissingExtraError
-    from gates._io import load
     from gates.suite import load_suite
 
     with user_errors():
@@ -123,14 +130,16 @@ def synth(
         bridge.require_synth()
         import synth as synth_lib
 
-        if data is None and table is None:
+        if data is None and table is None and sql is None:
             spec = loaded.suite.data
-            if spec is None or spec.path is None:
+            if spec is None or (spec.path is None and spec.sql is None):
                 raise InputError(
-                    f"no data given and suite {loaded.name!r} has no `data: path`; pass DATA"
+                    f"no data given and suite {loaded.name!r} has no `data:` section;"
+                    " pass DATA or --sql"
                 )
-            data, table, fmt = str(loaded.resolve(spec.path)), spec.table, fmt or spec.format
-        dataset = load(data, table=table, format=fmt)
+            data = str(loaded.resolve(spec.path)) if spec.path else None
+            table, sql, fmt = spec.table, spec.sql, fmt or spec.format
+        dataset = load_data(data, table=table, sql=sql, fmt=fmt)
         if dataset.files and out.resolve() in {f.resolve() for f in dataset.files}:
             fail(f"--out {out} is the input data; write the augmented data to a new file")
         try:

@@ -174,3 +174,37 @@ def test_duckdb_and_polars_sample_lookups_agree(tmp_path: Path, write_suite, mon
     assert len(duckdb_rows) == 20 and all(
         r["x"] in (99, 100) and r["s"] == "é" for r in duckdb_rows
     )
+
+
+def test_duckdb_data_can_be_scanned_by_many_passes_at_once(tmp_path: Path) -> None:
+    """The profile collects several queries at once; each scan reads through its own cursor."""
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("create table t as select range as i, range % 7 as k from range(50000)")
+    con.close()
+    for ds in (gates.load(db, table="t"), gates.load(db, sql="select * from t where k < 3")):
+        lf = ds.lazy
+        sums, counts, firsts = pl.collect_all(
+            [
+                lf.select(pl.col("i").sum()),
+                lf.group_by("k").len().sort("k"),
+                lf.filter(pl.col("i") > 10).head(2),
+            ],
+            engine="streaming",
+        )
+        expected = pl.DataFrame({"i": range(50000), "k": [i % 7 for i in range(50000)]})
+        if ds.format == "sql":
+            expected = expected.filter(pl.col("k") < 3)
+        assert sums.item() == expected["i"].sum()
+        assert counts["len"].to_list() == expected.group_by("k").len().sort("k")["len"].to_list()
+        assert firsts.height == 2 and (firsts["i"] > 10).all()
+        assert ds.rows == expected.height
+
+
+def test_in_memory_duckdb_and_refused_combinations(tmp_path: Path) -> None:
+    ds = gates.load(":memory:", sql="select 1 as a union all select 2")
+    assert ds.rows == 2 and ds.source == "sql: select 1 as a union all select 2"
+    with pytest.raises(InputError, match=r"^--table t: an in-memory database has no tables"):
+        gates.load(":memory:", table="t")
+    with pytest.raises(InputError, match=r"^--table and --sql both name the data: pass one"):
+        gates.load(tmp_path / "w.duckdb", table="t", sql="select 1")
