@@ -10,20 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import (
-    DataArg,
-    ExitCode,
-    FormatOpt,
-    SqlOpt,
-    TableOpt,
-    err_console,
-    fail,
-    is_tty,
-    load_data,
-    out_console,
-    progress_bar,
-    user_errors,
-)
+from ._common import ExitCode, err_console, fail, is_tty, out_console, progress_bar, user_errors
 
 if TYPE_CHECKING:
     from .._profile import Profile
@@ -38,6 +25,19 @@ class DistinctChoice(StrEnum):
     approx = "approx"
 
 
+DataArg = Annotated[
+    str,
+    typer.Argument(
+        help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table.",
+        show_default=False,
+    ),
+]
+TableOpt = Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")]
+SqlOpt = Annotated[str | None, typer.Option(help="A DuckDB query to profile instead of DATA.")]
+FormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
+]
 JsonOpt = Annotated[
     Path | None, typer.Option("--json", help="Write the JSON document here (- for stdout).")
 ]
@@ -97,7 +97,7 @@ def _drift_doc(report: DriftReport) -> dict[str, Any]:
 
 
 def profile_cmd(
-    data: DataArg = None,
+    data: DataArg,
     table: TableOpt = None,
     sql: SqlOpt = None,
     fmt: FormatOpt = None,
@@ -127,6 +127,15 @@ def profile_cmd(
             help="Distinct counts: exact, approx (HyperLogLog, ~2%), or auto (exact up to 1M rows)."
         ),
     ] = DistinctChoice.auto,
+    incremental: Annotated[
+        Path | None,
+        typer.Option(
+            "--incremental",
+            metavar="STATE",
+            help="Keep per-file states in STATE: profile only new or changed files of DATA, "
+            "merge them all, and rewrite STATE.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Profile DATA: types, nulls, distinct counts, ranges, quantiles, histograms and top values.
@@ -134,6 +143,8 @@ def profile_cmd(
     Examples:
 
         gates profile data/orders.parquet
+
+        gates profile "data/day=*/*.parquet" --incremental profiles/orders.state.json
 
         gates profile data/orders.parquet --json profiles/orders.json --html reports/orders.html
 
@@ -155,19 +166,42 @@ def profile_cmd(
                 else profile(str(baseline))
             )
         edges = {c.name: c.histogram.edges for c in base.columns if c.histogram} if base else None
-        with progress_bar(is_tty() and not quiet, "profiling") as say:
-            prof = profile(
-                load_data(data, table=table, sql=sql, fmt=fmt),
-                sample=sample,
-                fraction=fraction,
-                seed=seed,
-                correlations=correlations,
+        if incremental is not None:
+            prof, state_written = _incremental(
+                data,
+                incremental,
+                fmt=fmt,
                 bins=bins,
-                top_k=top,
-                distinct=distinct.value,
-                bin_edges=edges,
-                progress=say,
+                top=top,
+                edges=edges,
+                quiet=quiet,
+                refused={
+                    "--table": table is not None,
+                    "--sql": sql is not None,
+                    "--sample": sample is not None,
+                    "--fraction": fraction is not None,
+                    "--correlations": correlations,
+                    "--distinct": distinct != DistinctChoice.auto,
+                },
             )
+        else:
+            state_written = None
+            with progress_bar(is_tty() and not quiet, "profiling") as say:
+                prof = profile(
+                    data,
+                    table=table,
+                    sql=sql,
+                    format=fmt,
+                    sample=sample,
+                    fraction=fraction,
+                    seed=seed,
+                    correlations=correlations,
+                    bins=bins,
+                    top_k=top,
+                    distinct=distinct.value,
+                    bin_edges=edges,
+                    progress=say,
+                )
         drift = compare(prof, base) if base is not None else None
         written: list[str | None] = []
         if json_path is not None:
@@ -188,9 +222,48 @@ def profile_cmd(
             print_profile(prof, console)
             if drift is not None:
                 print_drift(drift, console)
-            for w in written:
+            for w in [*written, state_written]:
                 if w:
                     console.print(f"[dim]wrote {w}[/]")
+
+
+def _incremental(
+    data: str | None,
+    state: Path,
+    *,
+    fmt: str | None,
+    bins: int,
+    top: int,
+    edges: dict[str, list[float]] | None,
+    quiet: bool,
+    refused: dict[str, bool],
+) -> tuple[Profile, str | None]:
+    """The profile of DATA's files merged from STATE, after profiling the new and changed ones."""
+    import dataclasses
+    import time
+
+    from .._profile._incremental import update_incremental
+    from .._profile._profile import profile_from_state
+
+    if data is None:
+        fail("--incremental needs DATA: a file, glob or folder of files (each one a partition)")
+    given = [flag for flag, on in refused.items() if on]
+    if given:
+        fail(
+            f"--incremental does not combine with {', '.join(given)}: it profiles every row of "
+            "each file into a mergeable state (exact distinct counts up to 200,000, a "
+            "HyperLogLog above); drop the flag or profile without --incremental"
+        )
+    started = time.perf_counter()
+    with progress_bar(is_tty() and not quiet, "profiling") as say:
+        run = update_incremental(data, state, format=fmt, progress=say)
+    prof = profile_from_state(run.state, bins=bins, top_k=top, bin_edges=edges)
+    prof = dataclasses.replace(
+        prof,
+        incremental=run.summary(),
+        elapsed_seconds=round(time.perf_counter() - started, 4),
+    )
+    return prof, str(run.written) if run.written else None
 
 
 def drift_cmd(
@@ -262,7 +335,7 @@ def drift_cmd(
 
 
 def suggest_cmd(
-    data: DataArg = None,
+    data: DataArg,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the suite here (default: print it)."),
@@ -295,8 +368,11 @@ def suggest_cmd(
                 f"{out}: the file exists; pass --force to overwrite it or choose another --out path"
             )
         text = suggest(
-            load_data(data, table=table, sql=sql, fmt=fmt),
+            data,
             name=name or (out.stem if out else None),
+            table=table,
+            sql=sql,
+            format=fmt,
             margin=margin,
         )
         if out is None:
@@ -304,20 +380,8 @@ def suggest_cmd(
             return
         path = write_suite(out, text, force=force)
         err_console().print(
-            f"wrote {path}; review it, then run: gates check {_data_words(data, table, sql)}"
-            f" --suite {path}",
-            markup=False,
+            f"wrote {path}; review it, then run: gates check {data} --suite {path}", markup=False
         )
-
-
-def _data_words(data: str | None, table: str | None, sql: str | None) -> str:
-    """DATA, --table and --sql as a command line would give them."""
-    import shlex
-
-    words = [data] if data else []
-    words += ["--table", table] if table else []
-    words += ["--sql", sql] if sql else []
-    return shlex.join(words)
 
 
 def register(app: typer.Typer) -> None:

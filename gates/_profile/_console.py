@@ -11,7 +11,7 @@ from rich.table import Table
 from ._drift import DriftReport
 from ._model import ColumnProfile, Profile
 
-__all__ = ["print_drift", "print_profile"]
+__all__ = ["print_drift", "print_profile", "quantile_note"]
 
 
 def _f(value: Any) -> str:
@@ -49,9 +49,12 @@ def print_profile(profile: Profile, console: Console) -> None:
         )
     for c in p.columns:
         if c.top_values is not None and c.top_values.values:
-            top = f"{_f(c.top_values.values[0])} ({c.top_values.counts[0]:,})"
+            mark = "" if c.top_values.exact else "≥"
+            top = f"{_f(c.top_values.values[0])} ({mark}{c.top_values.counts[0]:,})"
         else:
-            top = _f((c.quantiles or {}).get("p50"))
+            p50 = (c.quantiles or {}).get("p50")
+            mark = "≈" if p50 is not None and c.quantile_method not in (None, "exact") else ""
+            top = mark + _f(p50)
         distinct = (
             _f(c.distinct) if c.distinct_method == "exact" else f"≈{_f(c.distinct)}{_bound(c)}"
         )
@@ -67,6 +70,31 @@ def print_profile(profile: Profile, console: Console) -> None:
             top,
         )
     console.print(table)
+    note = quantile_note(p)
+    if note:
+        console.print(f"[dim]{escape(note)}[/]")
+    if p.incremental is not None:
+        inc = p.incremental
+        console.print(
+            f"[dim]incremental: profiled {len(inc['profiled'])} file(s) "
+            f"({inc['bytes_read']:,} bytes), reused {inc['reused']}, removed {len(inc['removed'])}[/]"
+        )
+
+
+def quantile_note(p: Profile) -> str:
+    """One line on how the quantiles were computed, when not exactly (else empty)."""
+    methods = {c.quantile_method for c in p.columns if c.quantile_method}
+    if methods <= {"exact"}:
+        return ""
+    if "kll" in methods:
+        worst = max(c.quantile_rank_error or 0.0 for c in p.columns if c.quantile_method == "kll")
+        return (
+            f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): "
+            f"rank error ≤ {worst:.2%}"
+        )
+    return (
+        f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"
+    )
 
 
 def print_drift(drift: DriftReport, console: Console, *, limit: int | None = None) -> None:

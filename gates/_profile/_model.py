@@ -119,6 +119,8 @@ class Profile:
     quantile_stride: int = 1
     #: The number of partition states merged into this profile (None: profiled in one pass).
     partitions: int | None = None
+    #: With ``--incremental``: ``{profiled: [files], reused: n, removed: [files], bytes_read: n}``.
+    incremental: dict[str, Any] | None = None
     elapsed_seconds: float | None = None
     gates_version: str = ""
     schema_version: str = PROFILE_SCHEMA_VERSION

@@ -13,10 +13,12 @@ import polars as pl
 import pytest
 
 GATES = str(Path(sys.executable).with_name("gates"))
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200"}
+    # the installed command, importing this working tree (not wherever the venv was installed from)
+    env = {**os.environ, "COLUMNS": "200", "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [GATES, *args], cwd=cwd, capture_output=True, text=True, timeout=120, env=env
     )
@@ -104,3 +106,120 @@ def test_bad_input_is_one_line_exit_2(data: Path) -> None:
         assert r.returncode == 2
         assert r.stderr.startswith("error:"), r.stderr
         assert "Traceback" not in r.stderr
+
+
+# --- --incremental: per-file states, only new or changed files read ---
+
+#: Statistics the merged profile has exactly as the one-pass profile of all files.
+EXACT = (
+    "dtype",
+    "semantic",
+    "count",
+    "null_count",
+    "distinct",
+    "distinct_method",
+    "min",
+    "max",
+    "zeros",
+    "negatives",
+    "nan_count",
+    "true_count",
+    "top_values",
+    "length_min",
+    "length_max",
+)
+
+
+def _partition(root: Path, day: int, rows: int = 4_000) -> Path:
+    rng = np.random.default_rng(day)
+    path = root / "parts" / f"day={day:02d}.parquet"
+    path.parent.mkdir(exist_ok=True)
+    amount = rng.gamma(2, 40, rows)
+    amount[:: 17 + day] = np.nan
+    pl.DataFrame(
+        {
+            "order_id": np.arange(day * rows, (day + 1) * rows),
+            "amount": amount,
+            "qty": rng.integers(0, 9, rows),
+            "tier": rng.choice(["gold", "silver", "bronze"], rows),
+            "paid": rng.random(rows) < 0.8,
+            "note": [None if i % 7 == 0 else f"n{(i * day) % 500}" for i in range(rows)],
+        }
+    ).write_parquet(path)
+    return path
+
+
+def _same_as_one_pass(merged: dict[str, object], full: dict[str, object]) -> None:
+    assert merged["rows"] == full["rows"]
+    for m, f in zip(merged["columns"], full["columns"], strict=True):  # type: ignore[call-overload]
+        for key in EXACT:
+            assert m.get(key) == f.get(key), (m["name"], key)
+        if f["mean"] is not None:
+            assert m["mean"] == pytest.approx(f["mean"], rel=1e-12)
+            assert m["std"] == pytest.approx(f["std"], rel=1e-9)
+
+
+def test_incremental_reads_only_new_and_changed_files(tmp_path: Path) -> None:
+    """Four days profiled, a fifth added, one rewritten, one deleted: each run reads only what changed."""
+    files = [_partition(tmp_path, d) for d in range(4)]
+    glob = "parts/*.parquet"
+    r = run("profile", glob, "--incremental", "state.json", "--json", "merged.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "incremental: profiled 4 file(s)" in r.stdout
+    assert "quantiles from a merged KLL sketch of 4 partition(s)" in r.stdout
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["partitions"] == 4
+    assert merged["incremental"]["bytes_read"] == sum(f.stat().st_size for f in files)
+    assert run("profile", glob, "--json", "full.json", cwd=tmp_path).returncode == 0
+    _same_as_one_pass(merged, json.loads((tmp_path / "full.json").read_text()))
+    amount = merged["columns"][1]
+    assert amount["quantile_method"] == "kll"
+    assert 0 < amount["quantile_rank_error"] < 0.01
+
+    new = _partition(tmp_path, 4)
+    r = run("profile", glob, "--incremental", "state.json", "--json", "merged.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["incremental"] == {
+        "profiled": ["parts/day=04.parquet"],
+        "reused": 4,
+        "removed": [],
+        "bytes_read": new.stat().st_size,
+    }
+    assert run("profile", glob, "--json", "full.json", cwd=tmp_path).returncode == 0
+    _same_as_one_pass(merged, json.loads((tmp_path / "full.json").read_text()))
+
+    _partition(tmp_path, 1, rows=1_000)  # rewritten: another size
+    files[2].unlink()
+    r = run("profile", glob, "--incremental", "state.json", "--json", "merged.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["incremental"]["profiled"] == ["parts/day=01.parquet"]
+    assert merged["incremental"]["reused"] == 3
+    assert merged["incremental"]["removed"] == ["parts/day=02.parquet"]
+    assert run("profile", glob, "--json", "full.json", cwd=tmp_path).returncode == 0
+    _same_as_one_pass(merged, json.loads((tmp_path / "full.json").read_text()))
+    assert merged["rows"] == 4_000 * 3 + 1_000
+
+
+def test_incremental_refuses_what_does_not_merge(tmp_path: Path) -> None:
+    """Flags that need every row in one pass, a corrupt state and a table are one line, exit 2."""
+    _partition(tmp_path, 0)
+    r = run(
+        "profile",
+        "parts",
+        "--incremental",
+        "s.json",
+        "--sample",
+        "10",
+        "--correlations",
+        cwd=tmp_path,
+    )
+    assert r.returncode == 2
+    assert "--incremental does not combine with --sample, --correlations" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    (tmp_path / "bad.json").write_text('{"rows": 3}')
+    r = run("profile", "parts", "--incremental", "bad.json", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "bad.json: not a datagates profile state" in r.stderr
+    assert (tmp_path / "bad.json").read_text() == '{"rows": 3}'  # never overwritten
