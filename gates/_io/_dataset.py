@@ -6,6 +6,7 @@ import concurrent.futures
 import glob as globlib
 import hashlib
 import os
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -167,6 +168,15 @@ class Dataset:
                 if found:
                     return InputError(found, source=str(f))
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        late = _LATE_VALUE.search(first)
+        if late and self.format in ("csv", "tsv"):
+            value, dtype, column = late.groups()
+            return InputError(
+                f"{self.source}: column {column!r} holds {value!r}, not a {dtype} like its first"
+                f" {_INFER_ROWS:,} rows (a column's type is inferred from them); fix or blank"
+                " the value",
+                source=self.source,
+            )
         return InputError(
             f"{self.source}: could not read the {self.format} data: {first}", source=self.source
         )
@@ -186,6 +196,13 @@ class Dataset:
         return ""
 
 
+#: Rows of a text file whose values decide each column's type. ISO dates (``2024-05-01``) and
+#: datetimes (``2024-05-01T10:00:00``, ``…Z``, ``…+02:00``) become Date / Datetime columns.
+_INFER_ROWS = 10_000
+#: Polars' error for a value past the inferred rows that does not fit the column's type.
+_LATE_VALUE = re.compile(r"could not parse `(.*?)` as dtype `(.+?)` at column '(.+?)'")
+
+
 def _scan(fmt: str, files: list[Path], *, separator: str | None) -> pl.LazyFrame:
     names = [str(f) for f in files]
     if fmt == "parquet":
@@ -197,14 +214,24 @@ def _scan(fmt: str, files: list[Path], *, separator: str | None) -> pl.LazyFrame
         return (
             pl.concat(
                 [
-                    pl.scan_csv(n, separator=sep, infer_schema_length=10_000, new_columns=heads[n])
+                    pl.scan_csv(
+                        n,
+                        separator=sep,
+                        infer_schema_length=_INFER_ROWS,
+                        new_columns=heads[n],
+                        try_parse_dates=True,
+                    )
                     for n in names
                 ],
                 how="vertical_relaxed",
             )
             if len(names) > 1
             else pl.scan_csv(
-                names[0], separator=sep, infer_schema_length=10_000, new_columns=heads[names[0]]
+                names[0],
+                separator=sep,
+                infer_schema_length=_INFER_ROWS,
+                new_columns=heads[names[0]],
+                try_parse_dates=True,
             )
         )
     if fmt == "ndjson":

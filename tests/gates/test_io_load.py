@@ -208,3 +208,65 @@ def test_in_memory_duckdb_and_refused_combinations(tmp_path: Path) -> None:
         gates.load(":memory:", table="t")
     with pytest.raises(InputError, match=r"^--table and --sql both name the data: pass one"):
         gates.load(tmp_path / "w.duckdb", table="t", sql="select 1")
+
+
+STORMS_CSV = """\
+name,status,date,observed_at,observed_utc,wind
+Alberto,tropical storm,2018-05-25,2018-05-25T12:00:00,2018-05-25T12:00:00Z,35
+Beryl,hurricane,2018-07-06,2018-07-06 18:00:00,2018-07-06T18:00:00+00:00,70
+Chris,hurricane,2018-07-10,2018-07-10T06:30:00,2018-07-10T06:30:00Z,90
+"""
+
+
+def test_iso_dates_and_datetimes_in_csv_are_parsed_on_load(tmp_path: Path) -> None:
+    path = tmp_path / "storms.csv"
+    path.write_text(STORMS_CSV)
+    ds = gates.load(path)
+    assert ds.schema["date"] == pl.Date
+    assert ds.schema["observed_at"] == pl.Datetime("us")
+    assert ds.schema["observed_utc"] == pl.Datetime("us", "UTC")
+    assert ds.schema["name"] == pl.String and ds.schema["wind"] == pl.Int64
+    frame = ds.lazy.collect()
+    assert frame["date"].to_list()[1].isoformat() == "2018-07-06"
+    assert str(frame["observed_at"][1]) == "2018-07-06 18:00:00"
+
+
+def test_a_suite_asking_for_datetime_passes_on_a_csv(tmp_path: Path, write_suite) -> None:
+    path = tmp_path / "storms.csv"
+    path.write_text(STORMS_CSV)
+    suite = write_suite(
+        "name: storms\ncolumns:\n  date: {dtype: date}\n  observed_at: {dtype: datetime}\n"
+        "  observed_utc: {dtype: datetime}\n"
+    )
+    result = gates.check(path, suite)
+    assert result.verdict == "pass", [(c.id, c.message) for c in result.failed_checks]
+
+
+def test_the_profile_calls_a_csv_date_column_a_datetime_not_an_id(tmp_path: Path) -> None:
+    path = tmp_path / "days.csv"
+    path.write_text(
+        "day,n\n" + "".join(f"2024-{m:02d}-{d:02d},{d}\n" for m in (1, 2) for d in range(1, 29))
+    )
+    col = gates.profile(path).column("day")
+    assert col.semantic == "datetime"
+    assert col.dtype == "Date"
+
+
+def test_csv_dates_fall_back_to_text_when_a_value_in_the_inferred_rows_is_no_date(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text("d\n2024-01-01\nsoon\n2024-01-03\n")
+    assert gates.load(path).schema["d"] == pl.String
+
+
+def test_a_late_value_that_is_no_date_is_one_line_naming_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_text("d\n" + "2024-01-01\n" * 10_000 + "soon\n")
+    ds = gates.load(path)
+    with pytest.raises(InputError) as bad:
+        ds.rows  # noqa: B018  (the counting pass parses every value)
+    assert str(bad.value) == (
+        f"{path}: column 'd' holds 'soon', not a date like its first 10,000 rows"
+        " (a column's type is inferred from them); fix or blank the value"
+    )
