@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Callable
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
@@ -136,6 +137,7 @@ def check(
     progress: Callable[[str], None] | None = None,
     run_id: str | None = None,
     spark_master: str | None = None,
+    history: str | os.PathLike[str] | None = None,
 ) -> GateResult:
     """Check data against a suite and return every check's result and the verdict.
 
@@ -154,6 +156,8 @@ def check(
         run_id: an id for the run (default: a new uuid4 hex).
         spark_master: with ``engine="spark"`` and path data: the master URL
             (:func:`gates.backends.spark.session`); default ``GATES_SPARK_MASTER``/``SPARK_REMOTE``.
+        history: the metric history the suite's ``anomaly:`` items learn from (default:
+            :func:`gates.history.history_path`, next to ``GATES_LEDGER`` or the default ledger).
 
     Returns:
         The :class:`GateResult`; ``result.verdict`` is ``pass``, ``warn`` or ``block``.
@@ -172,8 +176,10 @@ def check(
         mode=engine,
         sample_size=loaded.suite.sample_size if sample_size is None else sample_size,
         progress=progress,
+        history=Path(history) if history is not None else None,
+        started_at=started,
     )
-    results: list[CheckResult] = []
+    results: list[CheckResult] = ctx.results
     try:
         if dataset.format in ("csv", "tsv"):
             _ = (

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from .._io import Dataset
@@ -26,6 +28,12 @@ class RunContext:
     progress: Callable[[str], None] | None = None
     #: Filled by the native engine with the checks it handled, so the reference engines skip them.
     handled: set[tuple[str, ...]] = field(default_factory=set)
+    #: Results of the engines that ran so far (the anomaly engine reads check metrics here).
+    results: list[CheckResult] = field(default_factory=list)
+    #: The metric history the anomaly engine learns from (None: ``gates.history.history_path()``).
+    history: Path | None = None
+    #: When the run started (UTC); the anomaly baseline is the runs before it.
+    started_at: dt.datetime | None = None
 
     def say(self, message: str) -> None:
         """Report progress (a spinner label on the terminal)."""

@@ -68,4 +68,7 @@ def record_result(
     stored: StoredRun = Ledger(target).append(
         ledger_record(result, actor=actor), on_broken=on_broken
     )
+    from ..history import record_runs  # the metric history next to the ledger (docs/history.md)
+
+    record_runs(target, [stored])
     return f"recorded run {stored.run_id[:12]} in {target} (#{stored.seq})"

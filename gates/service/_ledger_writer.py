@@ -48,11 +48,18 @@ _NICE = 10
 def append_batch(ledger: Ledger, records: Sequence[Mapping[str, Any]]) -> list[StoredRun]:
     """Append several records in one locked transaction; same chain as one ``append`` each.
 
+    The stored runs then go to the metric history next to the ledger, as every recorder's do
+    (``gates.history.record_runs``; a history failure warns once and never fails the batch).
+
     Raises:
         InvalidRecord: a record breaks the contract (nothing is written).
         DuplicateRun: a run id is already recorded (nothing is written).
     """
-    return ledger.append_many(records, on_broken="ignore")
+    from gates.history import record_runs
+
+    stored = ledger.append_many(records, on_broken="ignore")
+    record_runs(ledger.path, stored)
+    return stored
 
 
 class LedgerWriter:

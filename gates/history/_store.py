@@ -1,0 +1,427 @@
+"""``History``: the metric history of gate runs, a DuckDB file next to the ledger.
+
+``.gates/ledger.duckdb`` keeps its history in ``.gates/ledger.history.duckdb`` (or wherever
+``GATES_HISTORY`` points). Three tables:
+
+* ``history_runs``: one row per run, with the ledger record's ``seq``, ``run_id`` and ``hash``;
+* ``history_metrics``: one row per numeric metric of a run (``row_count``, ``<check id>.<field>``,
+  ``COLUMN.STAT``);
+* ``history_bands``: the band an anomaly check judged a metric against, per run.
+
+The ledger file is never opened for writing here, so the history can never damage the
+ledger's hash chain; ``verify_history`` re-derives every row from its ledger record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..ledger._lock import locked_connection
+from ..ledger._record import parse_timestamp
+from ._errors import HistoryError
+from ._metrics import band_rows, metric_rows
+
+__all__ = [
+    "DEFAULT_BASELINE_VERDICTS",
+    "History",
+    "HistoryRun",
+    "Point",
+    "Series",
+    "history_enabled",
+    "history_for",
+    "history_path",
+]
+
+#: Verdicts of the runs that feed an anomaly baseline unless a suite says otherwise.
+DEFAULT_BASELINE_VERDICTS = ("pass",)
+#: Values of ``GATES_HISTORY`` that turn recording off.
+OFF = ("0", "off", "false", "no", "none")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS history_runs (
+    ledger_seq BIGINT PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    ledger_hash VARCHAR NOT NULL,
+    started_at TIMESTAMP NOT NULL,
+    suite_name VARCHAR NOT NULL,
+    suite_hash VARCHAR NOT NULL,
+    dataset_source VARCHAR,
+    dataset_fingerprint VARCHAR,
+    "rows" BIGINT,
+    backend VARCHAR,
+    verdict VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS history_metrics (
+    ledger_seq BIGINT NOT NULL,
+    metric VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    check_id VARCHAR,
+    column_name VARCHAR,
+    value DOUBLE NOT NULL
+);
+CREATE TABLE IF NOT EXISTS history_bands (
+    ledger_seq BIGINT NOT NULL,
+    metric VARCHAR NOT NULL,
+    method VARCHAR NOT NULL,
+    lower DOUBLE,
+    upper DOUBLE,
+    centre DOUBLE,
+    passed BOOLEAN NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_metric_idx ON history_metrics (metric);
+"""
+_RUN_FIELDS = (
+    "ledger_seq, run_id, ledger_hash, started_at, suite_name, suite_hash, dataset_source, "
+    'dataset_fingerprint, "rows", backend, verdict'
+)
+
+
+def history_path(ledger: str | os.PathLike[str] | None = None) -> Path:
+    """Where a ledger's history lives.
+
+    ``GATES_HISTORY`` (a file path) wins; otherwise next to the ledger, ``ledger.duckdb`` →
+    ``ledger.history.duckdb``. The ledger is ``ledger``, else ``GATES_LEDGER``, else
+    ``.gates/ledger.duckdb``.
+
+    Raises:
+        HistoryError: ``GATES_HISTORY`` is ``off`` (there is no history to point at).
+    """
+    env = os.environ.get("GATES_HISTORY", "").strip()
+    if env.lower() in OFF:
+        raise HistoryError("GATES_HISTORY is off; unset it or point it at a history file")
+    if env:
+        return Path(env)
+    from ..ledger import DEFAULT_LEDGER_PATH
+
+    path = Path(ledger or os.environ.get("GATES_LEDGER") or DEFAULT_LEDGER_PATH)
+    return path.with_name(f"{path.stem}.history{path.suffix or '.duckdb'}")
+
+
+def history_for(ledger: str | os.PathLike[str] | None) -> Path | None:
+    """:func:`history_path` of ``ledger``, or ``None`` when ``GATES_HISTORY`` is off."""
+    return history_path(ledger) if history_enabled() else None
+
+
+def history_enabled() -> bool:
+    """False when ``GATES_HISTORY`` is ``off`` (or ``0``, ``false``, ``no``, ``none``)."""
+    return os.environ.get("GATES_HISTORY", "").strip().lower() not in OFF
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One value of a metric in one run, with the anomaly band it was judged against."""
+
+    #: The run's ledger ``seq``.
+    seq: int
+    run_id: str
+    #: When the run started (naive UTC).
+    started_at: dt.datetime
+    verdict: str
+    value: float
+    #: The anomaly check's band for this value in this run (``None`` when none judged it;
+    #: ``-inf``/``inf`` for an open side).
+    lower: float | None = None
+    upper: float | None = None
+    #: Whether the anomaly check passed (``None`` when none judged it).
+    in_band: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One metric of one suite on one dataset source, summarised."""
+
+    metric: str
+    #: ``table`` (row_count), ``check`` (``<check id>.<field>``) or ``column`` (``COLUMN.STAT``).
+    kind: str
+    suite: str
+    dataset: str | None
+    check_id: str | None
+    column: str | None
+    count: int
+    first: dt.datetime
+    last: dt.datetime
+    last_value: float
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRun:
+    """One run as the history keeps it (``seq``/``run_id``/``hash`` point at its ledger record)."""
+
+    seq: int
+    run_id: str
+    ledger_hash: str
+    started_at: dt.datetime
+    suite: str
+    suite_hash: str
+    dataset: str | None
+    fingerprint: str | None
+    rows: int | None
+    backend: str | None
+    verdict: str
+
+
+def run_row(seq: int, run_id: str, hash_: str, record: Mapping[str, Any]) -> list[Any]:
+    """The ``history_runs`` row of one ledger record."""
+    dataset = record.get("dataset") or {}
+    suite = record.get("suite") or {}
+    backend = record.get("backend")
+    if isinstance(backend, Mapping):
+        backend = backend.get("name")
+    started = parse_timestamp(record["started_at"], field="started_at")
+    return [
+        seq,
+        run_id,
+        hash_,
+        started,
+        suite.get("name", ""),
+        suite.get("hash", ""),
+        dataset.get("source"),
+        dataset.get("fingerprint"),
+        dataset.get("rows"),
+        backend,
+        record.get("verdict", ""),
+    ]
+
+
+def _time(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_timestamp(value, field=name)
+    except ValueError as exc:
+        raise HistoryError(str(exc).split("; see ")[0]) from None
+
+
+class _Where:
+    """A WHERE clause built from optional filters; patterns use DuckDB GLOB (``*``, ``?``)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, sql: str, value: Any) -> None:
+        if value is not None:
+            self.parts.append(sql)
+            self.params.append(value)
+
+    def runs(
+        self,
+        suite: str | None,
+        dataset: str | None,
+        since: str | dt.datetime | None,
+        until: str | dt.datetime | None,
+    ) -> None:
+        self.add("r.suite_name GLOB ?", suite)
+        self.add("r.dataset_source GLOB ?", dataset)
+        self.add("r.started_at >= ?", _time(since, "since"))
+        self.add("r.started_at < ?", _time(until, "until"))
+
+    def sql(self) -> str:
+        return (" WHERE " + " AND ".join(self.parts)) if self.parts else ""
+
+
+def _limit(limit: int | None) -> str:
+    if limit is None:
+        return ""
+    if limit < 1:
+        raise HistoryError(f"limit must be >= 1, got {limit}")
+    return f" LIMIT {int(limit)}"
+
+
+class History:
+    """The metric history of gate runs in one DuckDB file.
+
+    Args:
+        path: The history file; default :func:`history_path` (next to the default ledger).
+        timeout: Seconds to wait for other writers.
+
+    Example:
+        >>> h = History(history_path(".gates/ledger.duckdb"))  # doctest: +SKIP
+        >>> [p.value for p in h.series("row_count", suite="orders")]  # doctest: +SKIP
+        [1000.0, 1012.0, 998.0]
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, timeout: float = 30.0
+    ) -> None:
+        self.path = Path(path) if path is not None else history_path()
+        self.timeout = timeout
+
+    def __repr__(self) -> str:
+        return f"History({str(self.path)!r})"
+
+    @property
+    def exists(self) -> bool:
+        """Whether the history file exists (it is created by the first recorded run)."""
+        return self.path.exists()
+
+    # --- WRITING -------------------------------------------------------------------------
+
+    def add(self, runs: Sequence[tuple[int, str, str, Mapping[str, Any]]]) -> int:
+        """Store runs given as ``(ledger seq, run id, ledger hash, record)``; returns how many.
+
+        A run already stored under the same ``seq`` is replaced (so a rebuild is idempotent).
+        """
+        if not runs:
+            return 0
+        run_rows = [run_row(seq, rid, h, rec) for seq, rid, h, rec in runs]
+        metrics = [[seq, *row] for seq, _, _, rec in runs for row in metric_rows(rec)]
+        bands = [[seq, *row] for seq, _, _, rec in runs for row in band_rows(rec)]
+        seqs = [r[0] for r in run_rows]
+        with locked_connection(self.path, write=True, timeout=self.timeout) as con:
+            con.execute(_DDL)
+            con.execute("BEGIN TRANSACTION")
+            con.execute("CREATE TEMP TABLE _seqs (seq BIGINT)")
+            con.executemany("INSERT INTO _seqs VALUES (?)", [[s] for s in seqs])
+            for table in ("history_metrics", "history_bands", "history_runs"):
+                con.execute(f"DELETE FROM {table} WHERE ledger_seq IN (SELECT seq FROM _seqs)")
+            con.executemany(f"INSERT INTO history_runs VALUES ({', '.join('?' * 11)})", run_rows)
+            if metrics:
+                con.executemany("INSERT INTO history_metrics VALUES (?, ?, ?, ?, ?, ?)", metrics)
+            if bands:
+                con.executemany("INSERT INTO history_bands VALUES (?, ?, ?, ?, ?, ?, ?)", bands)
+            con.execute("COMMIT")
+        return len(run_rows)
+
+    # --- READING -------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only SQL query over the three history tables (empty: no history yet)."""
+        if not self.exists:
+            return []
+        with locked_connection(self.path, write=False, timeout=self.timeout) as con:
+            found = con.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'history_bands'"
+            ).fetchone()
+            if not found or not found[0]:
+                return []
+            return con.execute(sql, list(params)).fetchall()
+
+    def runs(
+        self,
+        *,
+        suite: str | None = None,
+        dataset: str | None = None,
+        verdict: str | None = None,
+        since: str | dt.datetime | None = None,
+        until: str | dt.datetime | None = None,
+        limit: int | None = 100,
+    ) -> list[HistoryRun]:
+        """Recorded runs, newest first.
+
+        Args:
+            suite: Only runs of suites whose name matches this glob (``orders``, ``ord*``).
+            dataset: Only runs whose dataset source matches this glob.
+            verdict: Only runs with this verdict.
+            since: Only runs started at or after this ISO-8601 time (UTC when no offset).
+            until: Only runs started strictly before this time.
+            limit: At most this many runs; ``None`` for all.
+        """
+        where = _Where()
+        where.runs(suite, dataset, since, until)
+        where.add("r.verdict = ?", verdict)
+        sql = (
+            f"SELECT {_RUN_FIELDS} FROM history_runs r{where.sql()} "
+            "ORDER BY r.started_at DESC, r.ledger_seq DESC" + _limit(limit)
+        )
+        return [HistoryRun(*row) for row in self.query(sql, where.params)]
+
+    def series(
+        self,
+        metric: str,
+        *,
+        suite: str | None = None,
+        dataset: str | None = None,
+        verdicts: Sequence[str] | None = None,
+        since: str | dt.datetime | None = None,
+        until: str | dt.datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Point]:
+        """One metric's values, oldest first (the newest ``limit`` when given).
+
+        Args:
+            metric: ``row_count``, ``COLUMN.STAT`` or ``<check id>.<field>`` (exact name).
+            suite: Only runs of this suite name (exact).
+            dataset: Only runs whose dataset source is this (exact).
+            verdicts: Only runs with one of these verdicts.
+            since: Only runs started at or after this time.
+            until: Only runs started strictly before this time.
+            limit: Only the newest ``limit`` values.
+
+        Raises:
+            HistoryError: A bad time or limit.
+        """
+        where = _Where()
+        where.add("m.metric = ?", metric)
+        where.add("r.suite_name = ?", suite)
+        where.add("r.dataset_source = ?", dataset)
+        where.add("r.started_at >= ?", _time(since, "since"))
+        where.add("r.started_at < ?", _time(until, "until"))
+        if verdicts is not None:
+            where.parts.append(f"r.verdict IN ({', '.join('?' * len(verdicts)) or 'NULL'})")
+            where.params.extend(verdicts)
+        sql = (
+            "SELECT r.ledger_seq, r.run_id, r.started_at, r.verdict, m.value, b.lower, b.upper, "
+            "b.passed FROM history_metrics m JOIN history_runs r USING (ledger_seq) "
+            "LEFT JOIN history_bands b ON b.ledger_seq = m.ledger_seq AND b.metric = m.metric"
+            f"{where.sql()} ORDER BY r.started_at DESC, r.ledger_seq DESC" + _limit(limit)
+        )
+        return [Point(*row) for row in reversed(self.query(sql, where.params))]
+
+    def list_series(
+        self,
+        *,
+        suite: str | None = None,
+        dataset: str | None = None,
+        check: str | None = None,
+        metric: str | None = None,
+        since: str | dt.datetime | None = None,
+        until: str | dt.datetime | None = None,
+        by: str = "dataset",
+    ) -> list[Series]:
+        """Every series (one per metric, suite and dataset source) with its count and last value.
+
+        Args:
+            suite: Glob on the suite name.
+            dataset: Glob on the dataset source.
+            check: Glob on the check id (only ``<check id>.<field>`` metrics match).
+            metric: Glob on the metric name (``row_count``, ``amount.*``, ``*.failing_fraction``).
+            since: Only runs started at or after this time.
+            until: Only runs started strictly before this time.
+            by: ``dataset``: one series per suite and dataset source; ``suite``: one per suite
+                whatever the source (daily files with new names; ``dataset`` is then ``None``).
+
+        Raises:
+            HistoryError: A bad time, or ``by`` is neither ``dataset`` nor ``suite``.
+        """
+        if by not in ("dataset", "suite"):
+            raise HistoryError(f"by must be 'dataset' or 'suite', got {by!r}")
+        source = "r.dataset_source" if by == "dataset" else "NULL"
+        where = _Where()
+        where.runs(suite, dataset, since, until)
+        where.add("m.check_id GLOB ?", check)
+        where.add("m.metric GLOB ?", metric)
+        sql = (
+            f"SELECT m.metric, any_value(m.kind), r.suite_name, {source} AS source, "
+            "any_value(m.check_id), any_value(m.column_name), count(*), min(r.started_at), "
+            "max(r.started_at), arg_max(m.value, (r.started_at, r.ledger_seq)) "
+            "FROM history_metrics m JOIN history_runs r USING (ledger_seq)"
+            f"{where.sql()} GROUP BY m.metric, r.suite_name, source "
+            "ORDER BY r.suite_name, source NULLS FIRST, m.metric"
+        )
+        return [Series(*row) for row in self.query(sql, where.params)]
+
+    def __len__(self) -> int:
+        rows = self.query("SELECT count(*) FROM history_runs")
+        return int(rows[0][0]) if rows else 0
+
+
+def finite(value: float | None) -> float | None:
+    """``value`` when finite, else ``None`` (JSON has no infinity)."""
+    return value if value is not None and math.isfinite(value) else None
