@@ -203,6 +203,19 @@ def profile(
     ds = data if isinstance(data, Dataset) else load(data, table=table, sql=sql, format=format)
     say("reading schema", 0.0)
     schema = ds.schema
+    engine = _engine(ds, sampled=sample is not None or fraction is not None)
+    if engine is not None:
+        return _profile_native(
+            ds,
+            engine,
+            started=started,
+            correlations=correlations,
+            bins=bins,
+            top_k=top_k,
+            bin_edges=bin_edges,
+            duplicates=duplicates,
+            say=say,
+        )
     lf = _sampled(ds, sample=sample, fraction=fraction, seed=seed)
     total = _cheap_rows(ds) if sample is None or distinct == "auto" else None
     if total is not None and sample is not None:
@@ -231,6 +244,63 @@ def profile(
         )
     if sample is None and fraction is None:
         ds.set_rows(rows)
+    sampled = None
+    if sample is not None or fraction is not None:
+        sampled = {
+            "method": "rows" if fraction is None else "fraction",
+            "value": sample if fraction is None else fraction,
+            "seed": seed,
+        }
+    return _finish(
+        ds,
+        rows,
+        dupes,
+        raw,
+        second=lambda hists, tops, pairs: run_guarded(
+            lambda: pass_two(lf, schema, hists=hists, top=tops, correlations=pairs),
+            ds.input_error,
+        ),
+        exact=exact,
+        stride=stride,
+        sampled=sampled,
+        correlations=correlations,
+        bins=bins,
+        top_k=top_k,
+        bin_edges=bin_edges,
+        started=started,
+        say=say,
+    )
+
+
+SecondPass = Callable[
+    [dict[str, HistSpec], dict[str, int], list[tuple[str, str]]],
+    tuple[
+        dict[str, dict[str, Any]],
+        dict[str, list[tuple[Any, int]]],
+        dict[tuple[str, str], float | None],
+    ],
+]
+
+
+def _finish(
+    ds: Dataset,
+    rows: int,
+    dupes: int | None,
+    raw: list[dict[str, Any]],
+    *,
+    second: SecondPass,
+    exact: bool,
+    stride: int,
+    sampled: dict[str, Any] | None,
+    correlations: bool,
+    bins: int,
+    top_k: int,
+    bin_edges: Mapping[str, Sequence[float]] | None,
+    started: float,
+    say: Progress,
+) -> Profile:
+    """Semantic types, pass 2 (``second``) and the :class:`Profile`, on any engine."""
+    schema = ds.schema
     semantic: dict[str, str] = {}
     hists: dict[str, HistSpec] = {}
     tops: dict[str, int] = {}
@@ -265,9 +335,7 @@ def profile(
         [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1 :]] if correlations else []
     )
     say("pass 2: histograms and top values", 0.6)
-    counts, top_values, corr = run_guarded(
-        lambda: pass_two(lf, schema, hists=hists, top=tops, correlations=pairs), ds.input_error
-    )
+    counts, top_values, corr = second(hists, tops, pairs)
     say("building the profile", 0.95)
     columns = [
         _column(
@@ -284,19 +352,6 @@ def profile(
         )
         for (name, dtype), st in zip(schema.items(), raw, strict=True)
     ]
-    from importlib import metadata
-
-    try:
-        version = metadata.version("datagates")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        version = "0.0.0"
-    sampled = None
-    if sample is not None or fraction is not None:
-        sampled = {
-            "method": "rows" if fraction is None else "fraction",
-            "value": sample if fraction is None else fraction,
-            "seed": seed,
-        }
     file_bytes = sum(os.path.getsize(f) for f in ds.files) if ds.files else None
     say("done", 1.0)
     return Profile(
@@ -313,7 +368,64 @@ def profile(
         else None,
         quantile_stride=stride,
         elapsed_seconds=round(time.perf_counter() - started, 4),
-        gates_version=version,
+        gates_version=_version(),
+    )
+
+
+def _engine(ds: Dataset, *, sampled: bool) -> str | None:
+    """``duckdb`` or ``spark`` when the passes run in that engine, None for Polars."""
+    if ds.backend not in ("duckdb", "spark") or ds.native is None:
+        return None
+    if sampled:
+        if ds.backend == "spark":
+            raise InputError(
+                "sample and fraction do not apply to a Spark DataFrame: sample it in Spark "
+                "first, e.g. gates.profile(df.sample(fraction=0.1, seed=0))"
+            )
+        return None  # DuckDB: the seeded hash sample runs on the Polars view of the relation
+    return ds.backend
+
+
+def _profile_native(
+    ds: Dataset,
+    engine: str,
+    *,
+    started: float,
+    correlations: bool,
+    bins: int,
+    top_k: int,
+    bin_edges: Mapping[str, Sequence[float]] | None,
+    duplicates: bool,
+    say: Progress,
+) -> Profile:
+    from ._native import native_guard, native_pass_one, native_pass_two
+
+    schema = ds.schema
+    say("pass 1: statistics", 0.1)
+    rows, dupes, raw = native_guard(
+        lambda: native_pass_one(ds.native, engine, schema, duplicates=duplicates), ds.source
+    )
+    ds.set_rows(rows)
+    return _finish(
+        ds,
+        rows,
+        dupes,
+        raw,
+        second=lambda hists, tops, pairs: native_guard(
+            lambda: native_pass_two(
+                ds.native, engine, schema, hists=hists, top=tops, correlations=pairs
+            ),
+            ds.source,
+        ),
+        exact=True,
+        stride=1,
+        sampled=None,
+        correlations=correlations,
+        bins=bins,
+        top_k=top_k,
+        bin_edges=bin_edges,
+        started=started,
+        say=say,
     )
 
 
