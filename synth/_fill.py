@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from ._bootstrap import NeighbourBootstrap, interpolable
 from ._columns import ColumnFiller, ColumnRoles, classify_columns
 from ._deps import versions
 from ._errors import SynthConfigError, ValidatorError
@@ -33,6 +35,8 @@ Progress = Callable[[str, float], None]
 DEFAULT_FIT_ROWS = 50_000
 #: A condition with at least this many real rows gets a model fitted on its own rows.
 DEFAULT_CONDITION_MODEL_ROWS = 20
+#: ... which is the smoothed bootstrap below this many rows, and the SDV synthesizer above.
+DEFAULT_BOOTSTRAP_ROWS = 500
 #: Share of ``fit_rows`` reserved for the short conditions' rows when the data is capped.
 _CONDITION_SHARE = 0.75
 #: A round never asks SDV for more than this multiple of the rows still missing.
@@ -49,6 +53,7 @@ def fill(
     fit_rows: int = DEFAULT_FIT_ROWS,
     min_rows_to_learn: int = DEFAULT_MIN_ROWS_TO_LEARN,
     condition_model_rows: int = DEFAULT_CONDITION_MODEL_ROWS,
+    bootstrap_rows: int = DEFAULT_BOOTSTRAP_ROWS,
     validator: Validator | None = None,
     max_rounds: int = 5,
     reject_copies: bool = True,
@@ -77,6 +82,10 @@ def fill(
             a model fitted on those rows alone (so its rows look like the class they claim
             to be); smaller ones are sampled conditionally from the model of the whole
             table. 0 always uses the whole-table model.
+        bootstrap_rows: Such a condition with fewer real rows than this is sampled by the
+            smoothed bootstrap (new rows between a real row and a near neighbour of the same
+            condition, ``synth._bootstrap``), too few rows for SDV to learn its column pairs;
+            larger ones get their own ``synthesizer``. 0 never uses the bootstrap.
         validator: Returns one pass flag per candidate row; failing rows are resampled.
         max_rounds: Sampling rounds per condition (>= 1).
         reject_copies: Drop generated rows identical to a real row (modelled columns).
@@ -152,17 +161,24 @@ def fill(
     outcomes: dict[str, ConditionOutcome] = {}
     kept: dict[str, pl.DataFrame] = {}
     own = _condition_models(
-        real, active, roles, condition_model_rows, synthesizer, epochs, model, seed
+        real, active, roles, condition_model_rows, bootstrap_rows, synthesizer, epochs, model, seed
     )
     if own:
+        boot = sum(1 for m in own.values() if m.method == "smoothed_bootstrap")
         notes.append(
-            f"{len(own)} of {len(active)} condition(s) sampled from a model of their own real "
-            f"rows (at least {condition_model_rows}); the rest conditionally from the whole table"
+            f"{len(own)} of {len(active)} condition(s) sampled from their own real rows (at "
+            f"least {condition_model_rows}): {boot} by the smoothed bootstrap (fewer than "
+            f"{bootstrap_rows} rows), {len(own) - boot} by a {synthesizer} model of the rows; "
+            "the rest conditionally from the whole table"
         )
     parameters["condition_model_rows"] = condition_model_rows
+    parameters["bootstrap_rows"] = bootstrap_rows
     for i, item in enumerate(active):
         use: FittedModel | ConditionModel = own.get(item.label, model)
         rows, outcome = _fill_one(item, i, use, filler, real_keys, validator, max_rounds, seed)
+        outcome = replace(
+            outcome, method=use.method if isinstance(use, ConditionModel) else "whole_table"
+        )
         outcomes[item.label] = outcome
         if rows.height:
             kept[item.label] = rows.select(real.columns)
@@ -199,6 +215,7 @@ def _condition_models(
     active: Sequence[PlannedCondition],
     roles: ColumnRoles,
     min_rows: int,
+    bootstrap_rows: int,
     synthesizer: SynthesizerName,
     epochs: int | None,
     whole: FittedModel,
@@ -217,9 +234,18 @@ def _condition_models(
         if not free:
             continue
         sdtypes = {c: t for c, t in whole.sdtypes.items() if c in free}
-        inner = fit_model(
-            same.select(free), synthesizer=synthesizer, epochs=epochs, sdtypes=sdtypes, seed=seed
-        )
+        inner: FittedModel | NeighbourBootstrap
+        small = same.height < bootstrap_rows
+        if small and any(interpolable(same.schema[c]) for c in free):
+            inner = NeighbourBootstrap.fit(same.select(free), sdtypes)
+        else:  # enough rows to learn from, or nothing to interpolate (rows would be copies)
+            inner = fit_model(
+                same.select(free),
+                synthesizer=synthesizer,
+                epochs=epochs,
+                sdtypes=sdtypes,
+                seed=seed,
+            )
         out[item.label] = ConditionModel(inner=inner, condition=dict(item.condition), schema=schema)
     return out
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 import polars as pl
 
+from ._bootstrap import NeighbourBootstrap
 from ._deps import require
 from ._errors import GenerationError, SynthConfigError
 
@@ -76,13 +77,18 @@ class ConditionModel:
     against the class's own rows on the demo). A model of the class's rows learns the class.
     """
 
-    inner: FittedModel
+    inner: FittedModel | NeighbourBootstrap
     condition: dict[str, object]
     schema: pl.Schema
 
     @property
     def sdtypes(self) -> dict[str, str]:
         return self.inner.sdtypes
+
+    @property
+    def method(self) -> str:
+        """``"smoothed_bootstrap"`` or ``"own_model"`` (an SDV synthesizer of these rows)."""
+        return "smoothed_bootstrap" if isinstance(self.inner, NeighbourBootstrap) else "own_model"
 
     def sample(self, condition: Mapping[str, object], rows: int, *, seed: int) -> pl.DataFrame:
         """Up to ``rows`` rows of the condition the model was fitted on."""

@@ -33,6 +33,9 @@ class ConditionOutcome:
         rounds: Sampling rounds used.
         skip: Why the condition was skipped in the plan, if it was.
         reason: One-line explanation of ``skip`` or of a shortfall left after the rounds.
+        method: How the rows were made: ``"smoothed_bootstrap"`` or ``"own_model"`` (from
+            the condition's own real rows), ``"whole_table"`` (conditionally from the model
+            of the whole table), ``""`` when skipped.
     """
 
     condition: Mapping[str, object]
@@ -44,6 +47,7 @@ class ConditionOutcome:
     rounds: int = 0
     skip: SkipReason | None = None
     reason: str = ""
+    method: str = ""
 
     @property
     def label(self) -> str:
@@ -62,6 +66,7 @@ class ConditionOutcome:
             "rounds": self.rounds,
             "skipped": None if self.skip is None else self.skip.value,
             "reason": self.reason,
+            "method": self.method,
         }
 
 

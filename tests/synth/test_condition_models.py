@@ -38,9 +38,11 @@ def test_own_model_rows_look_like_their_condition(real: pl.DataFrame) -> None:
     whole_median = whole.synthetic["amount"].median()
     assert own_median is not None and whole_median is not None
     assert abs(own_median - real_median) < abs(whole_median - real_median)
-    assert any("model of their own real rows" in n for n in own.notes)
+    assert any("sampled from their own real rows" in n for n in own.notes)
     assert (own.synthetic["label"] == "fraud").all()
     assert own.parameters["condition_model_rows"] == 20
+    assert own.outcomes[0].method == "smoothed_bootstrap"  # fraud has < 500 rows
+    assert whole.outcomes[0].method == "whole_table"
 
 
 def test_small_conditions_keep_the_whole_table_model(real: pl.DataFrame) -> None:
@@ -49,4 +51,32 @@ def test_small_conditions_keep_the_whole_table_model(real: pl.DataFrame) -> None
         real, [synth.Shortfall({"label": "fraud"}, 10)], seed=1, condition_model_rows=short + 1
     )
     assert got.outcomes[0].filled == 10
-    assert not any("model of their own real rows" in n for n in got.notes)
+    assert got.outcomes[0].method == "whole_table"
+    assert not any("sampled from their own real rows" in n for n in got.notes)
+
+
+def test_bootstrap_rows_stay_inside_the_condition(real: pl.DataFrame) -> None:
+    """Interpolated rows: within the condition's ranges, its combinations, its integers."""
+    fraud = real.filter(pl.col("label") == "fraud")
+    got = synth.fill(real, [synth.Shortfall({"label": "fraud"}, 200)], seed=5)
+    rows = got.synthetic
+    assert got.outcomes[0].method == "smoothed_bootstrap" and rows.height == 200
+    for column in ("amount", "age"):
+        assert fraud[column].min() <= rows[column].min()  # type: ignore[operator]
+        assert rows[column].max() <= fraud[column].max()  # type: ignore[operator]
+    assert rows["age"].dtype == pl.Int64
+    assert set(rows["region"].to_list()) <= set(fraud["region"].to_list())
+    # no row is a copy of a real one, and the same seed gives the same rows
+    assert rows.join(real, on=["amount", "age", "region", "label"], how="semi").height == 0
+    again = synth.fill(real, [synth.Shortfall({"label": "fraud"}, 200)], seed=5)
+    assert again.synthetic.equals(rows)
+    q = got.quality["label=fraud"]
+    assert q.overall is not None and q.overall >= 0.8
+    assert got.manifest()["conditions"][0]["method"] == "smoothed_bootstrap"
+
+
+def test_bootstrap_rows_zero_fits_the_synthesizer_on_the_condition(real: pl.DataFrame) -> None:
+    got = synth.fill(real, [synth.Shortfall({"label": "fraud"}, 30)], seed=2, bootstrap_rows=0)
+    assert got.outcomes[0].method == "own_model"
+    assert got.parameters["bootstrap_rows"] == 0
+    assert any("0 by the smoothed bootstrap" in n for n in got.notes)
