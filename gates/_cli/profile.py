@@ -10,7 +10,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ._common import ExitCode, err_console, fail, is_tty, out_console, progress_bar, user_errors
+from ._common import (
+    DataArg,
+    ExitCode,
+    FormatOpt,
+    SqlOpt,
+    TableOpt,
+    err_console,
+    fail,
+    is_tty,
+    load_data,
+    out_console,
+    progress_bar,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from .._profile import Profile
@@ -25,19 +38,6 @@ class DistinctChoice(StrEnum):
     approx = "approx"
 
 
-DataArg = Annotated[
-    str,
-    typer.Argument(
-        help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table.",
-        show_default=False,
-    ),
-]
-TableOpt = Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")]
-SqlOpt = Annotated[str | None, typer.Option(help="A DuckDB query to profile instead of DATA.")]
-FormatOpt = Annotated[
-    str | None,
-    typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
-]
 JsonOpt = Annotated[
     Path | None, typer.Option("--json", help="Write the JSON document here (- for stdout).")
 ]
@@ -97,7 +97,7 @@ def _drift_doc(report: DriftReport) -> dict[str, Any]:
 
 
 def profile_cmd(
-    data: DataArg,
+    data: DataArg = None,
     table: TableOpt = None,
     sql: SqlOpt = None,
     fmt: FormatOpt = None,
@@ -188,10 +188,7 @@ def profile_cmd(
             state_written = None
             with progress_bar(is_tty() and not quiet, "profiling") as say:
                 prof = profile(
-                    data,
-                    table=table,
-                    sql=sql,
-                    format=fmt,
+                    load_data(data, table=table, sql=sql, fmt=fmt),
                     sample=sample,
                     fraction=fraction,
                     seed=seed,
@@ -335,7 +332,7 @@ def drift_cmd(
 
 
 def suggest_cmd(
-    data: DataArg,
+    data: DataArg = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Write the suite here (default: print it)."),
@@ -368,11 +365,8 @@ def suggest_cmd(
                 f"{out}: the file exists; pass --force to overwrite it or choose another --out path"
             )
         text = suggest(
-            data,
+            load_data(data, table=table, sql=sql, fmt=fmt),
             name=name or (out.stem if out else None),
-            table=table,
-            sql=sql,
-            format=fmt,
             margin=margin,
         )
         if out is None:
@@ -380,8 +374,20 @@ def suggest_cmd(
             return
         path = write_suite(out, text, force=force)
         err_console().print(
-            f"wrote {path}; review it, then run: gates check {data} --suite {path}", markup=False
+            f"wrote {path}; review it, then run: gates check {_data_words(data, table, sql)}"
+            f" --suite {path}",
+            markup=False,
         )
+
+
+def _data_words(data: str | None, table: str | None, sql: str | None) -> str:
+    """DATA, --table and --sql as a command line would give them."""
+    import shlex
+
+    words = [data] if data else []
+    words += ["--table", table] if table else []
+    words += ["--sql", sql] if sql else []
+    return shlex.join(words)
 
 
 def register(app: typer.Typer) -> None:
