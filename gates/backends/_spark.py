@@ -30,6 +30,7 @@ __all__ = [
     "CONNECT_TIMEOUT_S",
     "EXECUTOR_WAIT_S",
     "SparkBackend",
+    "frame_master_kind",
     "master_kind",
     "master_url",
     "not_translated",
@@ -221,6 +222,11 @@ def _wait_for_executor(spark: Any, url: str) -> None:
                 " worker registered with free cores and memory? (its web UI lists them)"
             )
         time.sleep(0.2)
+
+
+def frame_master_kind(df: Any) -> str:
+    """The kind of master a DataFrame's session runs on (:func:`master_kind`), for the record."""
+    return master_kind(session_master(df.sparkSession))
 
 
 def session_master(spark: Any) -> str:

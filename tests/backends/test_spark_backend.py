@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 import gates
+from gates import InputError
+from gates.backends._spark import frame_master_kind, master_kind
 
 pytestmark = pytest.mark.spark
 
@@ -32,3 +34,20 @@ def test_spark_dataframe_matches_polars(spark: Any, orders_parquet: Path) -> Non
     assert on_spark.backend == "spark"
     assert _digest(on_spark) == _digest(on_polars)
     assert all(c.error is None for c in on_spark.checks)
+
+
+def test_master_kinds(spark: Any) -> None:
+    """Every master URL Spark takes has a kind (recorded with the run); others are refused."""
+    assert frame_master_kind(spark.range(1)) == "local"
+    kinds = {
+        "local": "local",
+        "local[*]": "local",
+        "local[2,3]": "local",
+        "spark://a:7077,b:7077": "standalone",
+        "yarn": "yarn",
+        "k8s://https://api:6443": "kubernetes",
+        "sc://db.example:443/;token=x": "connect",
+    }
+    assert {url: master_kind(url) for url in kinds} == kinds
+    with pytest.raises(InputError, match=r"^unknown Spark master 'mesos://m:5050': use local\[N\]"):
+        master_kind("mesos://m:5050")

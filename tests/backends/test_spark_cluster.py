@@ -13,7 +13,11 @@ from typing import Any
 
 import polars as pl
 import pytest
+from _backend_cases import EDGE_SUITE, assert_same, edge_frame
 from _backend_cli import ROOT, Run, run_gates
+
+import gates
+from gates.backends._spark import frame_master_kind
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -69,7 +73,7 @@ def test_gates_check_through_spark_connect(
 
 
 def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Path) -> None:
-    """The fixture's cluster takes an application: the worker reads the file, counts match Polars."""
+    """An in-process session on the cluster: null counts and the edge-case suite match Polars."""
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
@@ -83,6 +87,12 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Pa
     )
     try:
         df = spark.read.parquet(str(orders_parquet))
+        assert frame_master_kind(df) == "standalone"
+        # one cross-backend case on the cluster: the edge-case suite, Polars' answer
+        frame = edge_frame()
+        want = gates.check(frame, EDGE_SUITE, engine="polars")
+        got = gates.check(spark.createDataFrame(frame.to_arrow()), EDGE_SUITE)
+        assert assert_same(got, want, "standalone edge.yml") == len(want.checks)
         got = df.agg(*(F.count_if(F.col(c).isNull()).alias(c) for c in df.columns)).first()
         assert got is not None
         assert got.asDict() == pl.read_parquet(orders_parquet).null_count().row(0, named=True)
@@ -91,7 +101,7 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Pa
 
 
 def test_connect_server_answers_a_query(spark_connect: str, orders_parquet: Path) -> None:
-    """A Spark Connect client (no JVM of its own) reads the file through the fixture's server."""
+    """A Connect client (no JVM of its own): row count and the edge-case suite match Polars."""
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.remote(spark_connect).getOrCreate()
