@@ -9,9 +9,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._drift import DriftReport
-from ._model import ColumnProfile, Profile
+from ._model import ColumnProfile, Profile, quantile_note
 
-__all__ = ["print_drift", "print_profile", "quantile_note"]
+__all__ = ["print_drift", "print_profile"]
 
 
 def _f(value: Any) -> str:
@@ -73,28 +73,16 @@ def print_profile(profile: Profile, console: Console) -> None:
     note = quantile_note(p)
     if note:
         console.print(f"[dim]{escape(note)}[/]")
+    if p.alerts:
+        shown = ", ".join(f"{a['column'] or 'table'}: {a['alert']}" for a in p.alerts[:6])
+        more = f", +{len(p.alerts) - 6} more" if len(p.alerts) > 6 else ""
+        console.print(f"[dim]alerts: {escape(shown)}{more}[/]")
     if p.incremental is not None:
         inc = p.incremental
         console.print(
             f"[dim]incremental: profiled {len(inc['profiled'])} file(s) "
             f"({inc['bytes_read']:,} bytes), reused {inc['reused']}, removed {len(inc['removed'])}[/]"
         )
-
-
-def quantile_note(p: Profile) -> str:
-    """One line on how the quantiles were computed, when not exactly (else empty)."""
-    methods = {c.quantile_method for c in p.columns if c.quantile_method}
-    if methods <= {"exact"}:
-        return ""
-    if "kll" in methods:
-        worst = max(c.quantile_rank_error or 0.0 for c in p.columns if c.quantile_method == "kll")
-        return (
-            f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): "
-            f"rank error ≤ {worst:.2%}"
-        )
-    return (
-        f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"
-    )
 
 
 def print_drift(drift: DriftReport, console: Console, *, limit: int | None = None) -> None:

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ._drift import DriftReport
-from ._model import ColumnProfile, Profile
+from ._model import ColumnProfile, Profile, quantile_note
 
 __all__ = ["to_html"]
 
@@ -127,6 +127,10 @@ def _card(col: ColumnProfile) -> str:
     ]
     if col.quantiles:
         kv += [("p50", col.quantiles.get("p50")), ("p99", col.quantiles.get("p99"))]
+        if col.quantile_method == "kll":
+            kv.append(("quantiles", f"KLL sketch, rank error ≤ {col.quantile_rank_error or 0:.2%}"))
+        elif col.quantile_method == "every_kth":
+            kv.append(("quantiles", "every k-th row (no error bound)"))
     if col.length_mean is not None:
         kv += [("length", f"{col.length_min}–{col.length_max}"), ("mean length", col.length_mean)]
     for key in ("zeros", "negatives", "nan_count", "inf_count", "true_count"):
@@ -166,12 +170,20 @@ def _drift_table(drift: DriftReport) -> str:
     )
 
 
+def _distinct(c: ColumnProfile) -> str:
+    """The distinct count, marked as an estimate with its bound when it is one."""
+    if c.distinct_method == "exact":
+        return _e(c.distinct)
+    bound = f" ±{c.distinct_rse:.1%}" if c.distinct_rse else ""
+    return f"≈{_e(c.distinct)}{bound}"
+
+
 def to_html(profile: Profile, *, drift: DriftReport | None = None) -> str:
     """The profile as one self-contained HTML page: overview table, one chart per column, drift."""
     p = profile
     overview = "".join(
         f"<tr><td>{html.escape(c.name)}</td><td>{html.escape(c.dtype)}</td><td>{html.escape(c.semantic)}</td>"
-        f'<td class="n">{c.null_fraction:.1%}</td><td class="n">{_e(c.distinct)}</td><td class="n">{_e(c.min)}</td>'
+        f'<td class="n">{c.null_fraction:.1%}</td><td class="n">{_distinct(c)}</td><td class="n">{_e(c.min)}</td>'
         f'<td class="n">{_e(c.max)}</td><td class="n">{_e(c.mean)}</td></tr>'
         for c in p.columns
     )
@@ -188,13 +200,27 @@ def to_html(profile: Profile, *, drift: DriftReport | None = None) -> str:
     if p.correlations:
         strongest = sorted(p.correlations, key=lambda r: -abs(r["pearson"] or 0))[:15]
         corr = (
-            "<h2>Strongest correlations (Pearson)</h2><table><tr><th>a</th><th>b</th><th>r</th></tr>"
+            "<h2>Strongest correlations</h2><table><tr><th>a</th><th>b</th><th>Pearson</th><th>Spearman</th></tr>"
             + "".join(
-                f'<tr><td>{html.escape(r["a"])}</td><td>{html.escape(r["b"])}</td><td class="n">{_e(r["pearson"])}</td></tr>'
+                f'<tr><td>{html.escape(r["a"])}</td><td>{html.escape(r["b"])}</td><td class="n">{_e(r["pearson"])}</td>'
+                f'<td class="n">{_e(r.get("spearman"))}</td></tr>'
                 for r in strongest
             )
             + "</table>"
         )
+    if p.alerts:
+        corr += (
+            "<h2>Alerts</h2><table><tr><th>column</th><th>alert</th><th>detail</th></tr>"
+            + "".join(
+                f"<tr><td>{html.escape(a['column'] or '(table)')}</td><td>{html.escape(a['alert'])}</td>"
+                f"<td>{html.escape(a['detail'])}</td></tr>"
+                for a in p.alerts
+            )
+            + "</table>"
+        )
+    note = quantile_note(p)
+    if note:
+        facts.append(note)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Profile of {html.escape(p.source)}</title><style>{_CSS}</style></head><body>"

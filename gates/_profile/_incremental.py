@@ -60,6 +60,26 @@ def _key(path: Path, base: Path) -> str:
         return str(path.resolve())
 
 
+def _drop_spent_hashes(merged: TableState, states: list[TableState], keys: list[str]) -> list[str]:
+    """Keep only registers where the union of all files' hashes is past the exact limit.
+
+    Once a column's distinct values over all files exceed ``HASH_SET_MAX`` its merged count is
+    a HyperLogLog estimate, and more files only add values; the files' hash sets (up to 1.6 MB
+    each) would then only make the state larger. Returns the keys of the states changed.
+    """
+    changed: list[str] = []
+    for i, col in enumerate(merged.columns):
+        if col.hashes is not None:
+            continue
+        for key, state in zip(keys, states, strict=True):
+            part = state.columns[i]
+            if part.hashes is not None:
+                part.hll, part.hashes = part.registers(), None
+                if key not in changed:
+                    changed.append(key)
+    return changed
+
+
 def read_incremental(path: Path) -> dict[str, Any]:
     """The stored per-file states of ``path`` (empty when the file does not exist yet)."""
     if not path.exists():
@@ -136,6 +156,7 @@ def update_incremental(
     run = IncrementalRun(state=None)  # type: ignore[arg-type]
     entries: dict[str, Any] = {}
     states: list[TableState] = []
+    keys: list[str] = []
     for i, f in enumerate(ds.files):
         stat = f.stat()
         key = _key(f, base)
@@ -159,10 +180,13 @@ def update_incremental(
                 "state": state.to_dict(),
             }
         states.append(state)
+        keys.append(key)
     run.removed = sorted(set(stored) - set(entries))
     say("merging", 0.95)
     run.state = merge_states(states, source=ds.source)
     run.state.format = ds.format
+    for key in _drop_spent_hashes(run.state, states, keys):
+        entries[key]["state"] = states[keys.index(key)].to_dict()
     if write:
         from ..report import write_text
 

@@ -119,6 +119,9 @@ class Profile:
     quantile_stride: int = 1
     #: The number of partition states merged into this profile (None: profiled in one pass).
     partitions: int | None = None
+    #: ``[{column, alert, detail}]``: constant, empty, missing, unique, high_cardinality,
+    #: imbalance, zeros, skewed, high_correlation, duplicates (docs/profile.md has the rules).
+    alerts: list[dict[str, Any]] | None = None
     #: With ``--incremental``: ``{profiled: [files], reused: n, removed: [files], bytes_read: n}``.
     incremental: dict[str, Any] | None = None
     elapsed_seconds: float | None = None
@@ -184,6 +187,22 @@ def _clean(value: Any) -> Any:
     if value is None or isinstance(value, str | int | bool):
         return value
     return str(value)
+
+
+def quantile_note(p: Profile) -> str:
+    """One line on how the quantiles were computed, when not exactly (else empty)."""
+    methods = {c.quantile_method for c in p.columns if c.quantile_method}
+    if methods <= {"exact"}:
+        return ""
+    if "kll" in methods:
+        worst = max(c.quantile_rank_error or 0.0 for c in p.columns if c.quantile_method == "kll")
+        return (
+            f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): "
+            f"rank error ≤ {worst:.2%}"
+        )
+    return (
+        f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"
+    )
 
 
 def read_profile(path: str | Path) -> Profile:

@@ -18,7 +18,16 @@ from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._state import TableState, build_state, raw_stats
 from ._state import histogram as state_histogram
 from ._state import top_values as state_top
-from ._stats import QUANTILES, HistSpec, hist_spec, kind_of, pass_one, pass_two, run_guarded
+from ._stats import (
+    QUANTILES,
+    HistSpec,
+    hist_spec,
+    kind_of,
+    pass_one,
+    pass_two,
+    run_guarded,
+    spearman,
+)
 
 __all__ = ["infer_semantic", "profile", "profile_from_state", "profile_state"]
 
@@ -260,6 +269,7 @@ def profile(
             lambda: pass_two(lf, schema, hists=hists, top=tops, correlations=pairs),
             ds.input_error,
         ),
+        ranks=lambda pairs: run_guarded(lambda: spearman(lf, pairs, stride=stride), ds.input_error),
         exact=exact,
         stride=stride,
         sampled=sampled,
@@ -289,6 +299,7 @@ def _finish(
     raw: list[dict[str, Any]],
     *,
     second: SecondPass,
+    ranks: Callable[[list[tuple[str, str]]], dict[tuple[str, str], float | None]] | None = None,
     exact: bool,
     stride: int,
     sampled: dict[str, Any] | None,
@@ -336,6 +347,7 @@ def _finish(
     )
     say("pass 2: histograms and top values", 0.6)
     counts, top_values, corr = second(hists, tops, pairs)
+    rank_corr = ranks(pairs) if ranks is not None and pairs else {}
     say("building the profile", 0.95)
     columns = [
         _column(
@@ -354,22 +366,38 @@ def _finish(
     ]
     file_bytes = sum(os.path.getsize(f) for f in ds.files) if ds.files else None
     say("done", 1.0)
-    return Profile(
-        source=ds.source,
-        format=ds.format,
-        rows=rows,
-        columns=columns,
-        duplicate_rows=dupes,
-        file_bytes=file_bytes,
-        memory_bytes=sum(_memory(d, rows, st) for d, st in zip(schema.values(), raw, strict=True)),
-        sample=sampled,
-        correlations=[{"a": a, "b": b, "pearson": r} for (a, b), r in corr.items()]
-        if correlations
-        else None,
-        quantile_stride=stride,
-        elapsed_seconds=round(time.perf_counter() - started, 4),
-        gates_version=_version(),
+    return _with_alerts(
+        Profile(
+            source=ds.source,
+            format=ds.format,
+            rows=rows,
+            columns=columns,
+            duplicate_rows=dupes,
+            file_bytes=file_bytes,
+            memory_bytes=sum(
+                _memory(d, rows, st) for d, st in zip(schema.values(), raw, strict=True)
+            ),
+            sample=sampled,
+            correlations=[
+                {"a": a, "b": b, "pearson": r, "spearman": rank_corr.get((a, b))}
+                for (a, b), r in corr.items()
+            ]
+            if correlations
+            else None,
+            quantile_stride=stride,
+            elapsed_seconds=round(time.perf_counter() - started, 4),
+            gates_version=_version(),
+        )
     )
+
+
+def _with_alerts(prof: Profile) -> Profile:
+    """The profile with its ydata-like alerts (read off the statistics, no pass over data)."""
+    import dataclasses
+
+    from ._alerts import alerts
+
+    return dataclasses.replace(prof, alerts=alerts(prof))
 
 
 def _engine(ds: Dataset, *, sampled: bool) -> str | None:
@@ -588,16 +616,18 @@ def profile_from_state(
             )
         )
         memory += _memory(dtype, rows, st)
-    return Profile(
-        source=state.source,
-        format=state.format,
-        rows=rows,
-        columns=columns,
-        duplicate_rows=state.duplicate_rows if state.partitions == 1 else None,
-        file_bytes=state.file_bytes,
-        memory_bytes=memory,
-        partitions=state.partitions,
-        gates_version=_version(),
+    return _with_alerts(
+        Profile(
+            source=state.source,
+            format=state.format,
+            rows=rows,
+            columns=columns,
+            duplicate_rows=state.duplicate_rows if state.partitions == 1 else None,
+            file_bytes=state.file_bytes,
+            memory_bytes=memory,
+            partitions=state.partitions,
+            gates_version=_version(),
+        )
     )
 
 

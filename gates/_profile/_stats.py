@@ -24,6 +24,7 @@ __all__ = [
     "pass_one",
     "pass_two",
     "run_guarded",
+    "spearman",
 ]
 
 #: The quantiles every numeric and temporal column reports, by name.
@@ -307,6 +308,29 @@ def pass_two(
                 finite = value is not None and math.isfinite(value)
                 corr[correlations[j]] = float(value) if finite else None
     return counts, tops, corr
+
+
+def spearman(
+    lf: pl.LazyFrame, pairs: Sequence[tuple[str, str]], *, stride: int = 1
+) -> dict[tuple[str, str], float | None]:
+    """Spearman's rank correlation of each pair, on finite pairs of every ``stride``-th row.
+
+    Ranks need the columns in memory, so above 250k rows this uses the quantiles' stride.
+    """
+    if not pairs:
+        return {}
+    if stride > 1:
+        lf = lf.with_row_index("__gates_row").filter(pl.col("__gates_row") % stride == 0)
+    exprs = []
+    for j, (a, b) in enumerate(pairs):
+        xa, xb = pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64)
+        ok = xa.is_finite() & xb.is_finite()
+        exprs.append(pl.corr(xa.filter(ok), xb.filter(ok), method="spearman").alias(str(j)))
+    row = lf.select(exprs).collect().row(0)
+    return {
+        pair: float(v) if v is not None and math.isfinite(v) else None
+        for pair, v in zip(pairs, row, strict=True)
+    }
 
 
 def run_guarded(step: Callable[[], Any], on_error: Callable[[BaseException], BaseException]) -> Any:
