@@ -26,6 +26,8 @@ class CheckSignature:
     #: A single scalar fills this argument: ``greater_than: 0``.
     scalar: str | None = None
     doc: str = ""
+    #: A table check (its arguments are validated by their table kinds).
+    table: bool = False
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -38,13 +40,16 @@ class CheckSignature:
             kwargs: dict[str, object] = {}
         elif isinstance(args, Mapping):
             kwargs = {str(k): v for k, v in args.items()}
-        elif isinstance(args, list | tuple) and self.positional and self.scalar is None:
+        elif isinstance(args, list | tuple) and self.positional:
             if len(args) > len(self.positional):
                 raise ValueError(
                     f"check {self.name!r} takes at most {len(self.positional)} positional "
                     f"arguments ({', '.join(self.positional)}), got {len(args)}"
                 )
-            kwargs = dict(zip(self.positional, args, strict=False))
+            if len(args) == 1 and self.scalar is not None:  # str_length: [5] is exactly 5
+                kwargs = {self.scalar: args[0]}
+            else:
+                kwargs = dict(zip(self.positional, args, strict=False))
         elif self.scalar is not None:
             kwargs = {self.scalar: args}
         else:
@@ -65,6 +70,14 @@ class CheckSignature:
                 f"check {self.name!r} needs the argument{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(repr(m) for m in missing)}"
             )
+        from ._args import check_arguments
+
+        problems = check_arguments(self.name, kwargs, table=self.table)
+        if problems:
+            raise ValueError("; ".join(problems))
+        for arg in ("allowed_values", "forbidden_values"):  # isin: 5 is the set {5}, as in pandera
+            if arg in kwargs and not isinstance(kwargs[arg], list):
+                kwargs[arg] = [kwargs[arg]]
         return kwargs
 
 
@@ -75,8 +88,9 @@ def _sig(
     positional: tuple[str, ...] = (),
     scalar: str | None = None,
     doc: str = "",
+    table: bool = False,
 ) -> CheckSignature:
-    return CheckSignature(name, tuple(required), optional, positional, scalar, doc)
+    return CheckSignature(name, tuple(required), optional, positional, scalar, doc, table)
 
 
 #: pandera's built-in checks, by their pandera names (aliases map to the same signature).
@@ -110,7 +124,7 @@ COLUMN_CHECKS: dict[str, CheckSignature] = {
             "str_matches",
             "pattern",
             scalar="pattern",
-            doc="the regex matches at the start of the string",
+            doc="the regex matches at the start of the string (the whole pattern: `^(?:pattern)`)",
         ),
         _sig(
             "str_contains",
@@ -124,7 +138,8 @@ COLUMN_CHECKS: dict[str, CheckSignature] = {
             "str_length",
             optional=("min_value", "max_value", "exact_value"),
             positional=("min_value", "max_value"),
-            doc="string length within bounds (or exactly exact_value)",
+            scalar="exact_value",
+            doc="string length within bounds; `str_length: 5` (or `[5]`) is exactly 5, as in pandera",
         ),
         _sig(
             "unique_values_eq",
@@ -149,25 +164,39 @@ ALIASES: dict[str, str] = {
 TABLE_CHECKS: dict[str, CheckSignature] = {
     s.name: s
     for s in [
-        _sig("row_count", optional=("min", "max", "equal"), doc="number of rows within bounds"),
+        _sig(
+            "row_count",
+            optional=("min", "max", "equal"),
+            table=True,
+            doc="number of rows within bounds",
+        ),
         _sig(
             "unique",
             "columns",
             scalar="columns",
+            table=True,
             doc="no two rows share the values of `columns` (compound key)",
         ),
-        _sig("no_duplicate_rows", doc="no two rows are identical across every column"),
-        _sig("columns_present", "columns", scalar="columns", doc="every listed column exists"),
+        _sig("no_duplicate_rows", table=True, doc="no two rows are identical across every column"),
+        _sig(
+            "columns_present",
+            "columns",
+            scalar="columns",
+            table=True,
+            doc="every listed column exists",
+        ),
         _sig(
             "expression",
             "sql",
             scalar="sql",
+            table=True,
             doc="a row-level SQL expression (Polars SQL) that must be true; false rows fail, nulls are skipped",
         ),
         _sig(
             "query",
             "sql",
             scalar="sql",
+            table=True,
             doc="a DuckDB query over the table `data` that returns the failing rows",
         ),
     ]

@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from .._errors import SuiteDefinitionError
 from ._catalog import did_you_mean
-from ._model import ExpectationSpec, Suite
+from ._model import MODIFIERS, ExpectationSpec, IncludeSpec, Suite
+from ._yaml import Loc, YamlError, paused_gc, read_yaml
 
-__all__ = ["LoadedSuite", "load_suite", "parse_suite"]
+__all__ = ["MAX_SUITE_BYTES", "LoadedSuite", "Problem", "decode_suite", "load_suite", "parse_suite"]
 
-Loc = tuple[str | int, ...]
+#: The largest suite file read (a suite of 100,000 checks is about 5 MB).
+MAX_SUITE_BYTES = 64_000_000
 
 
 @dataclass(frozen=True)
@@ -67,33 +66,6 @@ class LoadedSuite:
         return beside if beside.exists() or not candidate.exists() else candidate
 
 
-def _locations(node: Any, loc: Loc = ()) -> dict[Loc, tuple[int, int]]:
-    out: dict[Loc, tuple[int, int]] = {}
-    if isinstance(node, CommentedMap):
-        for key in node:
-            line, col = node.lc.key(key)
-            out[(*loc, str(key))] = (line + 1, col + 1)
-            out.update(_locations(node[key], (*loc, str(key))))
-    elif isinstance(node, CommentedSeq):
-        for i, item in enumerate(node):
-            line, col = node.lc.item(i)
-            out[(*loc, i)] = (line + 1, col + 1)
-            out.update(_locations(item, (*loc, i)))
-    return out
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip types → plain dict/list/str/int/float/bool."""
-    if isinstance(node, Mapping):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, Sequence) and not isinstance(node, str):
-        return [_plain(v) for v in node]
-    for kind in (bool, int, float, str):
-        if isinstance(node, kind):
-            return kind(node)
-    return node
-
-
 def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
     """One readable sentence from one pydantic error."""
     loc = err["loc"]
@@ -101,7 +73,9 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         parent = ".".join(str(p) for p in loc[:-1] if not str(p).startswith("function-"))
-        return (f"{parent}: " if parent else "") + f"unknown key {key!r}{did_you_mean(key, fields)}"
+        return (
+            (f"{parent}: " if parent else "") + f"unknown key {key!r}" + _key_hint(key, loc, fields)
+        )
     msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
@@ -111,6 +85,22 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
             f" in {'.'.join(map(str, loc[:-1]))}" if loc[:-1] else ""
         )
     return f"{where}: {msg}" if where else msg
+
+
+def _key_hint(key: str, loc: Sequence[Any], fields: Sequence[str]) -> str:
+    """Where a misplaced key belongs, or the nearest known key."""
+    if key in MODIFIERS and len(loc) == 3 and loc[0] == "columns":
+        return (
+            f"; {key} belongs to one check, not to the column: put it beside the check, as in"
+            f" `checks: [{{in_range: {{min_value: 0, max_value: 1}}, {key}: ...}}]`"
+        )
+    if key in MODIFIERS and len(loc) == 1:
+        return f"; {key} belongs to one check: put it beside a check under columns.<name>.checks"
+    if key == "expectation_type" and loc and loc[0] == "expectations":
+        return "; GX 1.x calls it `type` (rename expectation_type to type)"
+    if key in ("min_value", "max_value") and len(loc) == 3 and loc[0] == "columns":
+        return "; bounds go in a check: `checks: [{in_range: {min_value: 0, max_value: 10}}]`"
+    return did_you_mean(key, fields)
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -141,8 +131,58 @@ def _fields_at(loc: Loc) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a suite: what, and where (file, 1-based line and column)."""
+
+    message: str
+    line: int | None = None
+    col: int | None = None
+    #: The file, when it is not the suite itself (an included GX suite).
+    path: str | None = None
+
+
+def _problem_lines(problems: Sequence[Problem], path: str | None) -> SuiteDefinitionError:
+    """One error for every problem: a single one as one line, several as one line each."""
+    if len(problems) == 1:
+        p = problems[0]
+        return SuiteDefinitionError(p.message, path=p.path or path, line=p.line, col=p.col)
+    lines = []
+    for p in sorted(problems, key=lambda p: (p.path or "", p.line or 0, p.col or 0)):
+        at = (p.path or path or "<suite>") + (f":{p.line}" if p.line is not None else "")
+        at += f":{p.col}" if p.line is not None and p.col is not None else ""
+        lines.append(f"  {at}: {p.message}")
+    return SuiteDefinitionError(
+        f"{len(problems)} problems in the suite; fix them all (each line says where and how):\n"
+        + "\n".join(lines),
+        path=path,
+    )
+
+
+def _pydantic_problems(
+    exc: ValidationError, locations: Mapping[Loc, tuple[int, int]]
+) -> list[Problem]:
+    """Every pydantic error as a problem at its line, with hints, without duplicates."""
+    errors = exc.errors()
+    out: list[Problem] = []
+    hinted: set[Loc] = set()
+    for err in errors:  # GX 0.x `expectation_type`: one hint, not also "missing `type`"
+        loc: Loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        if err["type"] == "extra_forbidden" and loc[-1] == "expectation_type":
+            hinted.add(loc[:-1])
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+        if err["type"] == "missing" and loc[-1] == "type" and loc[:-1] in hinted:
+            continue
+        line, col = _find(locations, loc)
+        out.append(Problem(_message(err, _fields_at(loc)), line, col))
+    return list(dict.fromkeys(out))
+
+
 def parse_suite(text: str, *, path: str | None = None, base_dir: Path | None = None) -> LoadedSuite:
     """Validate suite YAML text.
+
+    Everything that needs no data is checked here, and every problem is reported at once.
 
     Args:
         text: the YAML document.
@@ -154,49 +194,54 @@ def parse_suite(text: str, *, path: str | None = None, base_dir: Path | None = N
 
     Raises:
         SuiteDefinitionError: on a YAML error or an invalid key, check or argument;
-            the message names the file, line and column.
+            the message names the file, line and column of each problem and its fix.
     """
-    yaml = YAML(typ="rt")
     try:
-        doc = yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise SuiteDefinitionError(
-            f"invalid YAML: {problem}; check the indentation and quoting near here",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            col=mark.column + 1 if mark else None,
-        ) from None
+        read = read_yaml(text)
+    except YamlError as exc:
+        raise SuiteDefinitionError(exc.message, path=path, line=exc.line, col=exc.col) from None
+    doc = read.value
     if doc is None:
         raise SuiteDefinitionError(
             "the suite is empty; start with `name:` and `columns:` (see docs/suites.md)", path=path
         )
     if not isinstance(doc, Mapping):
+        kind = "list" if isinstance(doc, list) else type(doc).__name__
         raise SuiteDefinitionError(
-            f"a suite is a YAML mapping (name:, columns:, ...), got a {type(doc).__name__}",
+            f"a suite is a YAML mapping (name:, columns:, ...), got a {kind}",
             path=path,
             line=1,
         )
-    locations = _locations(doc)
-    data = _plain(doc)
+    locations = read.locations
+    problems = [Problem(p.message, p.line, p.col) for p in read.problems]
+    data = dict(doc)
     if "name" not in data:
         data["name"] = Path(path).stem.removesuffix(".suite") if path else "suite"
-    try:
-        suite = Suite.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc: Loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
-        # pydantic puts mapping keys of dict fields in loc as str; list indexes as int.
-        line, col = _find(locations, loc)
-        more = len(exc.errors()) - 1
-        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise SuiteDefinitionError(
-            _message(err, _fields_at(loc)) + suffix, path=path, line=line, col=col
-        ) from None
+    suite: Suite | None = None
+    with paused_gc():
+        try:
+            suite = Suite.model_validate(data)
+        except ValidationError as exc:
+            problems += _pydantic_problems(exc, locations)
     base = base_dir or (Path(path).parent if path else Path.cwd())
-    loaded = LoadedSuite(suite=suite, path=path, hash="", locations=locations, base_dir=base)
-    included, digest = _resolve_includes(loaded, text)
+    try:  # includes are checked even when the rest of the suite has problems
+        include = suite.include if suite else IncludeSpec.model_validate(data.get("include") or {})
+    except ValidationError:
+        include = None  # its problems are in the list already
+    included: list[tuple[ExpectationSpec, str]] = []
+    digest = ""
+    if include is not None:
+        where = LoadedSuite(
+            suite=Suite.model_validate({"name": "_"}),
+            path=path,
+            hash="",
+            locations=locations,
+            base_dir=base,
+        )
+        included, digest, include_problems = _resolve_includes(include, where, text)
+        problems += include_problems
+    if suite is None or problems:
+        raise _problem_lines(problems, path)
     return LoadedSuite(
         suite=suite,
         path=path,
@@ -216,60 +261,95 @@ def _find(locations: Mapping[Loc, tuple[int, int]], loc: Loc) -> tuple[int | Non
 
 
 def _resolve_includes(
-    loaded: LoadedSuite, text: str
-) -> tuple[list[tuple[ExpectationSpec, str]], str]:
+    include: IncludeSpec, loaded: LoadedSuite, text: str
+) -> tuple[list[tuple[ExpectationSpec, str]], str, list[Problem]]:
     """Read ``include.gx`` suites into expectations; hash the suite with every included file."""
     digest = hashlib.sha256(text.encode("utf-8"))
     expectations: list[tuple[ExpectationSpec, str]] = []
-    for i, ref in enumerate(loaded.suite.include.pandera):
+    problems: list[Problem] = []
+    looked = f"looked in {loaded.base_dir} and {Path.cwd()}"
+    pandera = include.pandera
+    for i, ref in enumerate(pandera):
         file_part = ref.rsplit(":", 1)[0] if ref.endswith((".py",)) is False and ":" in ref else ref
         path = loaded.resolve(file_part)
         if path.is_file():
             digest.update(path.read_bytes())
         elif file_part.endswith((".py", ".yml", ".yaml")):
-            raise loaded.error(
-                f"include.pandera: {file_part!r} does not exist (looked in {loaded.base_dir} and {Path.cwd()})",
-                ("include", "pandera", i)
-                if len(loaded.suite.include.pandera) > 1
-                else ("include", "pandera"),
+            loc: Loc = ("include", "pandera", i) if len(pandera) > 1 else ("include", "pandera")
+            problems.append(
+                Problem(
+                    f"include.pandera: {file_part!r} does not exist ({looked}); fix the path",
+                    *loaded.where(loc),
+                )
             )
-    for i, ref in enumerate(loaded.suite.include.gx):
-        loc: Loc = ("include", "gx", i) if len(loaded.suite.include.gx) > 1 else ("include", "gx")
+    gx = include.gx
+    for i, ref in enumerate(gx):
+        loc = ("include", "gx", i) if len(gx) > 1 else ("include", "gx")
         path = loaded.resolve(ref)
         if not path.is_file():
-            raise loaded.error(
-                f"include.gx: {ref!r} does not exist (looked in {loaded.base_dir} and {Path.cwd()})",
-                loc,
+            what = "is a folder, not a file" if path.is_dir() else "does not exist"
+            problems.append(
+                Problem(f"include.gx: {ref!r} {what} ({looked}); fix the path", *loaded.where(loc))
             )
-        raw = path.read_bytes()
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(
+                Problem(f"include.gx: {ref!r} cannot be read ({exc.strerror})", *loaded.where(loc))
+            )
+            continue
         digest.update(raw)
-        expectations.extend((spec, str(path)) for spec in _read_gx_suite(raw, str(path)))
-    return expectations, digest.hexdigest()
+        specs, bad = _read_gx_suite(raw, str(path))
+        expectations.extend((spec, str(path)) for spec in specs)
+        problems.extend(bad)
+    return expectations, digest.hexdigest(), problems
 
 
-def _read_gx_suite(raw: bytes, path: str) -> list[ExpectationSpec]:
+def _read_gx_suite(raw: bytes, path: str) -> tuple[list[ExpectationSpec], list[Problem]]:
     """A GX expectation-suite JSON (1.x ``type`` or 0.x ``expectation_type``) as specs."""
     try:
         doc = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise SuiteDefinitionError(f"not valid JSON: {exc}", path=path, line=line) from None
+    except UnicodeDecodeError as exc:
+        return [], [
+            Problem(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", path=path
+            )
+        ]
+    except json.JSONDecodeError as exc:
+        return [], [Problem(f"not valid JSON: {exc.msg}", exc.lineno, exc.colno, path=path)]
     items = doc.get("expectations") if isinstance(doc, Mapping) else None
     if not isinstance(items, list):
-        raise SuiteDefinitionError("a GX expectation suite needs an `expectations` list", path=path)
-    specs = []
+        return [], [
+            Problem(
+                "a GX expectation suite is a JSON object with an `expectations` list", path=path
+            )
+        ]
+    specs: list[ExpectationSpec] = []
+    problems: list[Problem] = []
     for n, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            problems.append(
+                Problem(
+                    f"expectations[{n}]: an expectation is a JSON object with `type` and "
+                    f"`kwargs`, got {type(item).__name__} {str(item)[:40]!r}",
+                    path=path,
+                )
+            )
+            continue
         kind = item.get("type") or item.get("expectation_type")
+        kwargs = item.get("kwargs", {})
         try:
             specs.append(
                 ExpectationSpec.model_validate(
-                    {"type": kind, "kwargs": item.get("kwargs", {}), "meta": item.get("meta") or {}}
+                    {"type": kind, "kwargs": kwargs, "meta": item.get("meta") or {}}
                 )
             )
         except ValidationError as exc:
-            reason = _message(exc.errors()[0], ["type", "kwargs", "meta"])
-            raise SuiteDefinitionError(f"expectations[{n}]: {reason}", path=path) from None
-    return specs
+            for err in exc.errors():
+                reason = _message(err, ["type", "kwargs", "meta"])
+                problems.append(Problem(f"expectations[{n}]: {reason}", path=path))
+    return specs, problems
 
 
 def load_suite(path: str | os.PathLike[str]) -> LoadedSuite:
@@ -294,10 +374,34 @@ def load_suite(path: str | os.PathLike[str]) -> LoadedSuite:
             f"suite file not found{hint}; pass the path of a suite YAML file (see docs/suites.md)",
             path=str(path),
         )
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
+    if p.stat().st_size > MAX_SUITE_BYTES:
         raise SuiteDefinitionError(
-            f"the suite is not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)
+            f"the suite is {p.stat().st_size / 1e6:.0f} MB; a suite file is at most "
+            f"{MAX_SUITE_BYTES // 1_000_000} MB (split it, or move expectations to include.gx)",
+            path=str(path),
+        )
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise SuiteDefinitionError(
+            f"the suite cannot be read ({exc.strerror})", path=str(path)
         ) from None
-    return parse_suite(text, path=str(path))
+    return parse_suite(decode_suite(raw, str(path)), path=str(path))
+
+
+def decode_suite(raw: bytes, path: str | None) -> str:
+    """Suite bytes as text: UTF-8 (a BOM is allowed); anything else is refused with a hint."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SuiteDefinitionError("the suite is UTF-16 text; save it as UTF-8", path=path, line=1)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise SuiteDefinitionError(
+            f"the suite is not UTF-8 text (byte 0x{raw[exc.start]:02x}: {exc.reason});"
+            " save it as UTF-8",
+            path=path,
+            line=line,
+            col=col,
+        ) from None

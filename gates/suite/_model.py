@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Literal
@@ -34,6 +33,23 @@ __all__ = [
 
 #: Keys that may sit beside a check's name in a check item.
 MODIFIERS = ("severity", "mostly", "max_failing", "max_failing_fraction", "name", "description")
+
+
+#: dtype names from other tools, with the name a suite uses for them.
+_DTYPE_HINTS = {
+    "int": "int64",
+    "uint": "uint64",
+    "int64[pyarrow]": "int64",
+    "float64[pyarrow]": "float64",
+    "string[pyarrow]": "string",
+    "object": "string",
+    "datetime64": "datetime",
+    "datetime64[ns]": "datetime",
+    "timestamp": "datetime",
+    "varchar": "string",
+    "bigint": "int64",
+    "real": "float32",
+}
 
 
 class _Strict(BaseModel):
@@ -119,18 +135,6 @@ class ColumnCheck(_Thresholded):
             return data
         return _split_check_item(data, COLUMN_CHECKS, "column")
 
-    @model_validator(mode="after")
-    def _regex_compiles(self) -> ColumnCheck:
-        if self.check in ("str_matches", "str_contains"):
-            pattern = self.kwargs["pattern"]
-            try:
-                re.compile(str(pattern))
-            except re.error as exc:
-                raise ValueError(
-                    f"invalid regex {pattern!r} in {self.check}: {exc}; fix the pattern"
-                ) from None
-        return self
-
 
 class TableCheck(_Thresholded):
     """One table-level check, e.g. ``row_count: {min: 1000}``."""
@@ -165,7 +169,13 @@ class ColumnSpec(_Strict):
         if value is not None:
             from .._dtypes import parse_dtype
 
-            parse_dtype(value)
+            near = _DTYPE_HINTS.get(value.strip().lower())
+            try:
+                parse_dtype(value)
+            except ValueError:
+                if near is None:
+                    raise
+                raise ValueError(f"unknown dtype {value!r}; write {near!r}") from None
         return value
 
 
@@ -205,6 +215,11 @@ class ExpectationSpec(_Strict):
             raise ValueError(
                 f"{self.type} needs the kwarg{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
             )
+        from ._gx_args import gx_kwarg_problems
+
+        problems = gx_kwarg_problems(self.type, self.kwargs)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

@@ -142,7 +142,7 @@ def test_threshold_arithmetic(write_suite) -> None:
         ("columns:\n  a:\n   b: 1\n  c: [\n", "suite.yml:5:1: invalid YAML"),
         (
             "- a\n- b\n",
-            "suite.yml:1: a suite is a YAML mapping (name:, columns:, ...), got a CommentedSeq",
+            "suite.yml:1: a suite is a YAML mapping (name:, columns:, ...), got a list",
         ),
         ("", "suite.yml: the suite is empty"),
     ],
