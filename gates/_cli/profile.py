@@ -108,7 +108,10 @@ def profile_cmd(
         typer.Option(help="A baseline profile JSON (or data): add a ranked drift table."),
     ] = None,
     correlations: Annotated[
-        bool, typer.Option("--correlations", help="Pearson correlations between numeric columns.")
+        bool,
+        typer.Option(
+            "--correlations", help="Pearson and Spearman correlations between numeric columns."
+        ),
     ] = False,
     sample: Annotated[
         int | None, typer.Option(min=1, help="Profile about N rows (seeded hash sample).")
@@ -124,7 +127,8 @@ def profile_cmd(
     distinct: Annotated[
         DistinctChoice,
         typer.Option(
-            help="Distinct counts: exact, approx (HyperLogLog, ~2%), or auto (exact up to 1M rows)."
+            help="Distinct counts: auto (exact up to 200,000 distinct values, a HyperLogLog "
+            "of ±0.8% above), exact, or approx (the HyperLogLog for every column)."
         ),
     ] = DistinctChoice.auto,
     incremental: Annotated[

@@ -223,3 +223,46 @@ def test_incremental_refuses_what_does_not_merge(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert "bad.json: not a datagates profile state" in r.stderr
     assert (tmp_path / "bad.json").read_text() == '{"rows": 3}'  # never overwritten
+
+
+# --- docs/profile.md: its commands run, its flag table is complete ---
+
+DOC = ROOT / "docs" / "profile.md"
+
+
+def test_the_commands_in_docs_profile_md_run(tmp_path: Path) -> None:
+    """Every ``$ gates ...`` line of docs/profile.md, in order, on generated data."""
+    import shlex
+
+    from gates._sample import make_orders
+
+    (tmp_path / "data").mkdir()
+    make_orders(2_000, seed=1, clean=True).write_parquet(tmp_path / "data" / "orders.parquet")
+    make_orders(2_000, seed=2, clean=False).write_parquet(tmp_path / "data" / "today.parquet")
+    for day in (1, 2, 3):
+        make_orders(500, seed=10 + day).write_parquet(tmp_path / "data" / f"day={day:02d}.parquet")
+    commands = [
+        line[2:]
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("$ gates ")
+    ]
+    assert len(commands) >= 4
+    for command in commands:
+        args = shlex.split(command)[1:]
+        r = run(*args, cwd=tmp_path)
+        allowed = (0, 1) if "--fail-on-drift" in args else (0,)
+        assert r.returncode in allowed, (command, r.stderr)
+    assert (tmp_path / "profiles" / "orders.state.json").is_file()
+
+
+@pytest.mark.parametrize("command", ["profile", "drift", "suggest"])
+def test_every_flag_is_in_docs_profile_md(command: str, tmp_path: Path) -> None:
+    """Each option ``gates COMMAND --help`` lists is named in docs/profile.md."""
+    import re
+
+    r = run(command, "--help", cwd=tmp_path)
+    assert r.returncode == 0
+    flags = set(re.findall(r"(?<![\w-])--[a-z][a-z-]+", r.stdout)) - {"--help"}
+    text = DOC.read_text(encoding="utf-8")
+    missing = sorted(f for f in flags if f"`{f}" not in text)
+    assert not missing, f"{command}: flags not in docs/profile.md: {missing}"
