@@ -17,7 +17,7 @@ from . import _pytest as _impl
 from ._result import GateResult, Verdict
 
 #: Engine markers a collected check can carry (the engine family that declares it).
-_ENGINE_MARKERS = ("schema", "pandera", "gx", "table")
+_ENGINE_MARKERS = ("schema", "pandera", "gx", "table", "anomaly")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

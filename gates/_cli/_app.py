@@ -41,11 +41,13 @@ def _root(
 def _register() -> None:
     """Add every command; each module imports its heavy libraries only when it runs."""
     from . import check, labels, profile, serve, suite_cmd, synth
+    from .history import history_app
     from .ledger import ledger_app
 
     for module in (check, suite_cmd, profile, labels, synth, serve):
         module.register(app)
     app.add_typer(ledger_app, name="ledger")
+    app.add_typer(history_app, name="history")
 
 
 _register()

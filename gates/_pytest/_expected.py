@@ -85,4 +85,9 @@ def expected_checks(loaded: LoadedSuite) -> list[ExpectedCheck]:
             ("expectations", i) if i < len(suite.expectations) else ("include", "gx")
         )
         add(cid, "gx", exp_spec.severity or suite.severity, exp_spec.column, loc)
+    anomaly_ids: dict[str, int] = {}
+    for i, item in enumerate(suite.anomaly or ()):
+        n = anomaly_ids[item.check_id] = anomaly_ids.get(item.check_id, 0) + 1
+        cid = item.check_id + (f"#{n}" if n > 1 else "")
+        add(cid, "anomaly", item.severity or suite.severity, item.column, ("anomaly", i))
     return out

@@ -46,7 +46,14 @@ class GateState:
             from gates._runner import check
 
             try:
-                result = check(None, loaded, engine=self.options.engine)  # type: ignore[arg-type]
+                from gates.history import history_for
+
+                result = check(
+                    None,
+                    loaded,
+                    engine=self.options.engine,  # type: ignore[arg-type]
+                    history=history_for(self.options.ledger) if self.options.ledger else None,
+                )
             except GateError as exc:
                 self.results[path] = exc
                 raise

@@ -10,7 +10,8 @@ from ._base import Engine
 __all__ = ["ENGINES", "get_engine"]
 
 #: Run order and where each engine lives. The native engine runs first and marks what it
-#: handled, so the reference engines (pandera, gx) only run what it did not translate.
+#: handled, so the reference engines (pandera, gx) only run what it did not translate. The
+#: anomaly engine runs last: it judges the other checks' metrics of this run.
 ENGINES: dict[str, str] = {
     "schema": "gates.engines._schema:SchemaEngine",
     "native": "gates.engines._native:NativeEngine",
@@ -20,6 +21,7 @@ ENGINES: dict[str, str] = {
     "drift": "gates.engines._drift:DriftEngine",
     "labels": "gates.engines._labels:LabelsEngine",
     "coverage": "gates.engines._coverage:CoverageEngine",
+    "anomaly": "gates.engines._anomaly:AnomalyEngine",
 }
 
 

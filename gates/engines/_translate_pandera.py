@@ -1,8 +1,9 @@
 """The suite's pandera-style column checks as Polars expressions, with pandera's semantics.
 
 Each expression is the one pandera's polars backend builds
-(``pandera/backends/polars/builtin_checks.py``): same operators, ``str_matches`` anchored
-with ``^``, ``isin``/``notin`` over a ``frozenset``; a null check output passes
+(``pandera/backends/polars/builtin_checks.py``): same operators, ``isin``/``notin`` over a
+``frozenset``; patterns as ``gates.suite._regex`` defines them (``str_matches`` is
+``^(?:pattern)``, ``$`` is the end of the string), spelled for the backend's regex engine; a null check output passes
 (``ignore_na``). ``not_nullable`` also fails NaN in float columns and ``unique`` counts
 every row whose value occurs more than once (nulls included), as pandera does.
 """
@@ -17,8 +18,9 @@ import polars as pl
 
 from .._result import CheckResult
 from ..suite._model import ColumnCheck, ColumnSpec
+from ..suite._regex import anchored, backend_pattern
 from ._base import RunContext, describe_check, threshold_result
-from ._native_plan import Expr, Plan, count_true, is_float, is_number, rust_regex
+from ._native_plan import Expr, Plan, count_true, is_float, is_number
 from ._pandera import column_check_id
 
 __all__ = ["pandera_plans"]
@@ -67,11 +69,11 @@ def _condition(check: str, kw: Mapping[str, Any], col: Expr, ns: Any = pl) -> Ex
             return None
         member = col.is_in(members if ns is pl else sorted(members, key=repr))
         return member if check == "isin" else ~member
-    if check == "str_matches":
-        pattern = str(kw["pattern"])
-        return col.str.contains(pattern=pattern if pattern.startswith("^") else f"^{pattern}")
-    if check == "str_contains":
-        return col.str.contains(pattern=str(kw["pattern"]), literal=False)
+    if check in ("str_matches", "str_contains"):
+        pattern = kw["pattern"]
+        if not isinstance(pattern, str):
+            return None  # refused at load; a suite built in Python is left to pandera
+        return col.str.contains(pattern=pattern, literal=False)
     if check == "str_startswith":
         return col.str.starts_with(kw["string"])
     if check == "str_endswith":
@@ -111,10 +113,16 @@ def _check_plan(
 ) -> Plan | None:
     if check.check in _STRING_CHECKS and not isinstance(dtype, pl.String):
         return None  # the pandera engine reports the dtype mismatch
-    regex = check.check in ("str_matches", "str_contains")
-    if ns is not pl and regex and rust_regex(check.kwargs.get("pattern")) is None:
-        return None  # a pattern the backends' regex dialects may read differently
-    cond = _condition(check.check, check.kwargs, ns.col(column), ns)
+    kwargs = check.kwargs
+    if check.check in ("str_matches", "str_contains"):
+        pattern = kwargs.get("pattern")
+        if not isinstance(pattern, str):
+            return None
+        spelled = backend_pattern(anchored(check.check, pattern), ctx.dataset.backend)
+        if spelled is None:
+            return None  # no safe spelling in this backend's regex engine: pandera runs it
+        kwargs = {**kwargs, "pattern": spelled}
+    cond = _condition(check.check, kwargs, ns.col(column), ns)
     if cond is None:
         return None
     bad = ~cond.fill_null(True)

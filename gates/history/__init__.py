@@ -17,6 +17,7 @@ from ._detectors import judge as judge
 from ._errors import HistoryError as HistoryError
 from ._record import record_runs as record_runs
 from ._store import DEFAULT_BASELINE_VERDICTS as DEFAULT_BASELINE_VERDICTS
+from ._store import EXPORT_COLUMNS as EXPORT_COLUMNS
 from ._store import History as History
 from ._store import HistoryRun as HistoryRun
 from ._store import Point as Point
@@ -30,6 +31,7 @@ from ._verify import verify_history as verify_history
 
 __all__ = [
     "DEFAULT_BASELINE_VERDICTS",
+    "EXPORT_COLUMNS",
     "METHODS",
     "Band",
     "History",

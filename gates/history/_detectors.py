@@ -4,6 +4,8 @@ Formulas (docs/history.md has them with examples):
 
 * ``mad``: median ``m``, ``MAD = median(|x_i - m|)``, scale ``s = 1.4826·MAD``; the band is
   ``m ± threshold·s`` (a robust z-score ``|x - m| / s > threshold`` fails; default 3.5).
+  When more than half the past values are equal (MAD 0), ``s = 1.253314·mean(|x_i - m|)``
+  (Iglewicz and Hoaglin's fallback), so one odd past value does not make the band zero.
 * ``zscore``: mean ``mu``, sample standard deviation ``sd``; the band is ``mu ± threshold·sd``
   (default 3).
 * ``change``: relative change against the last baseline run ``r = (x - x_last) / |x_last|``;
@@ -31,6 +33,7 @@ METHODS = ("mad", "zscore", "change", "seasonal")
 #: Threshold per method when the suite gives none.
 DEFAULT_THRESHOLDS = {"mad": 3.5, "zscore": 3.0, "change": 0.5, "seasonal": 3.5}
 _MAD_SCALE = 1.4826
+_MEANAD_SCALE = 1.253314
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +64,18 @@ def _floor(spread: float, centre: float) -> float:
     return max(spread, 1e-9 * max(1.0, abs(centre)))
 
 
+def _robust_scale(values: Sequence[float], m: float) -> float:
+    """``1.4826·MAD``; when more than half the values are equal (MAD 0), ``1.2533·MeanAD``."""
+    deviations = [abs(v - m) for v in values]
+    mad = statistics.median(deviations)
+    if mad > 0:
+        return _MAD_SCALE * mad
+    return _MEANAD_SCALE * statistics.fmean(deviations)
+
+
 def _mad(values: Sequence[float], x: float, threshold: float) -> Band:
     m = statistics.median(values)
-    s = _floor(_MAD_SCALE * statistics.median(abs(v - m) for v in values), m)
+    s = _floor(_robust_scale(values, m), m)
     z = (x - m) / s
     return Band(m - threshold * s, m + threshold * s, m, abs(z) <= threshold, z, len(values))
 

@@ -27,7 +27,8 @@ def metric_rows(record: Mapping[str, Any]) -> Iterator[MetricRow]:
     """``(metric, kind, check_id, column, value)`` for every numeric metric of one run.
 
     ``kind`` is ``table`` (``row_count``), ``check`` (``<check id>.observed`` /
-    ``.failing_count`` / ``.failing_fraction``) or ``column`` (``COLUMN.STAT``: the column
+    ``.failing_count`` / ``.failing_fraction``; not for anomaly checks, whose observed value
+    is the metric they judged) or ``column`` (``COLUMN.STAT``: the column
     statistics an anomaly check measured, kept under their own names so later runs learn
     from them). Each metric appears once per run (the first occurrence wins).
     """
@@ -44,11 +45,12 @@ def metric_rows(record: Mapping[str, Any]) -> Iterator[MetricRow]:
     for check in record.get("checks") or ():
         cid = str(check.get("id"))
         column = check.get("column")
-        for name in CHECK_FIELDS:
+        details = check.get("details") or {}
+        # an anomaly check's observed value is the metric it judged, kept under that name
+        for name in () if "anomaly" in details else CHECK_FIELDS:
             value = _number(check.get(name))
             if value is not None:
                 yield from once((f"{cid}.{name}", "check", cid, column, value))
-        details = check.get("details") or {}
         stats = details.get("column_stats") or {}
         for metric, raw in stats.items() if isinstance(stats, Mapping) else ():
             value = _number(raw)
@@ -61,11 +63,16 @@ def metric_rows(record: Mapping[str, Any]) -> Iterator[MetricRow]:
 
 
 def band_rows(record: Mapping[str, Any]) -> Iterator[BandRow]:
-    """``(metric, method, lower, upper, centre, passed)`` for every anomaly check that judged."""
+    """``(metric, method, lower, upper, centre, passed)`` for every anomaly check that judged.
+
+    One band per metric and run: when several items judge one metric, the first item's.
+    """
+    seen: set[str] = set()
     for check in record.get("checks") or ():
         anomaly = (check.get("details") or {}).get("anomaly") or {}
-        if not anomaly.get("judged"):
+        if not anomaly.get("judged") or str(anomaly.get("metric")) in seen:
             continue
+        seen.add(str(anomaly.get("metric")))
         lower, upper = _number(anomaly.get("lower")), _number(anomaly.get("upper"))
         yield (
             str(anomaly.get("metric")),

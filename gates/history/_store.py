@@ -14,6 +14,7 @@ ledger's hash chain; ``verify_history`` re-derives every row from its ledger rec
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -29,6 +30,7 @@ from ._metrics import band_rows, metric_rows
 
 __all__ = [
     "DEFAULT_BASELINE_VERDICTS",
+    "EXPORT_COLUMNS",
     "History",
     "HistoryRun",
     "Point",
@@ -76,6 +78,25 @@ CREATE TABLE IF NOT EXISTS history_bands (
 );
 CREATE INDEX IF NOT EXISTS history_metric_idx ON history_metrics (metric);
 """
+#: The columns of :meth:`History.export_rows` (and of ``gates history export``).
+EXPORT_COLUMNS = (
+    "ledger_seq",
+    "run_id",
+    "started_at",
+    "suite",
+    "suite_hash",
+    "dataset",
+    "fingerprint",
+    "verdict",
+    "metric",
+    "kind",
+    "check_id",
+    "column",
+    "value",
+    "lower",
+    "upper",
+    "in_band",
+)
 _RUN_FIELDS = (
     "ledger_seq, run_id, ledger_hash, started_at, suite_name, suite_hash, dataset_source, "
     'dataset_fingerprint, "rows", backend, verdict'
@@ -147,6 +168,8 @@ class Series:
     first: dt.datetime
     last: dt.datetime
     last_value: float
+    #: The newest values, oldest first (``list_series(recent=N)``; empty otherwise).
+    recent: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,9 +406,10 @@ class History:
         metric: str | None = None,
         since: str | dt.datetime | None = None,
         until: str | dt.datetime | None = None,
-        by: str = "dataset",
+        by: str = "suite",
+        recent: int = 0,
     ) -> list[Series]:
-        """Every series (one per metric, suite and dataset source) with its count and last value.
+        """Every series (one per metric and suite, or suite and dataset) with its count and last value.
 
         Args:
             suite: Glob on the suite name.
@@ -394,8 +418,9 @@ class History:
             metric: Glob on the metric name (``row_count``, ``amount.*``, ``*.failing_fraction``).
             since: Only runs started at or after this time.
             until: Only runs started strictly before this time.
-            by: ``dataset``: one series per suite and dataset source; ``suite``: one per suite
-                whatever the source (daily files with new names; ``dataset`` is then ``None``).
+            by: ``suite``: one series per suite whatever the dataset source (``dataset`` is
+                then ``None``); ``dataset``: one per suite and dataset source.
+            recent: Also return each series' newest ``recent`` values (for a sparkline).
 
         Raises:
             HistoryError: A bad time, or ``by`` is neither ``dataset`` nor ``suite``.
@@ -410,12 +435,53 @@ class History:
         sql = (
             f"SELECT m.metric, any_value(m.kind), r.suite_name, {source} AS source, "
             "any_value(m.check_id), any_value(m.column_name), count(*), min(r.started_at), "
-            "max(r.started_at), arg_max(m.value, (r.started_at, r.ledger_seq)) "
-            "FROM history_metrics m JOIN history_runs r USING (ledger_seq)"
+            "max(r.started_at), arg_max(m.value, (r.started_at, r.ledger_seq))"
+            + (
+                f", list(m.value ORDER BY r.started_at DESC, r.ledger_seq DESC)[1:{int(recent)}] "
+                if recent > 0
+                else " "
+            )
+            + "FROM history_metrics m JOIN history_runs r USING (ledger_seq)"
             f"{where.sql()} GROUP BY m.metric, r.suite_name, source "
             "ORDER BY r.suite_name, source NULLS FIRST, m.metric"
         )
-        return [Series(*row) for row in self.query(sql, where.params)]
+        rows = self.query(sql, where.params)
+        if recent > 0:
+            return [
+                dataclasses.replace(Series(*row[:10]), recent=tuple(reversed(row[10])))
+                for row in rows
+            ]
+        return [Series(*row) for row in rows]
+
+    def export_rows(
+        self,
+        *,
+        suite: str | None = None,
+        dataset: str | None = None,
+        check: str | None = None,
+        metric: str | None = None,
+        since: str | dt.datetime | None = None,
+        until: str | dt.datetime | None = None,
+    ) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Every matching metric value of every run, one row each, oldest first (for export).
+
+        Returns:
+            The column names (:data:`EXPORT_COLUMNS`) and the rows. Filters as for
+            :meth:`list_series`.
+        """
+        where = _Where()
+        where.runs(suite, dataset, since, until)
+        where.add("m.check_id GLOB ?", check)
+        where.add("m.metric GLOB ?", metric)
+        sql = (
+            "SELECT r.ledger_seq, r.run_id, r.started_at, r.suite_name, r.suite_hash, "
+            "r.dataset_source, r.dataset_fingerprint, r.verdict, m.metric, m.kind, m.check_id, "
+            "m.column_name, m.value, b.lower, b.upper, b.passed "
+            "FROM history_metrics m JOIN history_runs r USING (ledger_seq) "
+            "LEFT JOIN history_bands b ON b.ledger_seq = m.ledger_seq AND b.metric = m.metric"
+            f"{where.sql()} ORDER BY r.started_at, r.ledger_seq, m.metric"
+        )
+        return list(EXPORT_COLUMNS), self.query(sql, where.params)
 
     def __len__(self) -> int:
         rows = self.query("SELECT count(*) FROM history_runs")

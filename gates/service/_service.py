@@ -16,6 +16,7 @@ import polars as pl
 
 from gates._errors import InputError
 from gates._result import GateResult
+from gates.history import history_for
 from gates.ledger import Ledger, LedgerError, actor_from_env, ledger_record
 
 from ._auth import TokenStore
@@ -62,6 +63,8 @@ class Service:
         self.metrics = Metrics()
         self.pool = WorkerPool(settings.workers)
         self.ledger = Ledger(settings.ledger_path)
+        #: The metric history next to the ledger (anomaly checks learn from it; None: off).
+        self.history = history_for(settings.ledger_path)
         self.writer: LedgerWriter | None = None
 
     # --- LIFECYCLE -----------------------------------------------------------------------
@@ -146,7 +149,7 @@ class Service:
         dataset = load(frame)
         dataset.source = f"records:{frame.height}"
         try:
-            result = check(dataset, served.loaded, run_id=uuid.uuid4().hex)
+            result = check(dataset, served.loaded, run_id=uuid.uuid4().hex, history=self.history)
         except InputError as exc:
             raise Unprocessable(str(exc)) from None
         self._record(result, token_name, wait=False)
@@ -175,7 +178,7 @@ class Service:
         try:
             dataset = load(path, format=fmt)
             dataset.source = f"upload:{filename}"
-            result = check(dataset, served.loaded, run_id=run_id)
+            result = check(dataset, served.loaded, run_id=run_id, history=self.history)
         except InputError as exc:
             raise Unprocessable(str(exc).replace(str(path), filename or "upload")) from None
         finally:

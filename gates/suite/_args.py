@@ -191,13 +191,6 @@ def _cross_problems(check: str, kw: Mapping[str, Any]) -> list[str]:
                             f"in_range: min_value {lo!r} is greater than max_value {hi!r};"
                             " swap them"
                         )
-                    elif lo == hi and not (
-                        kw.get("include_min", True) and kw.get("include_max", True)
-                    ):
-                        out.append(
-                            f"in_range: min_value = max_value = {lo!r} with a bound excluded is"
-                            " an empty interval; include both bounds or use equal_to"
-                        )
                 except TypeError:
                     pass
     if check == "str_length":

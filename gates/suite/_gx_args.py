@@ -28,37 +28,37 @@ def gx_kwarg_problems(kind: str, kwargs: Mapping[str, Any]) -> list[str]:
                 if isinstance(kwargs[key], list)
                 else ""
             )
-            out.append(f"{kind}: {key} is one column name, got {describe_value(kwargs[key])}{hint}")
+            out.append(f"{key} is one column name, got {describe_value(kwargs[key])}{hint}")
     if "column_list" in kwargs:
         cols = kwargs["column_list"]
         if not isinstance(cols, list) or not all(isinstance(c, str) for c in cols):
-            out.append(f"{kind}: column_list is a list of column names, got {describe_value(cols)}")
+            out.append(f"column_list is a list of column names, got {describe_value(cols)}")
     if "mostly" in kwargs:
         m = kwargs["mostly"]
         if not _number(m) or not 0 <= m <= 1:
-            out.append(f"{kind}: mostly is a share of rows from 0 to 1, got {describe_value(m)}")
+            out.append(f"mostly is a share of rows from 0 to 1, got {describe_value(m)}")
     for lo_key, hi_key in _BOUND_PAIRS:
         lo, hi = kwargs.get(lo_key), kwargs.get(hi_key)
         for key, v in ((lo_key, lo), (hi_key, hi)):
             if isinstance(v, bool | list | dict):
-                out.append(f"{kind}: {key} is one number or date, got {describe_value(v)}")
+                out.append(f"{key} is one number or date, got {describe_value(v)}")
         if _number(lo) and _number(hi) and lo > hi:
-            out.append(f"{kind}: {lo_key} {lo!r} is greater than {hi_key} {hi!r}; swap them")
+            out.append(f"{lo_key} {lo!r} is greater than {hi_key} {hi!r}; swap them")
     for key in ("value_set",):
         if key in kwargs and not isinstance(kwargs[key], list):
             v = kwargs[key]
             out.append(
-                f"{kind}: {key} is a list of values, got {describe_value(v)}; write `[{v}]`"
+                f"{key} is a list of values, got {describe_value(v)}; write `[{v}]`"
                 if isinstance(v, str | int | float)
-                else f"{kind}: {key} is a list of values, got {describe_value(v)}"
+                else f"{key} is a list of values, got {describe_value(v)}"
             )
     for key in _FLAGS:
         if key in kwargs and not isinstance(kwargs[key], bool):
-            out.append(f"{kind}: {key} is true or false, got {describe_value(kwargs[key])}")
+            out.append(f"{key} is true or false, got {describe_value(kwargs[key])}")
     if "regex" in kwargs:
         rx = kwargs["regex"]
         if not isinstance(rx, str):
-            out.append(f"{kind}: regex is a string, got {describe_value(rx)}; quote it")
+            out.append(f"regex is a string, got {describe_value(rx)}; quote it")
         else:
             problem = regex_problem(kind, rx)
             if problem and problem.startswith("invalid regex"):
@@ -66,11 +66,9 @@ def gx_kwarg_problems(kind: str, kwargs: Mapping[str, Any]) -> list[str]:
     if "regex_list" in kwargs:
         rxs = kwargs["regex_list"]
         if not isinstance(rxs, list) or not all(isinstance(r, str) for r in rxs):
-            out.append(f"{kind}: regex_list is a list of strings, got {describe_value(rxs)}")
+            out.append(f"regex_list is a list of strings, got {describe_value(rxs)}")
     if "value" in kwargs and kind.startswith("expect_table_row_count_to_equal"):
         v = kwargs["value"]
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            out.append(
-                f"{kind}: value is a number of rows (a whole number >= 0), got {describe_value(v)}"
-            )
+            out.append(f"value is a number of rows (a whole number >= 0), got {describe_value(v)}")
     return out

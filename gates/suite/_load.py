@@ -84,6 +84,8 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
         return f"missing required key {str(loc[-1])!r}" + (
             f" in {'.'.join(map(str, loc[:-1]))}" if loc[:-1] else ""
         )
+    if ": invalid kwargs: " in msg and msg.startswith("expect"):
+        return msg  # names its expectation; the line points at it
     return f"{where}: {msg}" if where else msg
 
 

@@ -218,8 +218,8 @@ class ExpectationSpec(_Strict):
         from ._gx_args import gx_kwarg_problems
 
         problems = gx_kwarg_problems(self.type, self.kwargs)
-        if problems:
-            raise ValueError("; ".join(problems))
+        if problems:  # the expectation's name leads: it says which item this is
+            raise ValueError(f"{self.type}: invalid kwargs: " + "; ".join(problems))
         return self
 
     @property

@@ -20,6 +20,7 @@ has no safe spelling there is left to the reference engine, which runs Polars' r
 from __future__ import annotations
 
 import re
+import warnings
 
 __all__ = ["anchored", "backend_pattern", "regex_problem"]
 
@@ -77,7 +78,9 @@ def _nested_class(pattern: str) -> bool:
 def regex_problem(check: str, pattern: str) -> str | None:
     """Why ``pattern`` is refused at load (it does not compile, or uses a refused construct)."""
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():  # "possible nested set": refused below, by name
+            warnings.simplefilter("ignore", FutureWarning)
+            re.compile(pattern)
     except re.error as exc:
         return f"invalid regex {pattern!r} in {check}: {exc}; fix the pattern"
     found = [what for rx, what in REFUSED if rx.search(pattern)]

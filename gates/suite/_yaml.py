@@ -287,7 +287,7 @@ def read_yaml(text: str) -> YamlDoc:
     """
     with paused_gc():
         try:
-            root = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]  (any loader class works)
+            root = yaml.compose(text, Loader=_Loader)  # type: ignore[arg-type]  # any loader class works
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
