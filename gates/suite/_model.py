@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .._result import Severity
+from ._anomaly import AnomalySpec
 from ._catalog import ALIASES, COLUMN_CHECKS, TABLE_CHECKS, CheckSignature, did_you_mean
 from ._coverage import CoverageRule
 from ._drift import DriftSpec
@@ -286,6 +287,9 @@ class Suite(_Strict):
     labels: LabelsSpec | None = Field(None, description="label-issue gate (docs/labeling.md)")
     coverage: list[CoverageRule] | None = Field(
         None, description="minimum rows per class or segment (docs/synth.md)"
+    )
+    anomaly: list[AnomalySpec] | None = Field(
+        None, description="metrics judged against their own history (docs/history.md)"
     )
 
     @field_validator("columns", mode="before")
