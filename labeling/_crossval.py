@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 
@@ -14,14 +14,33 @@ from ._errors import InvalidOptionError, TooFewRowsError
 TRAIN_CAP = 25_000
 
 #: Models accepted by ``model=``.
-MODELS = ("hgb", "logistic")
+MODELS = ("ensemble", "hgb", "logistic")
+#: The default: the mean of HGB's and logistic regression's out-of-fold probabilities.
+DEFAULT_MODEL: Final = "ensemble"
+ModelName = Literal["ensemble", "hgb", "logistic"]
 
 Progress = Callable[[str, float], None]
 
 
-def make_model(model: Literal["hgb", "logistic"], *, seed: int) -> Any:
-    """Build an unfitted scikit-learn classifier for ``model``."""
+def make_model(model: ModelName, *, seed: int) -> Any:
+    """Build an unfitted scikit-learn classifier for ``model``.
+
+    ``"ensemble"`` is a soft-voting average of the other two: gradient boosting finds
+    interactions and thresholds, the linear model is smoother and better calibrated on small
+    or weakly separable tables, and their mean is a better out-of-sample probability than
+    either (see docs/labeling.md, "Choice of model").
+    """
     require_labels_extra(("sklearn",))
+    if model == "ensemble":
+        from sklearn.ensemble import VotingClassifier
+        from sklearn.impute import SimpleImputer
+        from sklearn.pipeline import make_pipeline
+
+        # NaN is allowed for "hgb"; the linear half imputes it (featurize never leaves any)
+        linear = make_pipeline(SimpleImputer(), make_model("logistic", seed=seed))
+        return VotingClassifier(
+            [("hgb", make_model("hgb", seed=seed)), ("logistic", linear)], voting="soft"
+        )
     if model == "hgb":
         from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -41,7 +60,7 @@ def cross_val_pred_probs(
     features: np.ndarray,
     labels: np.ndarray,
     *,
-    model: Literal["hgb", "logistic"] = "hgb",
+    model: ModelName = DEFAULT_MODEL,
     folds: int = 5,
     seed: int = 0,
     n_threads: int | None = 1,
@@ -56,7 +75,8 @@ def cross_val_pred_probs(
     Args:
         features: numeric array of shape (n_rows, n_features) (NaN allowed for ``"hgb"``).
         labels: integer class codes 0..K-1, shape (n_rows,).
-        model: ``"hgb"`` (HistGradientBoostingClassifier, the fast default) or ``"logistic"``.
+        model: ``"ensemble"`` (default: the mean of the two others' probabilities),
+            ``"hgb"`` (HistGradientBoostingClassifier) or ``"logistic"``.
         folds: number of folds, at least 2 and at most the smallest class count.
         seed: seed for the fold split, the training sample and the model.
         n_threads: OpenMP/BLAS threads for fitting (default 1: robust on shared CI runners,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Literal
 
 import numpy as np
 import polars as pl
 
-from ._crossval import MODELS, TRAIN_CAP, cross_val_pred_probs
+from ._crossval import DEFAULT_MODEL, MODELS, TRAIN_CAP, ModelName, cross_val_pred_probs
 from ._datalab import datalab_issues
 from ._deps import require_labels_extra
 from ._errors import FeatureColumnError, InvalidOptionError
@@ -37,7 +36,7 @@ def find_issues(
     *,
     features: Sequence[str] | None = None,
     pred_probs: np.ndarray | pl.DataFrame | None = None,
-    model: Literal["hgb", "logistic"] = "hgb",
+    model: ModelName = DEFAULT_MODEL,
     folds: int = 5,
     seed: int = 0,
     issue_types: Sequence[str] = ISSUE_TYPES,
@@ -55,7 +54,8 @@ def find_issues(
         pred_probs: your own out-of-sample probabilities, shape (frame.height, n_classes),
             columns in sorted class order (a polars frame named by class is reordered); the
             model is then skipped.
-        model: ``"hgb"`` (HistGradientBoostingClassifier) or ``"logistic"``.
+        model: ``"ensemble"`` (default: mean of HistGradientBoostingClassifier's and
+            LogisticRegression's probabilities), ``"hgb"`` or ``"logistic"``.
         folds: stratified K-fold count; reduced (with a note) to the smallest class size.
         seed: seeds the fold split, the model and the PCA projection: same seed, same report.
         issue_types: any of ``"label"``, ``"outlier"``, ``"near_duplicate"``,

@@ -113,7 +113,7 @@ def run_find_issues(
     label: str,
     features: Sequence[str] | None = None,
     pred_probs: Any = None,
-    model: str = "hgb",
+    model: str = "ensemble",
     folds: int = 5,
     seed: int = 0,
     issue_types: Sequence[str] | None = None,

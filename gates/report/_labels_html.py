@@ -197,7 +197,7 @@ def to_labels_html(
     *,
     source: str,
     label: str,
-    model: str = "hgb",
+    model: str = "ensemble",
     seed: int = 0,
     max_rows: int = MAX_ROWS,
 ) -> str:

@@ -5,7 +5,7 @@ One mapping (docs/labeling.md, "From the gate")::
     labels:
       label: label                       # the label column
       features: [amount, category]       # optional; default: every other column
-      model: hgb                         # or logistic
+      model: ensemble                    # default; or hgb, logistic
       folds: 5
       seed: 0
       max_issue_rate: {label: 0.05, outlier: 0.02}   # a scalar gates `label` only
@@ -72,7 +72,11 @@ class LabelsSpec(BaseModel):
         description="columns holding your model's out-of-sample probabilities, one per class "
         "(named by class, e.g. p_fraud/p_ok, or in sorted class order); skips the model",
     )
-    model: Literal["hgb", "logistic"] = Field("hgb", description="the cross-validated model")
+    model: Literal["ensemble", "hgb", "logistic"] = Field(
+        "ensemble",
+        description="the cross-validated model: ensemble (mean of hgb's and logistic's "
+        "probabilities), hgb or logistic",
+    )
     folds: int = Field(5, ge=2, le=50, description="stratified K-fold count")
     seed: int = Field(0, description="same seed, same data: same issues")
     filter_by: Literal[

@@ -153,7 +153,10 @@ def test_no_usable_features() -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"model": "svm"}, "model='svm' is not supported; use one of: 'hgb', 'logistic'"),
+        (
+            {"model": "svm"},
+            "model='svm' is not supported; use one of: 'ensemble', 'hgb', 'logistic'",
+        ),
         ({"folds": 1}, "folds=1 is too small; use folds >= 2"),
         (
             {"issue_types": ["label", "typo"]},

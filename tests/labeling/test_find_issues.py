@@ -134,3 +134,21 @@ def test_cross_val_pred_probs_shape_and_rows_sum_to_one() -> None:
     assert probs.shape == (90, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
     assert (probs.argmax(axis=1) == y).mean() > 0.7
+
+
+def test_the_default_model_averages_hgb_and_logistic(
+    wine_noisy: tuple[pl.DataFrame, np.ndarray],
+) -> None:
+    """model="ensemble" (the default) is the mean of the two models' out-of-fold probabilities."""
+    from labeling import featurize
+
+    frame, flipped = wine_noisy
+    x = featurize(frame, label="target").matrix
+    codes = frame["target"].to_numpy()
+    got = {m: cross_val_pred_probs(x, codes, model=m, seed=1) for m in ("hgb", "logistic")}
+    ensemble = cross_val_pred_probs(x, codes, seed=1)
+    np.testing.assert_allclose(ensemble, (got["hgb"] + got["logistic"]) / 2, atol=1e-12)
+    report = find_issues(frame, "target", seed=1, issue_types=["label"])
+    np.testing.assert_allclose(report.pred_probs, ensemble, atol=1e-12)
+    found = np.flatnonzero(report.flags["label"])
+    assert np.isin(found, flipped).mean() >= 0.85  # 16 of its 18 flags are real flips

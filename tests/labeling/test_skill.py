@@ -96,3 +96,33 @@ def test_a_rare_class_swamped_by_flips_keeps_its_findings() -> None:
     truth[flipped] = True
     found = report.flags["label"]
     assert (found & truth).sum() / max(found.sum(), 1) > 0.8
+
+
+def _weak_ranking(rows: int, positives: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A class ranked a little better than chance (AUC ~0.59) that is never the argmax."""
+    rng = np.random.default_rng(seed)
+    codes = np.zeros(rows, dtype=np.int64)
+    codes[rng.choice(rows, size=positives, replace=False)] = 1
+    score = rng.normal(size=rows) + 0.32 * codes
+    p = 1 / (1 + np.exp(-(score - 4)))  # at most ~0.2: "ok" is always the most probable
+    return codes, np.column_stack([1 - p, p])
+
+
+def test_a_weak_but_credible_ranking_is_skill_and_a_small_one_is_not() -> None:
+    """J is 0 for both; the AUC's lower bound (3 standard errors) decides."""
+    codes, probs = _weak_ranking(10_000, 1_200)
+    big = class_skill(codes, probs, ["ok", "yes"])[1]
+    assert big.youden == 0.0 and 0.56 < big.auc < NO_SKILL_AUC
+    assert big.skilled
+    codes, probs = _weak_ranking(2_000, 60)
+    small_class = class_skill(codes, probs, ["ok", "yes"])[1]
+    assert small_class.youden == 0.0 and small_class.auc < NO_SKILL_AUC
+    assert not small_class.skilled
+
+
+def test_auc_standard_error_matches_hanley_mcneil() -> None:
+    from labeling._skill import auc_standard_error
+
+    # by hand: Q1 = 0.8/1.2, Q2 = 2*0.64/1.8; (0.16 + 49*(Q1-0.64) + 49*(Q2-0.64)) / 2500
+    assert auc_standard_error(0.8, 50, 50) == pytest.approx(0.04450, abs=1e-5)
+    assert np.isnan(auc_standard_error(0.7, 0, 10))
