@@ -9,6 +9,10 @@ from ._model import Profile as Profile
 from ._model import TopValues as TopValues
 from ._model import read_profile as read_profile
 from ._profile import profile as profile
+from ._profile import profile_from_state as profile_from_state
+from ._profile import profile_state as profile_state
+from ._state import TableState as TableState
+from ._state import merge_states as merge_states
 
 __all__ = [
     "PROFILE_SCHEMA_VERSION",
@@ -17,7 +21,11 @@ __all__ = [
     "Profile",
     "ProfileFormatError",
     "SuggestTargetExists",
+    "TableState",
     "TopValues",
+    "merge_states",
     "profile",
+    "profile_from_state",
+    "profile_state",
     "read_profile",
 ]
