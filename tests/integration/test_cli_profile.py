@@ -201,6 +201,12 @@ def test_incremental_reads_only_new_and_changed_files(tmp_path: Path) -> None:
     _same_as_one_pass(merged, json.loads((tmp_path / "full.json").read_text()))
     assert merged["rows"] == 4_000 * 3 + 1_000
 
+    # the merged profile is a baseline like any other: drift of one day against all of them
+    r = run("drift", "parts/day=04.parquet", "merged.json", "--json", "drift.json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    drift = json.loads((tmp_path / "drift.json").read_text())
+    assert {c["column"] for c in drift["columns"]} == {c["name"] for c in merged["columns"]}
+
 
 def test_incremental_refuses_what_does_not_merge(tmp_path: Path) -> None:
     """Flags that need every row in one pass, a corrupt state and a table are one line, exit 2."""
