@@ -243,8 +243,8 @@ def _incremental(
     import dataclasses
     import time
 
+    from .._profile import profile_from_state
     from .._profile._incremental import update_incremental
-    from .._profile._profile import profile_from_state
 
     if data is None:
         fail("--incremental needs DATA: a file, glob or folder of files (each one a partition)")

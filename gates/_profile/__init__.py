@@ -8,9 +8,9 @@ from ._model import Histogram as Histogram
 from ._model import Profile as Profile
 from ._model import TopValues as TopValues
 from ._model import read_profile as read_profile
+from ._partition import profile_from_state as profile_from_state
+from ._partition import profile_state as profile_state
 from ._profile import profile as profile
-from ._profile import profile_from_state as profile_from_state
-from ._profile import profile_state as profile_state
 from ._state import TableState as TableState
 from ._state import merge_states as merge_states
 

@@ -141,7 +141,7 @@ def update_incremental(
     Raises:
         InputError: DATA is not files, a file cannot be read, or the state file is not a state.
     """
-    from ._profile import profile_state
+    from ._partition import profile_state
 
     say = progress or (lambda _m, _f: None)
     path = Path(state_path)

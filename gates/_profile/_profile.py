@@ -15,9 +15,6 @@ from .._errors import InputError
 from .._io import Dataset, load
 from ._distinct import HLL_RSE, refine_distinct
 from ._model import ColumnProfile, Histogram, Profile, TopValues
-from ._state import TableState, build_state, raw_stats
-from ._state import histogram as state_histogram
-from ._state import top_values as state_top
 from ._stats import (
     QUANTILES,
     HistSpec,
@@ -29,7 +26,7 @@ from ._stats import (
     spearman,
 )
 
-__all__ = ["infer_semantic", "profile", "profile_from_state", "profile_state"]
+__all__ = ["infer_semantic", "profile"]
 
 #: ``distinct="auto"`` counts exactly up to this many rows (or this many bytes of text files).
 EXACT_DISTINCT_MAX_ROWS = 250_000
@@ -560,109 +557,3 @@ def _version() -> str:
         return metadata.version("datagates")
     except metadata.PackageNotFoundError:  # pragma: no cover
         return "0.0.0"
-
-
-def profile_from_state(
-    state: TableState,
-    *,
-    bins: int = 20,
-    top_k: int = 20,
-    bin_edges: Mapping[str, Sequence[float]] | None = None,
-) -> Profile:
-    """The :class:`Profile` of a (merged) :class:`TableState`, without reading data.
-
-    Counts, nulls, min/max, mean/std, zeros, negatives and exact distinct counts equal those
-    of a one-pass profile of the concatenated partitions; quantiles and histograms come from
-    the KLL sketch (``quantile_method: kll`` with its ``quantile_rank_error``) unless it still
-    holds every value; duplicate rows and correlations are left out of a merge.
-    """
-    if bins < 1 or top_k < 0:
-        raise InputError(f"bins must be >= 1 and top_k >= 0, got bins={bins}, top_k={top_k}")
-    rows = state.rows
-    columns = []
-    memory = 0
-    for col in state.columns:
-        st = raw_stats(col)
-        dtype = state.schema[col.name]
-        sem = infer_semantic(col.kind, st, name=col.name, count=col.count)
-        edges = (bin_edges or {}).get(col.name)
-        hist = state_histogram(col, bins=bins, edges=edges) if col.count else None
-        top = None
-        top_error = None
-        if (
-            top_k
-            and col.count
-            and (st.get("distinct") or 0) <= 100_000
-            and (col.kind in ("string", "bool") or sem in ("categorical", "boolean", "constant"))
-        ):
-            found = state_top(col, top_k)
-            if found is not None:
-                top, top_error = found
-        sketch = col.sketch
-        exact_q = sketch is None or sketch.exact
-        columns.append(
-            _column(
-                col.name,
-                dtype,
-                st,
-                rows=rows,
-                semantic=sem,
-                exact=st["distinct_method"] == "exact",
-                hist=hist,
-                top=top,
-                quantile_method="exact" if exact_q else "kll",
-                quantile_rank_error=0.0 if exact_q else round(sketch.rank_error, 6),  # type: ignore[union-attr]
-                top_error=top_error,
-            )
-        )
-        memory += _memory(dtype, rows, st)
-    return _with_alerts(
-        Profile(
-            source=state.source,
-            format=state.format,
-            rows=rows,
-            columns=columns,
-            duplicate_rows=state.duplicate_rows if state.partitions == 1 else None,
-            file_bytes=state.file_bytes,
-            memory_bytes=memory,
-            partitions=state.partitions,
-            gates_version=_version(),
-        )
-    )
-
-
-def profile_state(
-    data: Any,
-    *,
-    table: str | None = None,
-    sql: str | None = None,
-    format: str | None = None,
-    duplicates: bool = True,
-) -> TableState:
-    """The mergeable state of ``data`` (one partition); see :func:`gates._profile.merge_states`.
-
-    Args:
-        data: anything :func:`profile` reads.
-        table: a table in the DuckDB database ``data``.
-        sql: a DuckDB query to profile.
-        format: force the file format.
-        duplicates: count duplicate rows (kept while the state is not merged).
-
-    Raises:
-        InputError: the data cannot be read.
-    """
-    ds = data if isinstance(data, Dataset) else load(data, table=table, sql=sql, format=format)
-    schema = ds.schema
-    file_bytes = sum(os.path.getsize(f) for f in ds.files) if ds.files else None
-    state: TableState = run_guarded(
-        lambda: build_state(
-            ds.lazy,
-            schema,
-            source=ds.source,
-            format=ds.format,
-            file_bytes=file_bytes,
-            duplicates=duplicates,
-        ),
-        ds.input_error,
-    )
-    return state

@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from gates import InputError
+from gates._profile import profile_from_state
 from gates._profile._incremental import update_incremental
-from gates._profile._profile import profile_from_state
 from gates._profile._state import HASH_SET_MAX
 
 

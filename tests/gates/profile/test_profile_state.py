@@ -23,8 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gates import InputError, profile
+from gates._profile import profile_from_state, profile_state
 from gates._profile._distinct import HLL_RSE
-from gates._profile._profile import profile_from_state, profile_state
 from gates._profile._sketch import KLL
 from gates._profile._state import HASH_SET_MAX, VALUE_COUNTS_MAX, TableState, merge_states
 
