@@ -179,6 +179,13 @@ def fill(
         outcome = replace(
             outcome, method=use.method if isinstance(use, ConditionModel) else "whole_table"
         )
+        if outcome.method == "whole_table" and 0 < item.real_rows < condition_model_rows:
+            notes.append(
+                f"{item.label}: {item.real_rows} real rows, fewer than condition_model_rows="
+                f"{condition_model_rows}: too few to learn the condition from, so its rows were "
+                "sampled from the model of the whole table and their other columns follow the "
+                "whole table, not the condition (quality is scored against all real rows)"
+            )
         outcomes[item.label] = outcome
         if rows.height:
             kept[item.label] = rows.select(real.columns)

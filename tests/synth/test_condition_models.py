@@ -53,6 +53,11 @@ def test_small_conditions_keep_the_whole_table_model(real: pl.DataFrame) -> None
     assert got.outcomes[0].filled == 10
     assert got.outcomes[0].method == "whole_table"
     assert not any("sampled from their own real rows" in n for n in got.notes)
+    assert any(
+        n.startswith(f"label=fraud: {short} real rows, fewer than condition_model_rows={short + 1}")
+        and "follow the whole table" in n
+        for n in got.notes
+    )
 
 
 def test_bootstrap_rows_stay_inside_the_condition(real: pl.DataFrame) -> None:
