@@ -130,7 +130,7 @@ def _hint(problem: str, text: str, line: int | None) -> str:
         return f"{problem}: quote a value that holds ': ', or fix the indentation"
     if "found undefined alias" in problem:
         return f"{problem}: define the anchor (&name) before its alias (*name)"
-    if "expected a single document" in problem:
+    if "expected a single document" in problem or "found another document" in problem:
         return "the file holds more than one YAML document (---); a suite is one document"
     if "maximum nesting depth" in problem:
         return "the document is nested too deeply to be a suite"
@@ -169,7 +169,7 @@ def _scalar(node: ScalarNode) -> Any:
         if kind == "timestamp":
             return _timestamp(text)
         if kind == "binary":
-            return base64.decodebytes(text.encode("ascii"))
+            return base64.b64decode("".join(text.split()), validate=True)
     except (ValueError, binascii.Error, UnicodeEncodeError):
         raise YamlError(f"{text!r} is not a valid !!{kind} value", *_mark(node)) from None
     raise YamlError(f"unsupported YAML tag !!{kind}; a suite holds plain values only", *_mark(node))
