@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -20,6 +20,9 @@ from ._io._names import row_index_name, sample_key, sample_row
 from ._result import CheckResult, DatasetInfo, GateResult, SuiteInfo
 from .engines import ENGINES, RunContext, get_engine
 from .suite import LoadedSuite, load_suite
+
+if TYPE_CHECKING:
+    from .lineage import Lineage
 
 __all__ = ["EngineMode", "check", "versions"]
 
@@ -138,6 +141,7 @@ def check(
     run_id: str | None = None,
     spark_master: str | None = None,
     history: str | os.PathLike[str] | None = None,
+    lineage: str | Lineage | None = None,
 ) -> GateResult:
     """Check data against a suite and return every check's result and the verdict.
 
@@ -158,6 +162,10 @@ def check(
             (:func:`gates.backends.spark.session`); default ``GATES_SPARK_MASTER``/``SPARK_REMOTE``.
         history: the metric history the suite's ``anomaly:`` items learn from (default:
             :func:`gates.history.history_path`, next to ``GATES_LEDGER`` or the default ledger).
+        lineage: where the run's OpenLineage events go: ``None`` (default) follows
+            OpenLineage's own configuration (``OPENLINEAGE_URL``, ``openlineage.yml``) and sends
+            nothing without one; an ``http(s)://`` URL, ``file:PATH``, ``console``, ``off``, or a
+            :class:`gates.lineage.Lineage` (docs/lineage.md).
 
     Returns:
         The :class:`GateResult`; ``result.verdict`` is ``pass``, ``warn`` or ``block``.
@@ -166,6 +174,28 @@ def check(
         InputError: the data cannot be read (missing, empty, malformed, wrong encoding).
         SuiteDefinitionError: the suite is invalid.
     """
+    tracker = None if lineage == "off" else _lineage_for(lineage)
+    if tracker is not None:  # the same run between a START and a COMPLETE/FAIL event
+        return tracker.run(
+            lambda: suite if isinstance(suite, LoadedSuite) else load_suite(suite),
+            data,
+            lambda s: _dataset(data, s, table=table, sql=sql, format=format),
+            lambda ds, s, rid: check(
+                ds,
+                s,
+                engine=engine,
+                sample_size=sample_size,
+                progress=progress,
+                run_id=rid,
+                spark_master=spark_master,
+                history=history,
+                lineage="off",
+            ),
+            table=table,
+            sql=sql,
+            run_id=run_id,
+            suite_label=suite.name if isinstance(suite, LoadedSuite) else Path(suite).stem,
+        )
     started = dt.datetime.now(dt.UTC)
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
@@ -222,6 +252,12 @@ def check(
         versions=versions(),
         backend=dataset.backend,
     )
+
+
+def _lineage_for(target: str | Lineage | None) -> Lineage | None:
+    from .lineage import lineage_for
+
+    return lineage_for(target)
 
 
 def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Dataset:

@@ -107,6 +107,13 @@ def check(
     no_ledger: Annotated[
         bool, typer.Option("--no-ledger", help="Do not record this run in the ledger.")
     ] = False,
+    lineage: Annotated[
+        str | None,
+        typer.Option(
+            help="Send this run's OpenLineage events (START, COMPLETE/FAIL) to an http(s):// URL (Marquez: http://localhost:5000), file:PATH (one JSON event per line), console (stderr) or off. Default: OpenLineage's own configuration (OPENLINEAGE_URL, OPENLINEAGE_CONFIG, openlineage.yml), else none. Never fails the gate; docs/lineage.md.",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="List passed checks too.")
     ] = False,
@@ -154,6 +161,7 @@ def check(
                 sample_size=sample_size,
                 progress=say,
                 spark_master=spark_master,
+                lineage=lineage,
             )
         console = out_console()
         written: list[str] = []
