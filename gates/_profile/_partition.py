@@ -55,22 +55,19 @@ def build_state(
         if kind == "other":
             continue
         value = _values(name, kind)
-        if (st.get("distinct") or 0) <= HASH_SET_MAX:
+        few = (st.get("distinct") or 0) <= HASH_SET_MAX
+        if few and kind in ("string", "bool", "integer"):
+            # one group_by gives both the distinct values (hashed afterwards) and their counts
+            queries.append(
+                lf.select(value.alias("v")).drop_nulls().group_by("v").agg(pl.len().alias("n"))
+            )
+            jobs.append((i, "values"))
+        elif few:
             queries.append(lf.select(value.drop_nulls().hash(seed=_HASH_SEED).alias("h")).unique())
             jobs.append((i, "hashes"))
         else:
             queries.append(_registers(lf, value))
             jobs.append((i, "hll"))
-        if kind in ("string", "bool", "integer") and (st.get("distinct") or 0) <= HASH_SET_MAX:
-            queries.append(
-                lf.select(value.alias("v"))
-                .drop_nulls()
-                .group_by("v")
-                .agg(pl.len().alias("n"))
-                .sort(["n", "v"], descending=[True, False])
-                .head(VALUE_COUNTS_MAX + 1)
-            )
-            jobs.append((i, "values"))
         if kind in ("integer", "float", "decimal", "temporal"):
             queries.append(lf.select(_finite(name, kind).cast(pl.Float64).drop_nulls().alias("x")))
             jobs.append((i, "sketch"))
@@ -80,19 +77,21 @@ def build_state(
     ]
     for (i, job), frame in zip(jobs, frames, strict=True):
         col = columns[i]
-        if job == "hashes":
-            hashes = np.sort(frame["h"].to_numpy().astype(np.uint64))
+        if job in ("hashes", "values"):
+            h = frame["h"] if job == "hashes" else frame["v"].hash(seed=_HASH_SEED)
+            hashes = np.sort(h.to_numpy().astype(np.uint64))
             if hashes.size > HASH_SET_MAX:
                 col.hll = registers_of(hashes)
             else:
                 col.hashes = hashes
         elif job == "hll":
             col.hll = _dense(frame)
-        elif job == "values":
-            pairs = list(frame.iter_rows())
+        if job == "values":
+            ranked = frame.sort(["n", "v"], descending=[True, False]).head(VALUE_COUNTS_MAX + 1)
+            pairs = list(ranked.iter_rows())
             col.cutoff = int(pairs[VALUE_COUNTS_MAX][1]) if len(pairs) > VALUE_COUNTS_MAX else 0
             col.values = {v: int(n) for v, n in pairs[:VALUE_COUNTS_MAX]}
-        else:
+        elif job == "sketch":
             col.sketch = KLL().update(frame["x"].to_numpy())
     return TableState(
         source=source,
