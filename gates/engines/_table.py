@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import polars as pl
@@ -170,6 +171,54 @@ class TableEngine:
             rows=rows,
             expected=text,
             sample=sample,
+        )
+
+    def _freshness(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
+        from ..suite._duration import format_duration, parse_duration, reference_time
+
+        column = str(spec.kwargs["column"])
+        if column not in ctx.present:
+            raise ValueError(f"column {column!r} not in the data")
+        dtype = ctx.dataset.schema[column]
+        if not isinstance(dtype, pl.Datetime | pl.Date):
+            raise ValueError(
+                f"freshness needs a date or datetime column; {column!r} is {dtype}"
+                " (declare it `dtype: datetime`, or parse it upstream)"
+            )
+        max_age = parse_duration(spec.kwargs["max_age"])
+        now = reference_time(spec.kwargs.get("now"))
+        newest = ctx.dataset.lazy.select(pl.col(column).max()).collect().item()
+        expected = f"newest {column} within {spec.kwargs['max_age']} of {now:%Y-%m-%dT%H:%M:%SZ}"
+        if newest is None:
+            return CheckResult(
+                id=cid,
+                name=spec.label or "freshness",
+                engine=self.name,
+                column=column,
+                severity=ctx.suite.suite.severity_of(spec),
+                passed=False,
+                observed=None,
+                expected=expected,
+                message=f"{column} has no values: nothing is fresh",
+            )
+        if isinstance(newest, dt.datetime):
+            at = newest.replace(tzinfo=dt.UTC) if newest.tzinfo is None else newest
+        else:
+            at = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
+        age = now - at
+        ok = age <= max_age
+        return CheckResult(
+            id=cid,
+            name=spec.label or "freshness",
+            engine=self.name,
+            column=column,
+            severity=ctx.suite.suite.severity_of(spec),
+            passed=ok,
+            observed=format_duration(age),
+            expected=expected,
+            message=f"newest {column} is {newest} ({format_duration(age)} old)"
+            + ("" if ok else f"; expected at most {spec.kwargs['max_age']}"),
+            details={"newest": str(newest), "now": now.isoformat(), "age_s": age.total_seconds()},
         )
 
     def _query(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .._result import CheckResult, GateResult, Severity, Verdict
+from ._files import display_name
 
 __all__ = ["print_result"]
 
@@ -88,7 +89,9 @@ def print_result(
         if c.threshold:
             detail += f" · {c.threshold}"
         # user text (regexes, values) is shown as it is, never read as rich markup
-        table.add_row(_status(c), Text(c.id), c.engine, c.severity.value, failing, Text(detail))
+        label = display_name(c)
+        shown_id = Text(c.id + (f" · {label}" if label else ""))
+        table.add_row(_status(c), shown_id, c.engine, c.severity.value, failing, Text(detail))
     passed = sum(c.passed for c in result.checks)
     if shown:
         console.print(table)

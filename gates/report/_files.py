@@ -70,7 +70,7 @@ def to_junit(result: GateResult) -> str:
             suite,
             "testcase",
             classname=f"{result.suite.name}.{c.column or 'table'}",
-            name=c.id,
+            name=_shown_id(c),
             time="0",
         )
         if c.passed:
@@ -84,6 +84,25 @@ def to_junit(result: GateResult) -> str:
             ET.SubElement(case, "skipped", message=f"warning: {c.message}").text = text
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def display_name(c: Any) -> str | None:
+    """The check's ``name:`` from the suite, when it has one (else None: the id says it all)."""
+    name = getattr(c, "name", None)
+    kind = str(c.id).rsplit("::", 1)[-1].split("#", 1)[0]
+    return str(name) if name and name != kind and name not in str(c.id) else None
+
+
+def _shown_id(c: Any) -> str:
+    """``id`` or ``id (name)``."""
+    label = display_name(c)
+    return f"{c.id} ({label})" if label else str(c.id)
+
+
+def _md_name(c: Any) -> str:
+    """`` name`` after the id in a Markdown cell, or nothing."""
+    label = display_name(c)
+    return f" {_md_cell(label)}" if label else ""
 
 
 def _failure_text(c: Any) -> str:
@@ -119,7 +138,7 @@ def to_markdown(result: GateResult, *, max_sample_rows: int = 5) -> str:
             failing = "" if c.failing_count is None else f"{c.failing_count:,}"
             detail = c.error or c.message + (f" (expected {c.expected})" if c.expected else "")
             out.append(
-                f"| {mark} | `{_md_cell(c.id)}` | {c.severity.value} | {failing} | {_md_cell(detail)} |"
+                f"| {mark} | `{_md_cell(c.id)}`{_md_name(c)} | {c.severity.value} | {failing} | {_md_cell(detail)} |"
             )
         out.append("")
         for c in result.failed_checks:

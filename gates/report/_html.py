@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from .._result import CheckResult, GateResult, Severity
+from ._files import display_name
 
 __all__ = ["to_html"]
 
@@ -23,6 +24,12 @@ details{margin:.4rem 0 1rem} summary{cursor:pointer;font-weight:600} code{backgr
 .bar{height:8px;background:#e3e6ec;border-radius:4px;overflow:hidden;width:120px;display:inline-block;vertical-align:middle}
 .bar>span{display:block;height:100%;background:#c62828}
 """
+
+
+def _name(c: CheckResult) -> str:
+    """The check's ``name:`` under its id, when it has one."""
+    label = display_name(c)
+    return f'<br><span class="name">{_e(label)}</span>' if label else ""
 
 
 def _e(value: Any) -> str:
@@ -61,7 +68,7 @@ def to_html(result: GateResult) -> str:
         )
         failing = "" if c.failing_count is None else f"{c.failing_count:,} {bar}"
         rows.append(
-            f'<tr><td class="{css}">{label}</td><td><code>{_e(c.id)}</code></td><td>{_e(c.engine)}</td>'
+            f'<tr><td class="{css}">{label}</td><td><code>{_e(c.id)}</code>{_name(c)}</td><td>{_e(c.engine)}</td>'
             f"<td>{_e(c.severity.value)}</td><td class=num>{failing}</td><td>{_e(c.error or c.message)}</td>"
             f"<td>{_e(c.expected)}{' · ' + _e(c.threshold) if c.threshold else ''}</td></tr>"
         )

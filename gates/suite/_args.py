@@ -35,6 +35,7 @@ TABLE_ARG_KINDS: dict[str, dict[str, str]] = {
     "columns_present": {"columns": "columns"},
     "expression": {"sql": "polars_sql"},
     "query": {"sql": "duckdb_sql"},
+    "freshness": {"column": "column", "max_age": "duration", "now": "instant"},
 }
 _LENGTH_ARGS = {"min_value": "length", "max_value": "length", "exact_value": "length"}
 
@@ -133,6 +134,18 @@ def _kind_problem(check: str, arg: str, kind: str, value: Any) -> str | None:
         names = [value] if isinstance(value, str) else value
         if not isinstance(names, list) or not names or not all(isinstance(c, str) for c in names):
             return f"{check}: {arg} is a column name or a list of column names, got {got}"
+        return None
+    if kind == "column":
+        if not isinstance(value, str) or not value:
+            return f"{check}: {arg} is one column name, got {got}"
+        return None
+    if kind in ("duration", "instant"):
+        from ._duration import parse_duration, parse_instant
+
+        try:
+            (parse_duration if kind == "duration" else parse_instant)(value)
+        except ValueError as exc:
+            return f"{check}: {arg}: {exc}"
         return None
     if kind == "polars_sql":
         return _sql_problem(check, value, _polars_sql)

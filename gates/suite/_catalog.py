@@ -193,6 +193,15 @@ TABLE_CHECKS: dict[str, CheckSignature] = {
             doc="a row-level SQL expression (Polars SQL) that must be true; false rows fail, nulls are skipped",
         ),
         _sig(
+            "freshness",
+            "column",
+            "max_age",
+            optional=("now",),
+            table=True,
+            doc="the newest value of `column` (a date or datetime) is at most `max_age` (1d, 12h, ...)"
+            " older than now (or `now:`, or $GATES_NOW)",
+        ),
+        _sig(
             "query",
             "sql",
             scalar="sql",
