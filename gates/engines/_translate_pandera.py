@@ -99,6 +99,18 @@ def _condition(check: str, kw: Mapping[str, Any], col: Expr, ns: Any = pl) -> Ex
     return None
 
 
+def _spelled(pattern: str, backend: str) -> str | None:
+    """The pattern in the backend's regex dialect, or None (pandera then runs it on Polars)."""
+    if backend == "spark":
+        from ..backends._regex import RegexDialectError, java_regex
+
+        try:
+            return java_regex(pattern)
+        except RegexDialectError:
+            return None
+    return backend_pattern(pattern, backend)
+
+
 _STRING_CHECKS = {"str_matches", "str_contains", "str_startswith", "str_endswith", "str_length"}
 
 
@@ -118,7 +130,7 @@ def _check_plan(
         pattern = kwargs.get("pattern")
         if not isinstance(pattern, str):
             return None
-        spelled = backend_pattern(anchored(check.check, pattern), ctx.dataset.backend)
+        spelled = _spelled(anchored(check.check, pattern), ctx.dataset.backend)
         if spelled is None:
             return None  # no safe spelling in this backend's regex engine: pandera runs it
         kwargs = {**kwargs, "pattern": spelled}

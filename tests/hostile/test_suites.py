@@ -152,7 +152,7 @@ ONE_PROBLEM: list[tuple[str, str, list[str]]] = [
     (
         "regex-unclosed",
         "columns:\n  a:\n    checks:\n      - str_matches: '(abc'\n",
-        ["4:9", "invalid regex '(abc'", "fix the pattern"],
+        ["4:9", "invalid regex '(abc'", "unclosed group; fix the pattern"],
     ),
     (
         "regex-number",
@@ -190,9 +190,9 @@ ONE_PROBLEM: list[tuple[str, str, list[str]]] = [
         ["4:9", "write `$`"],
     ),
     (
-        "regex-nested-class",
-        "columns:\n  a:\n    checks:\n      - str_matches: '[[:alpha:]]'\n",
-        ["4:9", "inside a character class"],
+        "regex-unknown-class",
+        "columns:\n  a:\n    checks:\n      - str_matches: '\\p{Nope}'\n",
+        ["4:9", "Unicode property not found"],
     ),
     (
         "regex-python-flag",

@@ -116,7 +116,7 @@ def test_threshold_arithmetic(write_suite) -> None:
         ),
         (
             "columns:\n  a:\n    checks:\n      - str_matches: {pattern: '(unclosed'}\n",
-            "suite.yml:4:9: columns.a.checks.0: invalid regex '(unclosed' in str_matches: missing ), unterminated subpattern at position 0; fix the pattern",
+            "suite.yml:4:9: columns.a.checks.0: invalid regex '(unclosed' in str_matches: unclosed group; fix the pattern",
         ),
         (
             "columns:\n  a: {dtype: flaot64}\n",
