@@ -60,12 +60,8 @@ class NeighbourBootstrap:
                 # a mismatch of a categorical adds 1 to the squared distance, like a full range
                 parts.append((codes[:, None] == levels[None, :]).astype(np.float64) / np.sqrt(2))
         x = np.hstack(parts) if parts else np.zeros((rows.height, 1))
-        squared = (x * x).sum(axis=1)
-        distance = squared[:, None] + squared[None, :] - 2 * x @ x.T
-        np.fill_diagonal(distance, np.inf)
         k = max(1, min(NEIGHBOURS, rows.height - 1))
-        neighbours = np.argsort(distance, axis=1, kind="stable")[:, :k]
-        return cls(rows=rows, sdtypes=dict(sdtypes), neighbours=neighbours, numeric=numeric)
+        return cls(rows=rows, sdtypes=dict(sdtypes), neighbours=_neighbours(x, k), numeric=numeric)
 
     def sample(self, condition: Mapping[str, object], rows: int, *, seed: int) -> pl.DataFrame:
         """``rows`` new rows (the condition's columns are set by the caller)."""
@@ -90,3 +86,17 @@ class NeighbourBootstrap:
             columns.append(new.cast(physical).cast(dtype) if physical != dtype else new.cast(dtype))
         result: pl.DataFrame = out.with_columns(columns) if columns else out
         return result
+
+
+def _neighbours(x: np.ndarray, k: int) -> np.ndarray:
+    """Each row's ``k`` nearest other rows (exact; a tree search, so memory stays O(n k))."""
+    from sklearn.neighbors import NearestNeighbors
+
+    index = NearestNeighbors(n_neighbors=k + 1).fit(x)
+    _, found = index.kneighbors(x)
+    rows = np.arange(x.shape[0])[:, None]
+    # drop the row itself (with duplicates it need not come first); keep k others
+    others = np.where(found == rows, -1, found)
+    order = np.argsort(others == -1, axis=1, kind="stable")
+    picked = np.take_along_axis(others, order, axis=1)[:, :k]
+    return np.asarray(picked, dtype=np.int64)
