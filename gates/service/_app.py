@@ -1,4 +1,4 @@
-"""``create_app``: the FastAPI application of ``gates serve`` (routes under /v1, /healthz, /metrics).
+"""``create_app``: the FastAPI application of ``gates serve`` (routes under /v1, /ui, /healthz, /metrics).
 
 FastAPI is imported inside :func:`create_app` (it is the optional ``[service]`` extra); the
 route functions are defined there too. This module deliberately does not use postponed
@@ -477,5 +477,11 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         if format == "html" or (format is None and "text/html" in accept):
             return HTMLResponse(run_html(run.record))
         return _json(run.to_dict())
+
+    # --- DASHBOARD -----------------------------------------------------------------------
+
+    from ._ui import mount_ui
+
+    mount_ui(app, svc)  # /ui: runs, a run, a suite's trends (read scope; docs/dashboard.md)
 
     return app
