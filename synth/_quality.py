@@ -16,6 +16,8 @@ from ._model import _quiet
 MIN_REFERENCE_ROWS = 20
 #: Real rows used as the reference at most (sampled with the run's seed) to bound the cost.
 MAX_REFERENCE_ROWS = 10_000
+#: A condition needs this many real rows for the half-against-half yardstick.
+YARDSTICK_MIN_ROWS = 12
 _SCORED_SDTYPES = frozenset({"numerical", "categorical", "boolean", "datetime"})
 
 
@@ -35,6 +37,10 @@ class QualityScores:
             told to tell the reference rows from the synthetic ones; 1 = it cannot (ROC AUC
             0.5), 0 = it always can.
         detection_auc: that classifier's ROC AUC, ``1 - detection / 2`` (0.5 is best).
+        yardstick: The same ``overall`` score of one seeded half of the condition's real rows
+            against the other half: what real rows of the condition score at this size, so
+            a low ``overall`` on few rows can be read against it (``None`` for the
+            ``"overall"`` reference or fewer than ``YARDSTICK_MIN_ROWS`` real rows).
     """
 
     overall: float | None
@@ -45,6 +51,7 @@ class QualityScores:
     synthetic_rows: int
     detection: float | None = None
     detection_auc: float | None = None
+    yardstick: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -57,6 +64,7 @@ class QualityScores:
             "synthetic_rows": self.synthetic_rows,
             "detection": self.detection,
             "detection_auc": self.detection_auc,
+            "yardstick": self.yardstick,
         }
 
 
@@ -90,6 +98,9 @@ def quality(
         properties = report.get_properties()
     scores = dict(zip(properties["Property"], properties["Score"], strict=True))
     detection = _detection(real.select(columns), synthetic.select(columns), metadata)
+    yardstick = None
+    if reference == "condition" and real.height >= YARDSTICK_MIN_ROWS:
+        yardstick = _yardstick(real.select(columns), metadata, seed)
     return QualityScores(
         overall=_num(report.get_score()),
         column_shapes=_num(scores.get("Column Shapes")),
@@ -99,7 +110,24 @@ def quality(
         synthetic_rows=synthetic.height,
         detection=detection,
         detection_auc=None if detection is None else round(1 - detection / 2, 4),
+        yardstick=yardstick,
     )
+
+
+def _yardstick(real: pl.DataFrame, metadata: dict[str, Any], seed: int) -> float | None:
+    """The overall quality score of a seeded half of ``real`` against the other half."""
+    reports = require("sdmetrics.reports")
+    shuffled = real.sample(fraction=1.0, shuffle=True, seed=seed)
+    half = real.height // 2
+    report = reports.QualityReport()
+    with _quiet():
+        report.generate(
+            {"real": shuffled.tail(real.height - half).to_pandas()},
+            {"real": shuffled.head(half).to_pandas()},
+            metadata,
+            verbose=False,
+        )
+    return _num(report.get_score())
 
 
 def _detection(

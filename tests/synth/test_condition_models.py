@@ -77,6 +77,9 @@ def test_bootstrap_rows_stay_inside_the_condition(real: pl.DataFrame) -> None:
     assert again.synthetic.equals(rows)
     q = got.quality["label=fraud"]
     assert q.overall is not None and q.overall >= 0.8
+    # the yardstick: half of the real fraud rows scored against the other half
+    assert q.yardstick is not None and 0.3 < q.yardstick < 1.0
+    assert got.manifest()["quality"]["per_condition"]["label=fraud"]["yardstick"] == q.yardstick
     assert got.manifest()["conditions"][0]["method"] == "smoothed_bootstrap"
 
 
@@ -85,3 +88,12 @@ def test_bootstrap_rows_zero_fits_the_synthesizer_on_the_condition(real: pl.Data
     assert got.outcomes[0].method == "own_model"
     assert got.parameters["bootstrap_rows"] == 0
     assert any("0 by the smoothed bootstrap" in n for n in got.notes)
+
+
+def test_the_yardstick_is_only_for_conditions_scored_against_their_own_rows(
+    result: synth.FillResult,
+) -> None:
+    references = {q.reference for q in result.quality.values()}
+    assert references == {"condition", "overall"}
+    for q in result.quality.values():
+        assert (q.yardstick is None) == (q.reference == "overall")
