@@ -246,11 +246,13 @@ class AnomalyEngine:
             "upper": band.upper if math.isfinite(band.upper) else None,
             "centre": band.centre,
             "score": round(band.score, 6),
+            "limit": None if math.isnan(band.limit) else round(band.limit, 6),
         }
         score = (
             f"{band.score:+.1%} vs the last run"
             if spec.method == "change"
-            else f"{'robust ' if spec.method != 'zscore' else ''}z {band.score:+.2f}"
+            else f"{'robust ' if spec.method != 'zscore' else ''}z {band.score:+.2f}, "
+            f"limit ±{band.limit:.2f}"
         )
         verb = "inside" if band.passed else "outside"
         return CheckResult(

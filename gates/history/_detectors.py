@@ -2,12 +2,17 @@
 
 Formulas (docs/history.md has them with examples):
 
-* ``mad``: median ``m``, ``MAD = median(|x_i - m|)``, scale ``s = 1.4826·MAD``; the band is
-  ``m ± threshold·s`` (a robust z-score ``|x - m| / s > threshold`` fails; default 3.5).
-  When more than half the past values are equal (MAD 0), ``s = 1.253314·mean(|x_i - m|)``
-  (Iglewicz and Hoaglin's fallback), so one odd past value does not make the band zero.
-* ``zscore``: mean ``mu``, sample standard deviation ``sd``; the band is ``mu ± threshold·sd``
-  (default 3).
+* ``mad``: median ``m``, ``MAD = median(|x_i - m|)``, scale ``s = 1.4826·b_n·MAD``
+  (``b_n`` Croux and Rousseeuw's small-sample factor); the band is ``m ± k·s`` with
+  ``k = q·sqrt(1 + pi/(2n))`` (default threshold 3.5). When more than half the past values
+  are equal (MAD 0), ``s = 1.253314·mean(|x_i - m|)`` (Iglewicz and Hoaglin's fallback).
+* ``zscore``: mean ``mu``, sample standard deviation ``sd``; the band is ``mu ± k·sd`` with
+  ``k = q·sqrt(1 + 1/n)`` (default threshold 3): the prediction interval of a new value.
+
+``q`` is the quantile of Student's t with ``n - 1`` degrees of freedom that leaves the same
+two-sided tail as ``threshold`` does under the normal: with many past values ``k`` tends to
+``threshold``; with few it widens, so five past runs do not raise false alarms on 10 % of
+normal days (the table in docs/history.md).
 * ``change``: relative change against the last baseline run ``r = (x - x_last) / |x_last|``;
   fails when ``r > max_increase`` or ``r < -max_decrease`` (``threshold``, default 0.5,
   stands for both when neither is set).
@@ -34,6 +39,8 @@ METHODS = ("mad", "zscore", "change", "seasonal")
 DEFAULT_THRESHOLDS = {"mad": 3.5, "zscore": 3.0, "change": 0.5, "seasonal": 3.5}
 _MAD_SCALE = 1.4826
 _MEANAD_SCALE = 1.253314
+#: Croux and Rousseeuw (1992): small-sample consistency factors of the MAD; n/(n-0.8) above 9.
+_MAD_SMALL = {2: 1.196, 3: 1.495, 4: 1.363, 5: 1.206, 6: 1.200, 7: 1.140, 8: 1.129, 9: 1.107}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,8 @@ class Band:
     score: float
     #: How many past values the band was learnt from.
     history: int
+    #: The band's half-width in units of the spread (``k``; ``nan`` for ``change``).
+    limit: float = math.nan
 
     def text(self) -> str:
         """``[lower, upper]`` with sensible rounding."""
@@ -65,26 +74,38 @@ def _floor(spread: float, centre: float) -> float:
 
 
 def _robust_scale(values: Sequence[float], m: float) -> float:
-    """``1.4826·MAD``; when more than half the values are equal (MAD 0), ``1.2533·MeanAD``."""
+    """``1.4826·b_n·MAD``; when more than half the values are equal (MAD 0), ``1.2533·MeanAD``."""
+    n = len(values)
     deviations = [abs(v - m) for v in values]
     mad = statistics.median(deviations)
     if mad > 0:
-        return _MAD_SCALE * mad
+        return _MAD_SCALE * _MAD_SMALL.get(n, n / (n - 0.8) if n > 9 else 1.0) * mad
     return _MEANAD_SCALE * statistics.fmean(deviations)
+
+
+def limit(threshold: float, n: int, *, robust: bool) -> float:
+    """``k``: the half-width of the band in spreads, for ``n`` past values (see the module doc)."""
+    from scipy import stats  # a dependency of great-expectations, so always installed
+
+    tail = 2 * float(stats.norm.sf(threshold))
+    q = float(stats.t.isf(tail / 2, max(1, n - 1)))
+    return q * math.sqrt(1 + (math.pi / (2 * n) if robust else 1 / n))
 
 
 def _mad(values: Sequence[float], x: float, threshold: float) -> Band:
     m = statistics.median(values)
     s = _floor(_robust_scale(values, m), m)
     z = (x - m) / s
-    return Band(m - threshold * s, m + threshold * s, m, abs(z) <= threshold, z, len(values))
+    k = limit(threshold, len(values), robust=True)
+    return Band(m - k * s, m + k * s, m, abs(z) <= k, z, len(values), k)
 
 
 def _zscore(values: Sequence[float], x: float, threshold: float) -> Band:
     mu = statistics.fmean(values)
     sd = _floor(statistics.stdev(values) if len(values) > 1 else 0.0, mu)
     z = (x - mu) / sd
-    return Band(mu - threshold * sd, mu + threshold * sd, mu, abs(z) <= threshold, z, len(values))
+    k = limit(threshold, len(values), robust=False)
+    return Band(mu - k * sd, mu + k * sd, mu, abs(z) <= k, z, len(values), k)
 
 
 def _change(values: Sequence[float], x: float, up: float | None, down: float | None) -> Band:

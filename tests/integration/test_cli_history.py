@@ -93,8 +93,8 @@ def test_the_day_the_feed_drops_is_blocked_by_the_anomaly_check(
         "anomaly",
         700.0,
     )
-    # median 2002, MAD 14.5: band 2002 ± 3.5·1.4826·14.5
-    assert check["expected"] == "row_count in [1,926.76, 2,077.24] (mad, 10 past runs)"
+    # median 2002, MAD 14.5: band 2002 ± 5.7497·1.4826·(10/9.2)·14.5 (docs/history.md)
+    assert check["expected"] == "row_count in [1,867.65, 2,136.35] (mad, 10 past runs)"
     junit = ET.parse(project / "report.xml").getroot()
     cases = {c.get("name"): c for c in junit.iter("testcase")}
     [name] = [n for n in cases if n and "anomaly::row_count" in n]
@@ -134,7 +134,7 @@ def test_history_show_marks_the_run_outside_its_band(
     assert [p["value"] for p in points] == [*ROWS, 700]
     assert [p["in_band"] for p in points][-1] is False
     assert points[-1]["verdict"] == "block"
-    assert points[-1]["lower"] == pytest.approx(2002 - 3.5 * 1.4826 * 14.5)
+    assert points[-1]["lower"] == pytest.approx(2002 - 5.749742 * 1.4826 * (10 / 9.2) * 14.5)
     text = run("history", "show", "row_count", "--ledger", "runs/ledger.duckdb", cwd=project)
     assert text.stdout.startswith("row_count · 11 runs · min 700 · max 2,040 · last 700\n")
     assert "outside" in text.stdout.splitlines()[-2]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
 from _history_helpers import SUITE, Runner, frame
+from scipy import stats
 
 from gates.history import History, history_path, judge
 from gates.suite import load_suite
@@ -36,16 +38,21 @@ def test_ten_steady_days_then_a_drop_blocks(run_day: Runner) -> None:
         "anomaly_mad",
         400.0,
     )
-    # median of the ten days 1001.5, MAD 6 → s = 1.4826·6 = 8.8956; band ± 3.5·s
-    assert check.expected == "row_count in [970.365, 1,032.63] (mad, 10 past runs)"
+    # median of the ten days 1001.5, MAD 6 → s = 1.4826·(10/9.2)·6; band ± k·s with k the
+    # t(9) quantile of the normal's two-sided 3.5 tail, widened by sqrt(1 + pi/20)
+    k = stats.t.isf(stats.norm.sf(3.5), 9) * math.sqrt(1 + math.pi / 20)
+    s = 1.4826 * (10 / 9.2) * 6
+    assert k == pytest.approx(5.7497, abs=1e-4)
+    assert check.expected == "row_count in [945.905, 1,057.1] (mad, 10 past runs)"
     assert check.threshold == "threshold 3.5"
     assert check.message == (
         "400 is outside the band learnt from 10 past runs of this suite on this dataset "
-        "(robust z -67.62)"
+        "(robust z -62.21, limit ±5.75)"
     )
     band = check.details["anomaly"]
-    assert band["lower"] == pytest.approx(1001.5 - 3.5 * 1.4826 * 6)
-    assert band["upper"] == pytest.approx(1001.5 + 3.5 * 1.4826 * 6)
+    assert band["lower"] == pytest.approx(1001.5 - k * s)
+    assert band["upper"] == pytest.approx(1001.5 + k * s)
+    assert band["limit"] == pytest.approx(k, abs=1e-6)
     assert (band["history"], band["judged"], band["method"]) == (10, True, "mad")
 
 
