@@ -279,3 +279,20 @@ def test_a_read_token_is_needed(token_server: Served) -> None:
         assert len(_rows(listed.text)) == 6
         browser.post("/ui/logout")
         assert browser.get("/ui").status_code == 401
+
+
+def test_docs_curl_example(token_server: Served) -> None:
+    """docs/dashboard.md's curl line, as written, against the real server."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    doc = (ROOT / "docs" / "dashboard.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- test: curl -->\n```bash\n(.*?)\n```", doc, re.S)
+    assert found
+    command = found.group(1).replace("http://127.0.0.1:8000", token_server.url)
+    done = subprocess.run(
+        ["bash", "-c", command], env={**_env(), "DASH_TOKEN": READ},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0
+    blocked = [r for r in Ledger(token_server.ledger).list() if r.verdict == "block"]
+    assert _rows(done.stdout) == [("block", "orders")] * len(blocked) != []
