@@ -1,12 +1,19 @@
 """The Great Expectations engine: expectations by their GX names and kwargs, run by GX.
 
 GX runs on pandas (its SQL engine through duckdb-engine fails on every expectation), so
-only the columns the expectations name are converted. GX is imported here, lazily: a suite
-whose expectations the native engine translates never imports it.
+only the columns the expectations read are converted: the ones they name, the ones a
+``row_condition`` mentions, and every column (in order) for table expectations and
+``column_index``. GX is imported here, lazily: a suite whose expectations the native engine
+translates never imports it.
+
+GX 1.x reports an exception per metric (``exception_info`` keyed by metric), and an exception
+inside ``batch.validate`` would lose every result: both become that expectation's check error,
+and a failing batch is re-validated one expectation at a time so the others still run.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .._errors import EngineError, SuiteDefinitionError
@@ -26,6 +33,37 @@ def _columns_of(spec: ExpectationSpec) -> list[str] | None:
     cols = [str(spec.kwargs[k]) for k in _COLUMN_KWARGS if k in spec.kwargs]
     cols += [str(c) for c in spec.kwargs.get("column_list", [])]
     return cols or None
+
+
+def _frame_columns(spec: ExpectationSpec, present: list[str]) -> list[str] | None:
+    """Columns GX must be handed for ``spec``; None for all of them, in the data's order."""
+    cols = _columns_of(spec)
+    if cols is None or "column_index" in spec.kwargs:
+        return None
+    condition = spec.kwargs.get("row_condition")
+    if isinstance(condition, str) and condition:
+        # over-inclusive on purpose: a name that merely appears in the text costs one column
+        cols += [c for c in present if c in condition and c not in cols]
+    return cols
+
+
+def _exception_message(info: Any) -> str | None:
+    """The first exception GX reported, top-level or per metric (GX 1.x), as one line."""
+    if not isinstance(info, dict):
+        return None
+    found: list[tuple[str, dict[str, Any]]] = []
+    if info.get("raised_exception"):
+        found.append(("", info))
+    for key, value in info.items():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            metric = re.search(r"metric_name='([^']+)'", str(key))
+            found.append((metric.group(1) if metric else "", value))
+    if not found:
+        return None
+    name, detail = found[0]
+    text = str(detail.get("exception_message") or "GX raised an exception").strip()
+    line = text.splitlines()[0] if text else "GX raised an exception"
+    return f"{name}: {line}" if name else line
 
 
 class GXEngine:
@@ -57,6 +95,7 @@ class GXEngine:
         runnable: list[tuple[str, ExpectationSpec, Any]] = []
         need_all = False
         need: set[str] = set()
+        columns = list(present)
         for _key, spec, loc, cid in todo:
             cols = _columns_of(spec)
             missing = [c for c in (cols or []) if c not in present]
@@ -84,15 +123,20 @@ class GXEngine:
                     ) from None
                 raise ctx.suite.error(f"{spec.type}: invalid kwargs: {text}", loc) from None
             runnable.append((cid, spec, expectation))
-            if cols is None:
+            frame_cols = _frame_columns(spec, columns)
+            if frame_cols is None:
                 need_all = True
             else:
-                need.update(cols)
+                need.update(frame_cols)
         order = [cid for _, _, _, cid in todo]
         if not runnable:
             return [results[c] for c in order]
         ctx.say(f"Great Expectations: {len(runnable)} expectations on pandas")
-        frame = ctx.dataset.lazy if need_all else ctx.dataset.lazy.select(sorted(need))
+        frame = (
+            ctx.dataset.lazy
+            if need_all
+            else ctx.dataset.lazy.select([c for c in columns if c in need])
+        )
         pdf = frame.collect().to_pandas()
         context = gx.get_context(mode="ephemeral")
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -106,19 +150,32 @@ class GXEngine:
             .add_batch_definition_whole_dataframe("all")
         )
         batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
+        result_format = {"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size}
         suite = gx.ExpectationSuite(name=ctx.suite.name)
         for _, _, expectation in runnable:
             suite.add_expectation(expectation)
-        outcome = batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "partial_unexpected_count": ctx.sample_size,
-            },
-        )
+        try:
+            outcomes = list(batch.validate(suite, result_format=result_format).results)
+        except Exception:  # one expectation sank GX's batch: isolate each
+            outcomes = []
+            for cid, spec, expectation in runnable:
+                try:
+                    outcomes.append(batch.validate(expectation, result_format=result_format))
+                except Exception as exc:  # any GX failure is this check's error
+                    text = " ".join(str(exc).split()) or type(exc).__name__
+                    results[cid] = unrunnable(
+                        id=cid,
+                        name=spec.label or spec.type,
+                        engine="gx",
+                        column=spec.column,
+                        severity=spec.severity or ctx.suite.suite.severity,
+                        error=f"Great Expectations raised {type(exc).__name__}: {text}",
+                    )
         # GX does not keep the suite's order in its results: match each by its configuration
-        pending = list(outcome.results)
+        pending = outcomes
         for cid, spec, _ in runnable:
+            if cid in results:
+                continue
             match = next(
                 (
                     r
@@ -179,9 +236,8 @@ def _to_result(
     ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: int
 ) -> CheckResult:
     severity = spec.severity or ctx.suite.suite.severity
-    info = res.exception_info or {}
-    if info.get("raised_exception"):
-        msg = str(info.get("exception_message") or "GX raised an exception").strip().splitlines()[0]
+    msg = _exception_message(res.exception_info)
+    if msg is not None:
         return unrunnable(
             id=cid,
             name=spec.label or spec.type,
