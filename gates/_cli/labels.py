@@ -41,6 +41,7 @@ _MATRIX_CLASSES = 12
 
 
 class ModelChoice(StrEnum):
+    ensemble = "ensemble"
     hgb = "hgb"
     logistic = "logistic"
 
@@ -74,7 +75,7 @@ def labels(
     ] = None,
     model: Annotated[
         ModelChoice, typer.Option(help="Cross-validated model when no probabilities are given.")
-    ] = ModelChoice.hgb,
+    ] = ModelChoice.ensemble,
     folds: Annotated[int, typer.Option(min=2, help="Stratified K-fold count.")] = 5,
     seed: Annotated[int, typer.Option(help="Same seed and data: the same issues.")] = 0,
     issue_types: Annotated[
