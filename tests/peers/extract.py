@@ -3,8 +3,9 @@
     python tests/peers/extract.py [--gx-sdist FILE] [--pandera-sdist FILE]
 
 Without a file the sdists are fetched from PyPI with ``pip download --no-binary :all:``:
-Great Expectations at ``GX_VERSION`` (the newest release whose sdist still ships
-``tests/test_definitions/**.json``; later sdists dropped them) and pandera at the installed
+Great Expectations at ``GX_VERSION`` (the newest release checked whose sdist still ships
+the full ``tests/test_definitions/**.json``: 1.3.14 keeps one case per file, 1.4.6 and later
+none, the installed 1.24.1 included) and pandera at the installed
 version (its ``tests/common/test_builtin_checks.py`` holds the built-in checks' concrete cases).
 
 * GX: every ``tests/test_definitions/**/*.json`` is copied verbatim (Apache-2.0, LICENSE kept).
@@ -41,7 +42,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
-GX_VERSION = "1.3.14"
+GX_VERSION = "1.1.3"
 
 
 def _download(project: str, version: str, dest: Path) -> Path:
@@ -341,8 +342,9 @@ def write_provenance(
         f"## Great Expectations {gx_version} (Apache License 2.0, `LICENSE-great_expectations`)",
         "",
         f"Source: the PyPI sdist `{gx_sdist.name}` (sha256 `{_sha(gx_sdist)}`), files",
-        "`tests/test_definitions/**.json`, copied unchanged to `gx/`. GX's sdists after 1.3.x no",
-        "longer ship these files; the installed GX is the reference where it disagrees with them",
+        "`tests/test_definitions/**.json`, copied unchanged to `gx/`. Later sdists thin them out",
+        "(1.3.14 keeps one case per file, 1.4.6 and later, the installed 1.24.1 included, ship",
+        "none); the installed GX is the reference where it disagrees with them",
         "(each such case says so in tests/peers/test_gx_definitions.py).",
         "Copyright 2020 The Great Expectations Team; licensed under the Apache License, Version 2.0.",
         "",
