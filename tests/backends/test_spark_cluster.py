@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 from _backend_cases import EDGE_SUITE, assert_same, edge_frame
 from _backend_cli import ROOT, Run, run_gates
+from test_docs_spark import docs_project, run_example
 
 import gates
 from gates.backends._spark import frame_master_kind
@@ -112,3 +113,10 @@ def test_connect_server_answers_a_query(spark_connect: str, orders_parquet: Path
         )
     finally:
         spark.stop()
+
+
+def test_docs_connect_example(spark_connect: str, tmp_path: Path) -> None:
+    """docs_src/spark/connect.py (docs/spark.md) through the Connect server: Spark, blocked, 4 failed."""
+    env = {**os.environ, "SPARK_REMOTE": spark_connect}
+    out = run_example("connect.py", docs_project(tmp_path), env=env)
+    assert out == "spark block 4\n"
