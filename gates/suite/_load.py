@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .._errors import SuiteDefinitionError
+from ._args import describe_value
 from ._catalog import did_you_mean
 from ._model import MODIFIERS, ExpectationSpec, IncludeSpec, Suite
 from ._yaml import Loc, YamlError, paused_gc, read_yaml
@@ -66,6 +67,10 @@ class LoadedSuite:
         return beside if beside.exists() or not candidate.exists() else candidate
 
 
+#: pydantic error types where what was given helps (``nullable: 1``, ``sample_size: "20"``).
+_TYPE_ERRORS = {"bool_type", "int_type", "float_type", "string_type", "dict_type", "list_type"}
+
+
 def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
     """One readable sentence from one pydantic error."""
     loc = err["loc"]
@@ -84,6 +89,10 @@ def _message(err: Mapping[str, Any], fields: Sequence[str]) -> str:
         return f"missing required key {str(loc[-1])!r}" + (
             f" in {'.'.join(map(str, loc[:-1]))}" if loc[:-1] else ""
         )
+    if kind in _TYPE_ERRORS and "input" in err:
+        msg += f", got {describe_value(err['input'])}"
+        if kind == "bool_type":
+            msg += "; write true or false"
     if ": invalid kwargs: " in msg and msg.startswith("expect"):
         return msg  # names its expectation; the line points at it
     return f"{where}: {msg}" if where else msg

@@ -61,10 +61,14 @@ class _Thresholded(_Strict):
     severity: Severity | None = Field(
         None, description="block or warn; defaults to the column's, then the suite's"
     )
-    mostly: float | None = Field(None, ge=0, le=1, description="share of rows that must pass (0-1)")
-    max_failing: int | None = Field(None, ge=0, description="most failing rows allowed")
+    mostly: float | None = Field(
+        None, ge=0, le=1, strict=True, description="share of rows that must pass (0-1)"
+    )
+    max_failing: int | None = Field(
+        None, ge=0, strict=True, description="most failing rows allowed"
+    )
     max_failing_fraction: float | None = Field(
-        None, ge=0, le=1, description="most failing share allowed (0-1)"
+        None, ge=0, le=1, strict=True, description="most failing share allowed (0-1)"
     )
     label: str | None = Field(None, alias="name", description="a display name for the check")
     description: str | None = None
@@ -157,9 +161,15 @@ class ColumnSpec(_Strict):
     dtype: str | None = Field(
         None, description="a Polars dtype name: int64, float64, string, bool, date, datetime, ..."
     )
-    nullable: bool = Field(True, description="false: nulls fail the `not_nullable` check")
-    unique: bool = Field(False, description="true: duplicate values fail the `unique` check")
-    required: bool = Field(True, description="false: a missing column is not a failure")
+    nullable: bool = Field(
+        True, strict=True, description="false: nulls fail the `not_nullable` check"
+    )
+    unique: bool = Field(
+        False, strict=True, description="true: duplicate values fail the `unique` check"
+    )
+    required: bool = Field(
+        True, strict=True, description="false: a missing column is not a failure"
+    )
     severity: Severity | None = Field(None, description="default severity of this column's checks")
     description: str | None = None
     checks: list[ColumnCheck] = Field(default_factory=list)
@@ -274,7 +284,9 @@ class Suite(_Strict):
     description: str | None = None
     data: DataSpec | None = Field(None, description="optional default data for this suite")
     severity: Severity = Field(Severity.BLOCK, description="default severity of every check")
-    sample_size: int = Field(20, ge=0, le=10_000, description="failing rows kept per check")
+    sample_size: int = Field(
+        20, ge=0, le=10_000, strict=True, description="failing rows kept per check"
+    )
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
     checks: list[TableCheck] = Field(default_factory=list, description="table-level checks")
     expectations: list[ExpectationSpec] = Field(

@@ -266,6 +266,27 @@ ONE_PROBLEM: list[tuple[str, str, list[str]]] = [
     ("unknown-top-key", "colums: {}\n", ["1:1", "did you mean 'columns'?"]),
     ("severity-word", "severity: stop\n", ["1:1", "'block' or 'warn'"]),
     ("nullable-word", "columns:\n  a: {nullable: maybe}\n", ["2:7", "nullable", "boolean"]),
+    (
+        "nullable-int",
+        "columns:\n  a: {nullable: 1}\n",
+        ["2:7", "got 1 (an integer); write true or false"],
+    ),
+    (
+        "unique-yes",
+        "columns:\n  a: {unique: yes}\n",
+        ["2:7", "got 'yes' (a string); write true or false"],
+    ),
+    ("sample-size-string", "sample_size: '20'\n", ["1:1", "valid integer, got '20' (a string)"]),
+    (
+        "mostly-string",
+        "columns:\n  a:\n    checks:\n      - gt: 0\n        mostly: '0.5'\n",
+        ["5:9", "valid number, got '0.5'"],
+    ),
+    (
+        "max-failing-bool",
+        "columns:\n  a:\n    checks:\n      - gt: 0\n        max_failing: true\n",
+        ["5:9", "got True (a boolean)"],
+    ),
     ("sample-size-huge", "sample_size: 1000000\n", ["1:1", "sample_size"]),
     (
         "check-item-number",
