@@ -18,6 +18,7 @@ from ._errors import InputError
 from ._io import Dataset, load
 from ._io._names import row_index_name, sample_key, sample_row
 from ._result import CheckResult, DatasetInfo, GateResult, SuiteInfo
+from ._typecheck_args import typecheck_args
 from .engines import ENGINES, RunContext, get_engine
 from .suite import LoadedSuite, load_suite
 
@@ -200,6 +201,9 @@ def check(
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
     dataset = _on_backend(dataset, engine, spark_master)
+    # arguments that do not fit their column's dtype: converted when lossless, else explained
+    typed = typecheck_args(loaded, dataset.schema)
+    loaded = typed.suite
     ctx = RunContext(
         dataset=dataset,
         suite=loaded,
@@ -209,6 +213,7 @@ def check(
         history=Path(history) if history is not None else None,
         started_at=started,
     )
+    ctx.handled.update(typed.keys)  # misfits: no engine runs them, explain() reports them
     results: list[CheckResult] = ctx.results
     try:
         if dataset.format in ("csv", "tsv"):
@@ -222,6 +227,7 @@ def check(
             if not eng.applies(ctx):
                 continue
             results.extend(eng.run(ctx))
+        results[:] = typed.explain(results)  # misfit checks: one line each, not Polars' words
         if dataset.backend == "spark":
             from .backends._spark import not_translated as not_on_spark
 
