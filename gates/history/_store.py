@@ -14,7 +14,6 @@ ledger's hash chain; ``verify_history`` re-derives every row from its ledger rec
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import os
@@ -212,6 +211,56 @@ def run_row(seq: int, run_id: str, hash_: str, record: Mapping[str, Any]) -> lis
     ]
 
 
+#: Column names and Arrow types of each table, in table order (for the bulk insert).
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "seqs": (("seq", "int64"),),
+    "history_runs": (
+        ("ledger_seq", "int64"),
+        ("run_id", "string"),
+        ("ledger_hash", "string"),
+        ("started_at", "timestamp"),
+        ("suite_name", "string"),
+        ("suite_hash", "string"),
+        ("dataset_source", "string"),
+        ("dataset_fingerprint", "string"),
+        ("rows", "int64"),
+        ("backend", "string"),
+        ("verdict", "string"),
+    ),
+    "history_metrics": (
+        ("ledger_seq", "int64"),
+        ("metric", "string"),
+        ("kind", "string"),
+        ("check_id", "string"),
+        ("column_name", "string"),
+        ("value", "float64"),
+    ),
+    "history_bands": (
+        ("ledger_seq", "int64"),
+        ("metric", "string"),
+        ("method", "string"),
+        ("lower", "float64"),
+        ("upper", "float64"),
+        ("centre", "float64"),
+        ("passed", "bool"),
+    ),
+}
+
+
+def _arrow(table: str, rows: Sequence[Sequence[Any]]) -> Any:
+    """Rows as an Arrow table with the history table's column types."""
+    import pyarrow as pa
+
+    types = {"timestamp": pa.timestamp("us")}
+    columns = _COLUMNS[table]
+    return pa.table(
+        {
+            name: pa.array([r[i] for r in rows], type=types.get(kind) or pa.type_for_alias(kind))
+            for i, (name, kind) in enumerate(columns)
+        }
+    )
+
+
 def _time(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
     if value is None:
         return None
@@ -247,6 +296,10 @@ class _Where:
 
     def sql(self) -> str:
         return (" WHERE " + " AND ".join(self.parts)) if self.parts else ""
+
+
+#: A sort key for "newest": the start time in ms, then the ledger seq (mod 1000) for ties.
+_NEWEST = "epoch_ms(r.started_at) * 1000 + r.ledger_seq % 1000"
 
 
 def _limit(limit: int | None) -> str:
@@ -300,15 +353,20 @@ class History:
         with locked_connection(self.path, write=True, timeout=self.timeout) as con:
             con.execute(_DDL)
             con.execute("BEGIN TRANSACTION")
-            con.execute("CREATE TEMP TABLE _seqs (seq BIGINT)")
-            con.executemany("INSERT INTO _seqs VALUES (?)", [[s] for s in seqs])
+            con.register("_seqs", _arrow("seqs", [[q] for q in seqs]))
             for table in ("history_metrics", "history_bands", "history_runs"):
                 con.execute(f"DELETE FROM {table} WHERE ledger_seq IN (SELECT seq FROM _seqs)")
-            con.executemany(f"INSERT INTO history_runs VALUES ({', '.join('?' * 11)})", run_rows)
-            if metrics:
-                con.executemany("INSERT INTO history_metrics VALUES (?, ?, ?, ?, ?, ?)", metrics)
-            if bands:
-                con.executemany("INSERT INTO history_bands VALUES (?, ?, ?, ?, ?, ?, ?)", bands)
+            con.unregister("_seqs")
+            # Arrow tables, not executemany: DuckDB inserts those row by row (~4 ms a row)
+            for table, rows in (
+                ("history_runs", run_rows),
+                ("history_metrics", metrics),
+                ("history_bands", bands),
+            ):
+                if rows:
+                    con.register("_rows", _arrow(table, rows))
+                    con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+                    con.unregister("_rows")
             con.execute("COMMIT")
         return len(run_rows)
 
@@ -435,23 +493,31 @@ class History:
         sql = (
             f"SELECT m.metric, any_value(m.kind), r.suite_name, {source} AS source, "
             "any_value(m.check_id), any_value(m.column_name), count(*), min(r.started_at), "
-            "max(r.started_at), arg_max(m.value, (r.started_at, r.ledger_seq))"
-            + (
-                f", list(m.value ORDER BY r.started_at DESC, r.ledger_seq DESC)[1:{int(recent)}] "
-                if recent > 0
-                else " "
-            )
+            # the newest values by time (then seq): one max_by, ~4x faster than list(ORDER BY)
+            f"max(r.started_at), max_by(m.value, {_NEWEST}, {max(1, int(recent))}) "
             + "FROM history_metrics m JOIN history_runs r USING (ledger_seq)"
             f"{where.sql()} GROUP BY m.metric, r.suite_name, source "
             "ORDER BY r.suite_name, source NULLS FIRST, m.metric"
         )
-        rows = self.query(sql, where.params)
-        if recent > 0:
-            return [
-                dataclasses.replace(Series(*row[:10]), recent=tuple(reversed(row[10])))
-                for row in rows
-            ]
-        return [Series(*row) for row in rows]
+        out = []
+        for row in self.query(sql, where.params):
+            metric, kind, suite_name, source_, check_id, column, count, first, last, newest = row
+            out.append(
+                Series(
+                    metric=metric,
+                    kind=kind,
+                    suite=suite_name,
+                    dataset=source_,
+                    check_id=check_id,
+                    column=column,
+                    count=count,
+                    first=first,
+                    last=last,
+                    last_value=newest[0],
+                    recent=tuple(reversed(newest)) if recent > 0 else (),
+                )
+            )
+        return out
 
     def export_rows(
         self,
