@@ -109,19 +109,90 @@ def _formats(ds: Dataset, prof: Profile) -> dict[str, str]:
     return found
 
 
+def _step(span: float, integer: bool) -> float:
+    """A round step near a tenth of ``span`` (1, 2 or 5 times a power of ten)."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / 10
+    power = 10.0 ** math.floor(math.log10(raw))
+    step: float = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(step, 1.0) if integer else step
+
+
+def _round(value: float, step: float) -> float:
+    """``value`` (a multiple of ``step``) without binary noise: 0.63, not 0.6299999999."""
+    digits = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    out: float = round(value, digits)
+    return out
+
+
 def _bounds(col: ColumnProfile, margin: float) -> tuple[float | int, float | int] | None:
+    """The observed range widened by ``margin`` of the span, then out to round numbers."""
     lo, hi = col.min, col.max
     if lo is None or hi is None or col.nan_count or col.inf_count:
         return None
-    span = hi - lo
-    pad = margin * span if span else margin * max(abs(lo), 1.0)
-    a, b = lo - pad, hi + pad
-    if lo >= 0 > a:
-        a = 0
-    if isinstance(lo, int) and isinstance(hi, int):
-        return min(math.floor(a), lo), max(math.ceil(b), hi)
-    a, b = float(a), float(b)
-    return (min(a, lo), max(b, hi))
+    tail_lo, tail_hi = _tails(col)
+    if isinstance(lo, int) and isinstance(hi, int):  # exact integer arithmetic
+        span = hi - lo
+        pad = math.ceil(margin * span) if span else math.ceil(margin * max(abs(lo), 1))
+        a = lo - max(pad, math.ceil(tail_lo))
+        b = hi + max(pad, math.ceil(tail_hi))
+        if lo >= 0 > a:
+            a = 0
+        step = int(_step(float(b - a), integer=True))
+        a, b = (a // step) * step, -((-b) // step) * step
+        if lo >= 0 > a:
+            a = 0
+        return min(a, lo), max(b, hi)
+    lo_f, hi_f = float(lo), float(hi)
+    span_f = hi_f - lo_f
+    pad_f = margin * span_f if span_f else margin * max(abs(lo_f), 1.0)
+    fa, fb = lo_f - max(pad_f, tail_lo), hi_f + max(pad_f, tail_hi)
+    if not (math.isfinite(fa) and math.isfinite(fb) and math.isfinite(span_f)):
+        return lo_f, hi_f
+    if lo_f >= 0 > fa:
+        fa = 0.0
+    fstep = _step(fb - fa, integer=False)
+    ra = float(_round(math.floor(fa / fstep) * fstep, fstep))
+    rb = float(_round(math.ceil(fb / fstep) * fstep, fstep))
+    if lo_f >= 0 > ra:
+        ra = 0.0
+    # rounding never narrows: the data must still pass
+    return min(ra, lo_f), max(rb, hi_f)
+
+
+def _tails(col: ColumnProfile) -> tuple[float, float]:
+    """How far the extremes stand out from the 1st and 99th percentiles (0 when unknown).
+
+    A long tail seen in one sample goes on in the next: the range leaves as much room again
+    beyond each extreme, so a batch from the same data does not block on its largest value.
+    """
+    q = col.quantiles or {}
+    p1, p99 = q.get("p1"), q.get("p99")
+    lo = float(p1) - float(col.min) if p1 is not None and col.min is not None else 0.0
+    hi = float(col.max) - float(p99) if p99 is not None and col.max is not None else 0.0
+    ok = math.isfinite(lo) and math.isfinite(hi)
+    return (max(lo, 0.0), max(hi, 0.0)) if ok else (0.0, 0.0)
+
+
+def _long_tails(col: ColumnProfile) -> tuple[bool, bool]:
+    """Whether an extreme stands far out from the 1st/99th percentile (over 20% of the span)."""
+    lo, hi = col.min, col.max
+    if lo is None or hi is None:
+        return False, False
+    span = float(hi) - float(lo)
+    tail_lo, tail_hi = _tails(col)
+    if not span or not math.isfinite(span):
+        return False, False
+    return tail_lo > 0.2 * span, tail_hi > 0.2 * span
+
+
+def _codes(values: list[Any]) -> tuple[int, int] | None:
+    """Integer codes that look like a range with gaps (months 1-12 with two unseen): its ends."""
+    if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    lo, hi = min(values), max(values)
+    return (lo, hi) if hi - lo + 1 <= 2 * len(values) else None
 
 
 def _column_spec(
@@ -131,8 +202,9 @@ def _column_spec(
     name = _dtype_name(dtype)
     if name is not None:
         spec["dtype"] = name
-    if rows and col.null_count == 0:
+    if rows and col.null_count == 0 and not col.nan_count:  # NaN counts as missing in checks
         spec["nullable"] = False
+        spec.yaml_add_eol_comment(f"no nulls in {rows:,} rows", "nullable")
     if (
         col.semantic == "id-like"
         and col.distinct_method == "exact"
@@ -141,18 +213,40 @@ def _column_spec(
         and rows > 1
     ):
         spec["unique"] = True
+        spec.yaml_add_eol_comment("every value distinct: an id", "unique")
     checks = CommentedSeq()
     kind = kind_of(dtype)
     if kind in ("integer", "float", "decimal") and col.semantic not in ("boolean", "constant"):
         bounds = _bounds(col, margin)
         if bounds is not None and col.semantic != "categorical":
-            checks.append(
-                _item(
-                    "in_range",
-                    _flow(min_value=bounds[0], max_value=bounds[1]),
-                    f"seen {col.min} … {col.max}, widened by {margin:.0%}",
+            long_lo, long_hi = _long_tails(col)
+            seen = f"seen {col.min} … {col.max}"
+            if long_hi and not long_lo:
+                checks.append(
+                    _item(
+                        "greater_than_or_equal_to",
+                        bounds[0],
+                        f"{seen}; a long right tail, so no upper bound (the next batch's"
+                        " largest value is anyone's guess); add one if a hard limit exists",
+                    )
                 )
-            )
+            elif long_lo and not long_hi:
+                checks.append(
+                    _item(
+                        "less_than_or_equal_to",
+                        bounds[1],
+                        f"{seen}; a long left tail, so no lower bound; add one if a hard"
+                        " limit exists",
+                    )
+                )
+            elif not (long_lo or long_hi):
+                checks.append(
+                    _item(
+                        "in_range",
+                        _flow(min_value=bounds[0], max_value=bounds[1]),
+                        f"{seen}; widened by {margin:.0%} and rounded",
+                    )
+                )
     tv = col.top_values
     if (
         tv is not None
@@ -161,9 +255,27 @@ def _column_spec(
         and col.semantic in ("categorical", "constant")
         and 0 < len(tv.values) <= ISIN_MAX
     ):
-        values = CommentedSeq(sorted(tv.values))
-        values.fa.set_flow_style()
-        checks.append(_item("isin", values, f"every value seen; {len(values)} distinct"))
+        codes = _codes(list(tv.values)) if kind == "integer" else None
+        if codes is not None:
+            # a closed set of codes would miss the ones this sample lacks: their range instead
+            checks.append(
+                _item(
+                    "in_range",
+                    _flow(min_value=codes[0], max_value=codes[1]),
+                    f"{len(tv.values)} integer codes seen, {codes[0]} … {codes[1]}; a range,"
+                    " so unseen codes in between pass",
+                )
+            )
+        else:
+            values = CommentedSeq(sorted(tv.values))
+            values.fa.set_flow_style()
+            checks.append(
+                _item(
+                    "isin",
+                    values,
+                    f"every value seen ({len(values)}); add valid ones this data lacks",
+                )
+            )
     if fmt is not None:
         checks.append(
             _item("str_matches", FORMATS[fmt][0], f"every value looks like {FORMATS[fmt][1]}")
@@ -225,20 +337,24 @@ def suggest(
         )
         columns.yaml_set_comment_before_after_key(col.name, before=_describe(col), indent=2)
     doc["columns"] = columns
-    checks = CommentedSeq()
-    checks.append(
-        _item(
-            "row_count",
-            _flow(min=prof.rows // 2, max=prof.rows * 2),
-            f"{prof.rows:,} rows now; half to double",
+    if ds.files:  # a file set's size is stable; a query's or a batch's is not
+        checks = CommentedSeq()
+        checks.append(
+            _item(
+                "row_count",
+                _flow(min=prof.rows // 2, max=prof.rows * 2),
+                f"{prof.rows:,} rows in these files; half to double. Remove it for batches"
+                " of any size (gates serve's /records)",
+            )
         )
-    )
-    doc["checks"] = checks
+        doc["checks"] = checks
     doc.yaml_set_start_comment(
         f"Suggested by `gates suggest` from {ds.source} ({prof.rows:,} rows, {len(prof.columns)} columns).\n"
         "Review before committing: ranges are widened by "
-        f"{margin:.0%}, sets list every value seen, and formats were matched by every value.\n"
-        "Run it with: gates check DATA --suite THIS_FILE"
+        f"{margin:.0%} and rounded, sets list every value seen, and formats were matched by"
+        " every value.\n"
+        + ("" if ds.files else "No row_count: the data is not files, so its size may vary.\n")
+        + "Run it with: gates check DATA --suite THIS_FILE"
     )
     yaml = YAML()
     yaml.indent(mapping=2, sequence=4, offset=2)

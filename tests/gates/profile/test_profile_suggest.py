@@ -81,8 +81,10 @@ def test_rules_and_comments() -> None:
     assert "an ISO date" in text
     assert "zip-like" in text
     assert "isin: [bronze, gold, silver]" in text
-    assert "in_range: {min_value: 7.1, max_value: 41.9}" in text
-    assert "row_count: {min: 15, max: 60}" in text
+    assert "in_range: {min_value: 5.0, max_value: 45.0}" in text  # widened, then rounded
+    assert "row_count" not in text.split("# No row_count")[1]  # a frame: no size to keep
+    assert "nullable: false  # no nulls in 30 rows" in text
+    assert "# every value distinct: an id" in text
     assert gates.check(df, _write(text)).verdict == gates.Verdict.PASS
 
 
@@ -102,3 +104,50 @@ def test_never_overwrites_without_force(tmp_path: Path) -> None:
         write_suite(target, "name: b\n")
     write_suite(target, "name: b\n", force=True)
     assert target.read_text() == "name: b\n"
+
+
+def test_bounds_are_round_numbers_that_still_hold_the_data() -> None:
+    df = pl.DataFrame({"p": [0.63, 0.7, 12.37], "n": [3, 180, 977]})
+    text = suggest(df, name="r")
+    assert "in_range: {min_value: 0.0, max_value: 14.0}" in text
+    assert "in_range: {min_value: 0, max_value: 1200}" in text
+    assert "9999" not in text and "0000001" not in text
+    assert gates.check(df, _write(text)).verdict == gates.Verdict.PASS
+
+
+def test_integer_codes_with_gaps_get_a_range_not_a_closed_set() -> None:
+    months = [m for m in range(1, 13) if m not in (4, 9)] * 5
+    text = suggest(pl.DataFrame({"month": months}), name="m")
+    assert "in_range: {min_value: 1, max_value: 12}" in text
+    assert "isin" not in text
+    april = pl.DataFrame({"month": [4, 9, 1]})
+    assert gates.check(april, _write(text)).verdict == gates.Verdict.PASS
+
+
+def test_row_count_is_suggested_for_files_and_says_when_to_drop_it(tmp_path: Path) -> None:
+    path = tmp_path / "orders.parquet"
+    pl.DataFrame({"a": list(range(40))}).write_parquet(path)
+    text = suggest(path)
+    assert "row_count: {min: 20, max: 80}" in text
+    assert "Remove it for batches of any size (gates serve's /records)" in text
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(0, 10_000))
+def test_suggested_suite_passes_on_a_held_out_half(seed: int, tmp_path: Path) -> None:
+    """Suggest from a random half of a realistic table; the other half passes the suite."""
+    from gates._sample import make_orders
+
+    frame = make_orders(2000, seed=seed % 50, clean=True).with_row_index("_i")
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=seed)
+    seen, held = shuffled.head(1000).drop("_i"), shuffled.tail(1000).drop("_i")
+    text = suggest(seen, name="half")
+    path = tmp_path / f"{uuid.uuid4().hex}.yml"
+    path.write_text(text, encoding="utf-8")
+    result = gates.check(held, path)
+    failed = [(c.id, c.message) for c in result.checks if not c.passed]
+    assert result.verdict == gates.Verdict.PASS, failed
