@@ -40,6 +40,10 @@ demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, e
 	@$(GATES) labels demo-out/orders.parquet --label label --html demo-out/labels.html -q
 	@echo "\n== label-issue gate: gates check --suite suites/labels.yml (expect WARN: the model has no skill on the fraud class, so its label issues are not counted)"
 	@$(GATES) check --suite suites/labels.yml --no-ledger -q
+	@echo "\n== metric history: 14 daily runs of a feed; anomaly::row_count blocks the day it drops"
+	@rm -rf demo-out/history
+	@$(PY) -m gates.history._demo demo-out/history --days 14
+	@$(GATES) history show row_count --ledger demo-out/history/ledger.duckdb --limit 14
 
 test: $(STAMP) browser java  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadfile
