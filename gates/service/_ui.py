@@ -11,6 +11,7 @@ observed values) is escaped. With tokens configured a page needs a ``read`` toke
 import datetime as dt
 import html
 import math
+import os
 import re
 import string
 import urllib.parse
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 # No postponed annotations here: FastAPI reads the route signatures defined in mount_ui.
 
-__all__ = ["COOKIE", "chart", "mount_ui", "runs_page", "suite_page"]
+__all__ = ["COOKIE", "chart", "mount_ui", "runs_page", "suite_page", "trend_document"]
 
 #: The cookie that keeps a browser's token (HttpOnly, SameSite=Strict, path /ui).
 COOKIE = "gates_ui_token"
@@ -430,6 +431,24 @@ def suite_page(name: str, runs: Sequence[StoredRun], history: Any | None) -> str
         + note
     )
     return head + charts + history_part
+
+
+def trend_document(
+    suite: str, *, ledger: "os.PathLike[str] | str", history: "os.PathLike[str] | str | None"
+) -> str:
+    """A suite's trend page (``/ui/suites/NAME``) as one self-contained HTML document.
+
+    For ``gates history --html PATH``: the same charts, read from ``ledger`` and ``history``
+    (``None``: no metric history); its links to runs point at a ``gates serve`` of that ledger.
+    """
+    from gates.history import History
+    from gates.ledger import Ledger
+
+    runs = Ledger(ledger).list(suite=suite, limit=TREND_RUNS)
+    body = suite_page(suite, runs, None if history is None else History(history))
+    return _page(
+        f"Suite {suite}", body, suites=[suite], current=suite, ledger=str(ledger), login=False
+    )
 
 
 def _login_body(message: str = "") -> str:

@@ -296,3 +296,20 @@ def test_docs_curl_example(token_server: Served) -> None:
     assert done.returncode == 0
     blocked = [r for r in Ledger(token_server.ledger).list() if r.verdict == "block"]
     assert _rows(done.stdout) == [("block", "orders")] * len(blocked) != []
+
+
+def test_trend_document_is_the_suite_page_as_one_file(project: Path) -> None:
+    """What `gates history --html` writes: the same charts, from the ledger and its history."""
+    from gates.history import history_path
+    from gates.service._ui import trend_document
+
+    ledger = project / "ledger.duckdb"
+    page = trend_document("orders", ledger=ledger, history=history_path(ledger))
+    assert page.startswith("<!doctype html>")
+    assert "<script" not in page
+    chart = re.search(r'aria-label="row count over time".*?</svg>', page, re.S)
+    assert chart is not None
+    assert chart.group(0).count("<circle") == 5
+    assert 'aria-label="amount::in_range.failing_fraction over time"' in page
+    bare = trend_document("orders", ledger=ledger, history=None)
+    assert "No metric history" in bare
