@@ -32,7 +32,11 @@ if _typing.TYPE_CHECKING:
     from ._profile import ColumnProfile as ColumnProfile
     from ._profile import Profile as Profile
     from ._profile import ProfileFormatError as ProfileFormatError
+    from ._profile import TableState as TableState
+    from ._profile import merge_states as merge_states
     from ._profile import profile as profile
+    from ._profile import profile_from_state as profile_from_state
+    from ._profile import profile_state as profile_state
     from ._profile import read_profile as read_profile
     from ._runner import check as check
     from .suite import LoadedSuite as LoadedSuite
@@ -51,6 +55,10 @@ _LAZY = {
     "ColumnProfile": "._profile",
     "ProfileFormatError": "._profile",
     "read_profile": "._profile",
+    "TableState": "._profile",
+    "merge_states": "._profile",
+    "profile_state": "._profile",
+    "profile_from_state": "._profile",
 }
 
 
@@ -90,11 +98,15 @@ __all__ = [
     "Severity",
     "SuiteDefinitionError",
     "SuiteInfo",
+    "TableState",
     "Verdict",
     "__version__",
     "check",
     "load",
     "load_suite",
+    "merge_states",
     "profile",
+    "profile_from_state",
+    "profile_state",
     "read_profile",
 ]

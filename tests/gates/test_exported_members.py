@@ -12,6 +12,7 @@ PACKAGES = [
     "gates.engines",
     "gates.report",
     "gates.ledger",
+    "gates.history",
     "gates.service",
     "labeling",
     "synth",
