@@ -331,9 +331,25 @@ def run_page(run: StoredRun) -> str:
     return f'<h1>Run <code>{e(run.run_id[:12])}</code></h1><dl class="meta">{dl}</dl>{links}<h2>Checks</h2>{table}'
 
 
-def _glob_exact(text: str) -> str:
-    """A glob matching exactly ``text`` (the history's filters are globs)."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
+_SERIES_SQL = """
+WITH recent AS (
+    SELECT ledger_seq, started_at, verdict FROM history_runs WHERE suite_name = ?
+    ORDER BY started_at DESC, ledger_seq DESC LIMIT ?
+)
+SELECT m.metric, r.ledger_seq, r.started_at, r.verdict, m.value, b.lower, b.upper, b.passed, m.kind
+FROM recent r JOIN history_metrics m USING (ledger_seq)
+LEFT JOIN history_bands b ON b.ledger_seq = m.ledger_seq AND b.metric = m.metric
+ORDER BY m.metric, r.started_at, r.ledger_seq
+"""
+
+
+def _history_series(history: Any, suite: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every metric of the suite's newest runs, in one query: metric → points oldest first,
+    each ``(seq, started_at, verdict, value, lower, upper, passed, kind)``."""
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    for metric, *point in history.query(_SERIES_SQL, [suite, TREND_RUNS]):
+        out.setdefault(str(metric), []).append(tuple(point))
+    return out
 
 
 def suite_page(name: str, runs: Sequence[StoredRun], history: Any | None) -> str:
@@ -355,53 +371,49 @@ def suite_page(name: str, runs: Sequence[StoredRun], history: Any | None) -> str
     series_html = []
     note = ""
     if history is not None:
-        points = {p.seq: p for p in history.series("row_count", suite=name, limit=TREND_RUNS)}
-        if any(p.lower is not None for p in points.values()):
-            row_bands = [
-                (points[r.seq].lower, points[r.seq].upper) if r.seq in points else (None, None)
-                for r in ordered
-            ]
-            row_flags = [
-                points[r.seq].in_band is False if r.seq in points else False for r in ordered
-            ]
-        banded = {
-            str(row[0])
-            for row in history.query(
-                "SELECT DISTINCT b.metric FROM history_bands b JOIN history_runs r "
-                "USING (ledger_seq) WHERE r.suite_name = ?",
-                [name],
-            )
+        series = _history_series(history, name)
+        rows_points = {
+            seq: (lo, hi, ok) for seq, _, _, _, lo, hi, ok, _ in series.pop("row_count", [])
         }
-        everything = history.list_series(suite=_glob_exact(name), by="suite")
+        if any(lo is not None for lo, _, _ in rows_points.values()):
+            row_bands = [rows_points.get(r.seq, (None, None, None))[:2] for r in ordered]
+            row_flags = [rows_points.get(r.seq, (None, None, None))[2] is False for r in ordered]
         # failing fractions, column statistics and whatever an anomaly check judges; the
         # other per-check numbers stay in `gates history`
-        listed = [
-            s
-            for s in everything
-            if s.metric != "row_count"
-            and (s.kind == "column" or s.metric.endswith(".failing_fraction") or s.metric in banded)
-        ]
-        # failing fractions and column statistics first: what a person watches
-        listed.sort(
-            key=lambda s: (s.kind != "column", not s.metric.endswith("failing_fraction"), s.metric)
+        listed = sorted(
+            (
+                (metric, pts)
+                for metric, pts in series.items()
+                if metric.endswith(".failing_fraction")
+                or pts[0][7] == "column"
+                or any(p[4] is not None for p in pts)
+            ),
+            key=lambda mp: (
+                not any(p[4] is not None for p in mp[1]),
+                mp[1][0][7] != "column",
+                mp[0],
+            ),
         )
-        for s in listed[:MAX_SERIES]:
-            pts = history.series(s.metric, suite=name, limit=TREND_RUNS)
+        for metric, pts in listed[:MAX_SERIES]:
             series_html.append(
-                f'<figure class="series"><figcaption><code>{e(s.metric)}</code> '
-                f'<span class="muted">{s.count} runs, last {e(_short(s.last_value, 16))}</span></figcaption>'
+                f'<figure class="series"><figcaption><code>{e(metric)}</code> '
+                f'<span class="muted">{len(pts)} runs, last {e(_short(pts[-1][3], 16))}</span>'
+                "</figcaption>"
                 + chart(
-                    [p.value for p in pts],
-                    label=f"{s.metric} over time",
-                    verdicts=[p.verdict for p in pts],
-                    bands=[(p.lower, p.upper) for p in pts],
-                    anomalies=[p.in_band is False for p in pts],
-                    times=[_time(p.started_at) for p in pts],
+                    [p[3] for p in pts],
+                    label=f"{metric} over time",
+                    verdicts=[p[2] for p in pts],
+                    bands=[(p[4], p[5]) for p in pts],
+                    anomalies=[p[6] is False for p in pts],
+                    times=[_time(p[1]) for p in pts],
                 )
                 + "</figure>"
             )
         if len(listed) > MAX_SERIES:
-            note = f'<p class="muted">{len(listed) - MAX_SERIES} more series: gates history list --suite NAME</p>'
+            note = (
+                f'<p class="muted">{len(listed) - MAX_SERIES} more series: '
+                "gates history list --suite NAME</p>"
+            )
     else:
         note = '<p class="muted">No metric history next to this ledger (GATES_HISTORY is off).</p>'
     head = (
