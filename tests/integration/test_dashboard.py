@@ -313,3 +313,25 @@ def test_trend_document_is_the_suite_page_as_one_file(project: Path) -> None:
     assert 'aria-label="amount::in_range.failing_fraction over time"' in page
     bare = trend_document("orders", ledger=ledger, history=None)
     assert "No metric history" in bare
+
+
+def test_chart_marks_bands_and_anomalies() -> None:
+    """The SVG: a shaded band where the anomaly check judged, a red ring on a flagged point,
+    verdict colours, and escaped labels and tooltips."""
+    from gates.service._ui import chart
+
+    svg = chart(
+        [1000.0, 1010.0, 990.0, 480.0],
+        label="row <count>",
+        verdicts=["pass", "pass", "pass", "block"],
+        bands=[(None, None), (900.0, 1100.0), (905.0, 1105.0), (910.0, 1090.0)],
+        anomalies=[False, False, False, True],
+        times=["d1", "d2", "d3", "d4"],
+    )
+    assert svg.startswith('<svg class="chart" role="img" aria-label="row &lt;count&gt;"')
+    assert svg.count('<polygon class="band"') == 1
+    classes = re.findall(r'<circle class="([^"]+)"', svg)
+    assert classes == ["pt v-pass", "pt v-pass", "pt v-pass", "pt v-block anomaly"]
+    assert "<title>d4: 480 (block) anomaly</title>" in svg
+    assert "no values yet" in chart([], label="empty")
+    assert "no values yet" in chart([None, float("nan")], label="nothing finite")
