@@ -82,9 +82,19 @@ def load_data(data: str | None, *, table: str | None, sql: str | None, fmt: str 
 
 
 def out_console() -> Console:
-    """The console for results (stdout)."""
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "140"))
-    return Console(highlight=False, soft_wrap=False, width=width)
+    """The console for results (stdout): the terminal's width, else ``COLUMNS``, else 120.
+
+    Piped output (CI logs, ``| less``) gets a fixed, sane width instead of rich's 80.
+    """
+    return Console(highlight=False, soft_wrap=False, width=console_width())
+
+
+def console_width() -> int | None:
+    """None on a terminal (rich measures it); else ``$COLUMNS`` when it is a number, else 120."""
+    if sys.stdout.isatty():
+        return None
+    text = os.environ.get("COLUMNS", "").strip()
+    return int(text) if text.isdigit() and int(text) >= 40 else 120
 
 
 def err_console() -> Console:

@@ -70,14 +70,21 @@ def print_result(
         if ds.rows is not None
         else "",
     )
+    shown = [c for c in result.checks if verbose or not c.passed]
+    # ids are never broken mid-name: the check column is as wide as the longest shown id
+    # (up to 60), and the free-text column takes what is left and wraps between words
+    longest = max((len(c.id) + len(display_name(c) or "") for c in shown), default=5)
+    # what the other columns need at least (status, engine, severity, failing, 20 of text, rules)
+    # (rich will not fold a detail narrower than its longest word, e.g. a long column name)
+    word = max((len(w) for c in shown for w in (c.error or c.message or "").split()), default=10)
+    id_width = max(12, min(longest, 60, console.width - 64 - min(max(word, 20), 60)))
     table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("", width=5)
-    table.add_column("check", overflow="fold")
+    table.add_column("", width=5, no_wrap=True)
+    table.add_column("check", overflow="fold", min_width=id_width)
     table.add_column("engine", style="dim")
     table.add_column("severity", style="dim")
     table.add_column("failing", justify="right")
-    table.add_column("observed / expected", overflow="fold", max_width=60)
-    shown = [c for c in result.checks if verbose or not c.passed]
+    table.add_column("observed / expected", overflow="fold", min_width=20)
     shown.sort(key=lambda c: (c.passed, c.severity is not Severity.BLOCK))
     for c in shown:
         failing = "" if c.failing_count is None else f"{c.failing_count:,}"
