@@ -84,7 +84,7 @@ class Service:
                 schema={c: served.dtypes.get(c, pl.String()) for c in served.loaded.suite.columns}
             )
             try:
-                check(empty, served.loaded)
+                check(empty, served.loaded, lineage="off")
             except Exception as exc:  # warm-up only: a real request reports the problem
                 _log.debug("warm-up of suite %s failed: %s", served.name, exc)
 

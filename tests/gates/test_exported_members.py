@@ -13,6 +13,7 @@ PACKAGES = [
     "gates.report",
     "gates.ledger",
     "gates.history",
+    "gates.lineage",
     "gates.service",
     "labeling",
     "synth",
