@@ -217,7 +217,7 @@ def _print_rules(
 
     table = Table(title=title, title_justify="left", show_edge=False)
     for name in ("check", "requires", "status"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold")
     for o in outcomes:
         if o.passed:
             status = "[green]ok[/]"
@@ -242,6 +242,8 @@ def _print_summary(
     """The per-condition table, scores, notes, the coverage after the fill, and the files."""
     from rich.table import Table
 
+    # long conditions and notes fold inside their cells, so a narrow or piped console never
+    # crops the columns on the right
     table = Table(title="synthetic fill", title_justify="left", show_edge=False)
     for name, justify in (
         ("condition", "left"),
@@ -254,7 +256,11 @@ def _print_summary(
         ("quality", "right"),
         ("note", "left"),
     ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            overflow="fold",
+        )
     for o in result.outcomes:
         q = result.quality.get(o.label)
         real_rows = result.plan[o.label].real_rows
