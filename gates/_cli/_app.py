@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from ._common import DEBUG
 
+
+class _Gates(TyperGroup):
+    """The root group; ``--debug`` is a global flag wherever it is written.
+
+    ``gates check data.csv -s s.yml --debug`` means ``gates --debug check ...`` (tokens after
+    ``--`` are left alone).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        if "--debug" in args[1:end]:
+            head = [a for a in args[:end] if a != "--debug"]
+            args = ["--debug", *head, *args[end:]]
+        out: list[str] = super().parse_args(ctx, args)
+        return out
+
+
 app = typer.Typer(
+    cls=_Gates,
     name="gates",
     help="datagates: profile, check and fix training data before you train.",
     no_args_is_help=True,

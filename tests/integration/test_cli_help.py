@@ -125,3 +125,15 @@ def test_piped_output_without_columns_is_120_wide(tmp_path: Path) -> None:
     )
     widths = [len(line) for line in done.stdout.splitlines() if line.startswith(("┏", "┌"))]
     assert widths and max(widths) <= 120
+
+
+def test_debug_works_after_the_subcommand_too(tmp_path: Path) -> None:
+    (tmp_path / "s.yml").write_text("name: s\ncolumns:\n  a: {}\n")
+    after = _gates("check", "missing.parquet", "-s", "s.yml", "--debug", cwd=tmp_path)
+    before = _gates("--debug", "check", "missing.parquet", "-s", "s.yml", cwd=tmp_path)
+    plain = _gates("check", "missing.parquet", "-s", "s.yml", cwd=tmp_path)
+    for run in (after, before):
+        assert "Traceback (most recent call last)" in run.stderr
+        assert "DataSourceNotFound: missing.parquet: no such file" in run.stderr
+    assert plain.returncode == 2 and "Traceback" not in plain.stderr
+    assert plain.stderr.startswith("error: missing.parquet: no such file")
