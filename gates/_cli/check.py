@@ -137,11 +137,16 @@ def check(
     """
     from .. import report
     from .._runner import check as run_check
+    from ..history import history_for
 
     with user_errors():
         mode = _engine_mode(engine, spark_master)
         # a report is re-written each run, but never onto a file this run reads: refused up front
-        inputs = report.run_inputs(data=data, suite=suite, ledger=ledger)
+        # anomaly items learn from the metric history next to this run's ledger (docs/history.md)
+        history = history_for(ledger)
+        inputs = report.run_inputs(
+            data=data, suite=suite, ledger=ledger, extra=[history] if history else ()
+        )
         for target in (json_path, junit, markdown, html):
             if target is not None and str(target) != "-":
                 report.check_target(target, inputs=inputs)
@@ -161,6 +166,7 @@ def check(
                 sample_size=sample_size,
                 progress=say,
                 spark_master=spark_master,
+                history=history,
                 lineage=lineage,
             )
         console = out_console()

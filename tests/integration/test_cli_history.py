@@ -101,6 +101,20 @@ def test_the_day_the_feed_drops_is_blocked_by_the_anomaly_check(
     assert cases[name].find("failure") is not None
 
 
+def test_ledger_flag_routes_the_anomaly_check_to_that_ledgers_history(project: Path) -> None:
+    """`--ledger X` (no GATES_LEDGER) learns from X's history, and no report may land on it."""
+    env = {"GATES_LEDGER": ""}
+    args = ("check", "orders.parquet", "-s", "orders.yml", "--ledger", "runs/ledger.duckdb")
+    done = run(*args, "--no-ledger", "--json", "-", cwd=project, env=env)
+    assert done.returncode == 1, done.stdout + done.stderr
+    [check] = [c for c in json.loads(done.stdout)["checks"] if c["id"] == "anomaly::row_count"]
+    assert check["passed"] is False
+    assert "10 past runs" in check["expected"]
+    onto = run(*args, "--json", "runs/ledger.history.duckdb", cwd=project, env=env)
+    assert onto.returncode == 2, onto.stdout + onto.stderr
+    assert "ledger.history.duckdb" in onto.stderr
+
+
 def test_history_lists_the_series_with_a_sparkline(
     project: Path, drop: subprocess.CompletedProcess[str]
 ) -> None:
