@@ -140,6 +140,8 @@ def check(
     from ..history import history_for
 
     with user_errors():
+        if verbose and quiet:
+            fail("--verbose (-v) and --quiet (-q) contradict each other: pass one of them")
         mode = _engine_mode(engine, spark_master)
         # a report is re-written each run, but never onto a file this run reads: refused up front
         # anomaly items learn from the metric history next to this run's ledger (docs/history.md)

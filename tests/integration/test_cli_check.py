@@ -133,6 +133,12 @@ def test_clean_data_passes_with_exit_0(project: Path) -> None:
     assert "verdict: PASS" in proc.stdout
 
 
+def test_verbose_and_quiet_together_are_refused(project: Path) -> None:
+    proc = run("check", "clean.parquet", "-s", "orders.yml", "--no-ledger", "-v", "-q", cwd=project)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "contradict each other" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_warnings_pass_unless_fail_on_warn(project: Path, tmp_path: Path) -> None:
     suite = tmp_path / "warn.yml"
     suite.write_text(
