@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .._errors import EngineError, SuiteDefinitionError
+from .._errors import SuiteDefinitionError
 from .._result import CheckResult, jsonable
 from ..suite._model import ExpectationSpec
 from ._base import RunContext, unrunnable
@@ -154,28 +154,29 @@ class GXEngine:
         suite = gx.ExpectationSuite(name=ctx.suite.name)
         for _, _, expectation in runnable:
             suite.add_expectation(expectation)
+
+        def alone(cid: str, spec: ExpectationSpec, expectation: Any) -> CheckResult:
+            try:
+                res = batch.validate(expectation, result_format=result_format)
+            except Exception as exc:  # any GX failure is this check's error
+                text = " ".join(str(exc).split()) or type(exc).__name__
+                return unrunnable(
+                    id=cid,
+                    name=spec.label or spec.type,
+                    engine="gx",
+                    column=spec.column,
+                    severity=spec.severity or ctx.suite.suite.severity,
+                    error=f"Great Expectations raised {type(exc).__name__}: {text}",
+                )
+            return _to_result(ctx, cid, spec, res, len(pdf))
+
         try:
-            outcomes = list(batch.validate(suite, result_format=result_format).results)
-        except Exception:  # one expectation sank GX's batch: isolate each
-            outcomes = []
-            for cid, spec, expectation in runnable:
-                try:
-                    outcomes.append(batch.validate(expectation, result_format=result_format))
-                except Exception as exc:  # any GX failure is this check's error
-                    text = " ".join(str(exc).split()) or type(exc).__name__
-                    results[cid] = unrunnable(
-                        id=cid,
-                        name=spec.label or spec.type,
-                        engine="gx",
-                        column=spec.column,
-                        severity=spec.severity or ctx.suite.suite.severity,
-                        error=f"Great Expectations raised {type(exc).__name__}: {text}",
-                    )
-        # GX does not keep the suite's order in its results: match each by its configuration
-        pending = outcomes
-        for cid, spec, _ in runnable:
-            if cid in results:
-                continue
+            pending = list(batch.validate(suite, result_format=result_format).results)
+        except Exception:  # one expectation sank GX's batch: validate each on its own
+            pending = []
+        # GX does not keep the suite's order in its results: match each by the id in its meta;
+        # one GX folded into an identical one (or lost with a sunk batch) runs on its own
+        for cid, spec, expectation in runnable:
             match = next(
                 (
                     r
@@ -185,7 +186,8 @@ class GXEngine:
                 None,
             )
             if match is None:
-                raise EngineError(f"Great Expectations returned no result for {spec.type} ({cid})")
+                results[cid] = alone(cid, spec, expectation)
+                continue
             pending.remove(match)
             results[cid] = _to_result(ctx, cid, spec, match, len(pdf))
         return [results[c] for c in order]
