@@ -32,9 +32,8 @@ from gates.suite._load import parse_suite
 ROOT = Path(__file__).resolve().parents[2]
 
 
-#: Regex checks: Spark matches with java.util.regex, which reads `$` and `\d` differently
-#: (gates.backends._regex); until the translators hand Spark java_regex(pattern), they are
-#: compared in their own strict-xfail test.
+#: Regex checks: Spark matches with java.util.regex, which reads `$` and `\d` differently;
+#: the translators hand Spark gates.backends._regex.java_regex(pattern), tested on its own below.
 REGEX_CHECKS = frozenset(
     {
         "str_matches",
@@ -155,19 +154,13 @@ def test_conformance_tables(table: str, backend: str, request: pytest.FixtureReq
     for name, frame in frames.items():
         want = gates.check(frame, suite, engine="polars")
         got = gates.check(_on(backend, frame, request), suite, engine=backend)  # type: ignore[arg-type]
-        skip = REGEX_CHECKS if backend == "spark" else frozenset()
-        compared += assert_same(got, want, f"{backend} {table} cases on {name}", skip=skip)
+        compared += assert_same(got, want, f"{backend} {table} cases on {name}")
     assert compared > 10 * len(frames)
 
 
 @pytest.mark.spark
-@pytest.mark.xfail(
-    strict=True,
-    reason="Spark reads suite regexes as Java regex ('^[a-z]+$' matches 'b\\n'): the translators"
-    " must pass gates.backends._regex.java_regex(pattern) to Spark",
-)
 def test_regex_checks_on_spark(spark: Any) -> None:
-    """str_matches and match_regex: Polars' (Rust regex) answer on Spark too."""
+    """str_matches on Spark: Polars' (Rust regex) answer, e.g. `^[a-z]+$` refuses "b\\n"."""
     suite = _pandera_suite()
     frame = pandera_cases.FRAMES["base"]
     want = gates.check(frame, suite, engine="polars")
