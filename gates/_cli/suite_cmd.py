@@ -19,7 +19,7 @@ suite_app = typer.Typer(
 
 @suite_app.command("validate")
 def validate(paths: Annotated[list[Path], typer.Argument(help="Suite files to validate.")]) -> None:
-    """Load each suite and report the first problem with its file, line and column.
+    """Load each suite; list every problem of the first bad one with its file, line and column.
 
     Example:
 
