@@ -227,6 +227,8 @@ def pandera_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan
         if spec.unique:
             plans.append(_constraint_plan(ctx, column, spec, "unique", dtype, ns))
         for i, check in enumerate(spec.checks):
+            if ("column", column, str(i)) in ctx.handled:
+                continue  # already judged (an argument that does not fit the column's dtype)
             plan = _check_plan(ctx, column, spec, check, i, dtype, ns)
             if plan is not None:
                 plans.append(plan)

@@ -183,3 +183,12 @@ def test_the_cli_shows_the_line_and_blocks(tmp_path: Path) -> None:
         "column 'amount' is Float64, but isin's allowed_values value 'a' is text;"
         " write a number without quotes (s.yml:5:9)"
     )
+
+
+@pytest.mark.parametrize("engine", ["auto", "duckdb"])
+def test_a_mixed_list_on_a_number_column_is_an_error_not_a_crash(write_suite, engine: str) -> None:
+    path = write_suite("name: mixed\ncolumns:\n  i:\n    checks:\n      - isin: [1, a]\n")
+    result = gates.check(pl.DataFrame({"i": [1, 2]}), path, engine=engine)  # type: ignore[arg-type]
+    [check] = result.checks
+    assert (result.verdict, check.id) == ("block", "i::isin")
+    assert check.error is not None and "value 'a' is text" in check.error
