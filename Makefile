@@ -84,8 +84,11 @@ typecheck: $(STAMP)  ## mypy --strict over the packages
 bench: $(STAMP)  ## the quick benchmark set (a few minutes); results in benchmarks/results/
 	$(PY) -m benchmarks
 
-bench-full: $(STAMP)  ## the full benchmark set (100k, 1M, 10M rows; long)
+bench-full: $(STAMP)  ## the full benchmark set (100k, 1M, 10M rows, Spark, partitions, ydata; long)
 	$(PY) -m benchmarks --full
+	$(PY) -m benchmarks.spark_bench --sizes 1M,10M --repeat 3
+	$(PY) -m benchmarks.profile_incremental --rows 1000000 --parts 10
+	$(PY) -m benchmarks.profile_ydata --rows 100000
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
