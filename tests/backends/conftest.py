@@ -123,15 +123,25 @@ def spark() -> Iterator[Any]:
     _spark_home()
     from pyspark.sql import SparkSession
 
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("datagates-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
+    # a Connect session earlier in this worker (PySpark's builder.remote sets the flag for the
+    # process) would turn this builder into Connect's: hide it while the classic session starts
+    hidden = {
+        k: os.environ.pop(k)
+        for k in ("SPARK_REMOTE", "SPARK_CONNECT_MODE_ENABLED")
+        if k in os.environ
+    }
+    try:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("datagates-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.memory", "1g")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    finally:
+        os.environ.update(hidden)
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

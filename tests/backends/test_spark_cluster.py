@@ -101,10 +101,15 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Pa
         spark.stop()
 
 
-def test_connect_server_answers_a_query(spark_connect: str, orders_parquet: Path) -> None:
+def test_connect_server_answers_a_query(
+    spark_connect: str, orders_parquet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A Connect client (no JVM of its own): row count and the edge-case suite match Polars."""
     from pyspark.sql import SparkSession
 
+    # builder.remote() sets this flag for the whole process; undo it afterwards so later
+    # classic sessions in this worker build classic columns
+    monkeypatch.setenv("SPARK_CONNECT_MODE_ENABLED", "1")
     spark = SparkSession.builder.remote(spark_connect).getOrCreate()
     try:
         assert (
