@@ -44,6 +44,7 @@ demo: $(STAMP)  ## run the main job on the bundled sample data (expect: BLOCK, e
 	@rm -rf demo-out/history
 	@$(PY) -m gates.history._demo demo-out/history --days 14
 	@$(GATES) history show row_count --ledger demo-out/history/ledger.duckdb --limit 14
+	@$(GATES) history page orders-feed demo-out/history/trend.html --ledger demo-out/history/ledger.duckdb --force
 
 test: $(STAMP) browser java  ## the whole test suite (what CI runs)
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -8,6 +8,7 @@ Examples::
     gates history list --suite orders --metric "amount.*"
     gates history show row_count --suite orders --limit 30
     gates history export metrics.parquet --since 2026-11-01
+    gates history page orders reports/orders-trend.html
     gates history verify
     gates history rebuild
 """
@@ -435,6 +436,47 @@ def _jsonable(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+@history_app.command("page")
+@_guarded
+def page(
+    suite: Annotated[
+        str, typer.Argument(help="The suite whose trend to draw.", show_default=False)
+    ],
+    out: Annotated[
+        Path,
+        typer.Argument(help="The HTML file to write.", dir_okay=False, show_default=False),
+    ],
+    ledger: LedgerPath = _DEFAULT,
+    history: HistoryPath = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+) -> None:
+    """Write a suite's trend page (the dashboard's /ui/suites/SUITE) as one HTML file.
+
+    Row count and failing checks per run in verdict colours, then every metric series with its
+    anomaly band; no script, no outside URL (docs/dashboard.md).
+
+    Example:
+
+        gates history page orders reports/orders-trend.html --ledger runs/ledger.duckdb
+    """
+    if out.exists() and not force:
+        _fail(f"{out} already exists; pass --force to replace it")
+    store = _store(ledger, history)
+    if out.resolve() in (store.path.resolve(), ledger.resolve()):
+        _fail(f"{out} is the history or ledger being read; pick another file")
+    try:
+        from gates.service._ui import trend_document
+    except ImportError as exc:  # the dashboard's templates live with the service extra
+        _fail(f"the trend page needs the service extra: pip install 'datagates[service]' ({exc})")
+    from gates.report import write_text
+
+    from ._common import out_console
+
+    text = trend_document(suite, ledger=ledger, history=store.path)
+    written = write_text(out, text, inputs=[ledger, store.path], what="trend page")
+    out_console().print(f"wrote {written}")
 
 
 @history_app.command("verify")

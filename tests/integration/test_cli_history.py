@@ -277,3 +277,18 @@ def test_the_demo_series_blocks_the_day_the_feed_drops(tmp_path: Path) -> None:
         again.stderr.strip()
         == "error: demo already has files; pick an empty folder or pass --force"
     )
+
+
+def test_page_writes_the_suite_trend_and_never_overwrites(project: Path) -> None:
+    args = ("history", "page", "orders", "trend.html", "--ledger", "runs/ledger.duckdb")
+    (project / "trend.html").unlink(missing_ok=True)
+    done = run(*args, cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    page = (project / "trend.html").read_text(encoding="utf-8")
+    assert "<title>Suite orders · datagates</title>" in page and "<script" not in page
+    # every recorded row count is a point of the row-count chart, in its verdict
+    for rows in ROWS:
+        assert f": {rows} (pass)" in page
+    again = run(*args, cwd=project)
+    assert again.returncode == 2 and "pass --force" in again.stderr
+    assert run(*args, "--force", cwd=project).returncode == 0
