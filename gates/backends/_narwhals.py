@@ -111,8 +111,10 @@ class NarwhalsBackend:
                 for c in keys
             ]
             lf = lf.filter(*keep)
-        counted = lf.group_by(keys).agg(nw.len().alias("n")).filter(nw.col("n") > 1)
-        got = self._row(counted.select(nw.col("n").sum().alias("n")))["n"]
+        # a name no key column has: the data's own columns may be called anything (even "n")
+        n = "__gates_n" + "_" * max((len(k) for k in keys), default=0)
+        counted = lf.group_by(keys).agg(nw.len().alias(n)).filter(nw.col(n) > 1)
+        got = self._row(counted.select(nw.col(n).sum().alias(n)))[n]
         return int(got or 0)
 
     def _samples(

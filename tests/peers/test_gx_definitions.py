@@ -248,12 +248,7 @@ def _same(a: Verdict, b: Verdict) -> bool:
 
 
 #: (case-id regex, backend regex) -> why datagates differs from GX there.
-DIVERGENCES: dict[tuple[str, str], str] = {
-    (r"^expect_column_values_to_be_unique/0/", "duckdb"): (
-        "a data column named `n` collides with the DuckDB backend's internal count alias in"
-        " _duplicated_rows (gates/backends/_narwhals.py, hA): DuplicateError for the batch"
-    ),
-}
+DIVERGENCES: dict[tuple[str, str], str] = {}
 
 
 #: Like DIVERGENCES, but the outcome varies between runs (so a case that agrees is not stale).
