@@ -55,6 +55,18 @@ class TableEngine:
                 )
         return results
 
+    def _result(
+        self, ctx: RunContext, spec: TableCheck, cid: str, name: str, **fields: Any
+    ) -> CheckResult:
+        """A table check's result: its id, display name, this engine and the suite's severity."""
+        return CheckResult(
+            id=cid,
+            name=spec.label or name,
+            engine=self.name,
+            severity=ctx.suite.suite.severity_of(spec),
+            **fields,
+        )
+
     def _row_count(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
         rows = ctx.dataset.rows
         lo, hi, eq = spec.kwargs.get("min"), spec.kwargs.get("max"), spec.kwargs.get("equal")
@@ -66,12 +78,12 @@ class TableEngine:
             if eq is not None
             else f"{lo if lo is not None else 0} <= rows" + (f" <= {hi}" if hi is not None else "")
         )
-        return CheckResult(
-            id=cid,
-            name=spec.label or "row_count",
-            engine=self.name,
+        return self._result(
+            ctx,
+            spec,
+            cid,
+            "row_count",
             column=None,
-            severity=ctx.suite.suite.severity_of(spec),
             passed=ok,
             observed=rows,
             expected=expected,
@@ -127,12 +139,12 @@ class TableEngine:
         cols = spec.kwargs["columns"]
         wanted = [cols] if isinstance(cols, str) else list(cols)
         missing = [c for c in wanted if c not in ctx.present]
-        return CheckResult(
-            id=cid,
-            name=spec.label or "columns_present",
-            engine=self.name,
+        return self._result(
+            ctx,
+            spec,
+            cid,
+            "columns_present",
             column=None,
-            severity=ctx.suite.suite.severity_of(spec),
             passed=not missing,
             observed=missing or "all present",
             expected=f"columns {', '.join(wanted)}",
@@ -190,12 +202,12 @@ class TableEngine:
         newest = ctx.dataset.lazy.select(pl.col(column).max()).collect().item()
         expected = f"newest {column} within {spec.kwargs['max_age']} of {now:%Y-%m-%dT%H:%M:%SZ}"
         if newest is None:
-            return CheckResult(
-                id=cid,
-                name=spec.label or "freshness",
-                engine=self.name,
+            return self._result(
+                ctx,
+                spec,
+                cid,
+                "freshness",
                 column=column,
-                severity=ctx.suite.suite.severity_of(spec),
                 passed=False,
                 observed=None,
                 expected=expected,
@@ -207,12 +219,12 @@ class TableEngine:
             at = dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.UTC)
         age = now - at
         ok = age <= max_age
-        return CheckResult(
-            id=cid,
-            name=spec.label or "freshness",
-            engine=self.name,
+        return self._result(
+            ctx,
+            spec,
+            cid,
+            "freshness",
             column=column,
-            severity=ctx.suite.suite.severity_of(spec),
             passed=ok,
             observed=format_duration(age),
             expected=expected,
