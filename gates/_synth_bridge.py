@@ -236,8 +236,8 @@ class SuiteRowValidator:
         """
         from ._io import load
         from .engines._base import RunContext
+        from .engines._items import column_check_id
         from .engines._native_plan import plan_compiles
-        from .engines._pandera import column_check_id
         from .engines._translate_pandera import pandera_plans
 
         suite = loaded.suite

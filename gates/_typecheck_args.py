@@ -142,7 +142,7 @@ def typecheck_args(loaded: LoadedSuite, schema: pl.Schema) -> Typecheck:
         else a copy with the converted arguments (same hash and locations); ``.problems``
         the arguments that cannot be compared with their column.
     """
-    from .engines._pandera import column_check_id
+    from .engines._items import column_check_id
 
     problems: list[ArgProblem] = []
     columns = dict(loaded.suite.columns)

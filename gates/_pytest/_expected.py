@@ -44,8 +44,7 @@ class ExpectedCheck:
 
 def expected_checks(loaded: LoadedSuite) -> list[ExpectedCheck]:
     """Every check id ``loaded`` will report, in suite order, with severity and line."""
-    from gates.engines._gx import expectation_ids
-    from gates.engines._pandera import column_check_id
+    from gates.engines._items import column_check_id, expectation_ids
 
     suite = loaded.suite
     out: list[ExpectedCheck] = []

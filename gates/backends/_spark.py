@@ -272,8 +272,7 @@ def _read(spark: Any, source: str | list[str], *, format: str | None, table: str
 def not_translated(ctx: RunContext) -> list[CheckResult]:
     """A failed result for every check the Spark backend did not run (never silently dropped)."""
     from ..engines._base import unrunnable
-    from ..engines._gx import expectation_ids, gx_items
-    from ..engines._pandera import column_check_id
+    from ..engines._items import column_check_id, expectation_ids, gx_items
 
     suite = ctx.suite.suite
     left: list[tuple[str, str, str | None, Any]] = []  # (id, name, column, spec)

@@ -21,6 +21,7 @@ from .._errors import InputError
 from .._result import CheckResult, Severity
 from ..suite._model import ColumnCheck, ColumnSpec
 from ._base import RunContext, describe_check, threshold_result, unrunnable
+from ._items import column_check_id
 
 __all__ = ["PanderaEngine", "column_check_id"]
 
@@ -272,14 +273,6 @@ class PanderaEngine:
         return _results_from_pandera_schema(
             ctx, schema, failure_cases, ref, rows, severity, self.name
         )
-
-
-def column_check_id(column: str, spec: ColumnSpec, check: ColumnCheck, index: int) -> str:
-    """Stable check id of a column check (``amount::in_range``, ``#2`` for repeats)."""
-    same = [i for i, c in enumerate(spec.checks) if c.check == check.check]
-    if len(same) > 1:
-        return f"{column}::{check.check}#{same.index(index) + 1}"
-    return f"{column}::{check.check}"
 
 
 def _is_read_error(exc: BaseException) -> bool:

@@ -6,7 +6,7 @@ float column. Map expectations drop missing values first and pass when
 ``expect_column_values_to_(not_)be_null`` divide by every row instead. Aggregates are
 compared to ``min_value``/``max_value`` with ``strict_min``/``strict_max``; a missing
 aggregate (an empty column) fails with observed None. Results are built by the GX engine's
-own ``_to_result`` from a GX-shaped result dict, so ids, messages and observed values match.
+own ``gx_result`` from a GX-shaped result dict, so ids, messages and observed values match.
 Anything with kwargs not listed here (``row_condition``, ``condition_parser``, ...), odd types or
 an unsafe regex stays with GX.
 """
@@ -26,7 +26,13 @@ import polars as pl
 from .._result import CheckResult
 from ..suite._model import ExpectationSpec
 from ._base import RunContext
-from ._gx import _columns_of, _to_result, expectation_ids, gx_items, missing_column_result
+from ._items import (
+    expectation_columns,
+    expectation_ids,
+    gx_items,
+    gx_result,
+    missing_column_result,
+)
 from ._native_plan import Expr, Plan, count_true, gx_value, is_number, is_numeric, rust_regex
 
 __all__ = ["NARWHALS_TRANSLATED", "gx_plans"]
@@ -52,7 +58,7 @@ class _Item:
 
     def result(self, success: bool, r: dict[str, Any], rows: int) -> CheckResult:
         res = SimpleNamespace(exception_info={}, result=r, success=success)
-        out = _to_result(self.ctx, self.cid, self.spec, res, rows)
+        out = gx_result(self.ctx, self.cid, self.spec, res, rows)
         return dataclasses.replace(out, engine=_ENGINE)
 
     def plan(
@@ -71,7 +77,7 @@ class _Item:
             aggs=aggs,
             finish=finish,
             bad=bad,
-            columns=columns or tuple(_columns_of(self.spec) or ()),
+            columns=columns or tuple(expectation_columns(self.spec) or ()),
         )
 
 
@@ -612,7 +618,7 @@ def gx_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan]:
         if translate is None or (ns is not pl and spec.type not in NARWHALS_TRANSLATED):
             continue
         item = _Item(ctx=ctx, spec=spec, cid=cid, key=key, schema=schema, ns=ns)
-        missing = [c for c in _columns_of(spec) or [] if c not in schema]
+        missing = [c for c in expectation_columns(spec) or [] if c not in schema]
         if missing:  # the result GX's engine gives before it runs GX, without importing GX
             plans.append(
                 Plan(

@@ -20,8 +20,8 @@ from .._result import CheckResult
 from ..suite._model import ColumnCheck, ColumnSpec
 from ..suite._regex import anchored, backend_pattern
 from ._base import RunContext, describe_check, threshold_result
+from ._items import column_check_id
 from ._native_plan import Expr, Plan, count_true, is_float, is_number
-from ._pandera import column_check_id
 
 __all__ = ["pandera_plans"]
 

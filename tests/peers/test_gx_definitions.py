@@ -27,7 +27,7 @@ from _peers import AGREE, DATA, DIVERGE, INEXPRESSIBLE, tally
 
 import gates
 from gates import SuiteDefinitionError
-from gates.engines._gx import expectation_ids
+from gates.engines._items import expectation_ids
 from gates.suite._load import parse_suite
 
 BACKENDS = ("polars", "duckdb", "reference")
