@@ -194,9 +194,7 @@ def check(
         recorded = None if no_ledger else _record(result, ledger)
         if str(json_path) != "-":
             if quiet:
-                console.print(
-                    f"verdict: {result.verdict.value}  ({len(result.failed_checks)} of {len(result.checks)} checks failed)"
-                )
+                console.print(report.verdict_line(result), soft_wrap=True)
             else:
                 report.print_result(result, console, verbose=verbose)
                 for path in written:

@@ -1,6 +1,7 @@
 """Reports of a gate run: console, JSON, JUnit XML, Markdown and HTML."""
 
 from ._console import print_result as print_result
+from ._console import verdict_line as verdict_line
 from ._files import result_schema as result_schema
 from ._files import to_json as to_json
 from ._files import to_junit as to_junit
@@ -13,6 +14,7 @@ from ._write import write_text as write_text
 __all__ = [
     "check_target",
     "print_result",
+    "verdict_line",
     "result_schema",
     "run_inputs",
     "to_html",

@@ -13,7 +13,7 @@ from rich.text import Text
 from .._result import CheckResult, GateResult, Severity, Verdict
 from ._files import display_name
 
-__all__ = ["print_result"]
+__all__ = ["print_result", "verdict_line"]
 
 _VERDICT_STYLE = {
     Verdict.PASS: "bold green",
@@ -119,15 +119,25 @@ def print_result(
                 )
             )
     v = result.verdict
-    counts = (
-        f"{len(result.failed_checks)} of {len(result.checks)} checks failed"
-        if result.failed_checks
-        else f"all {len(result.checks)} checks passed"
-    )
     console.print(
         Text.assemble(
             ("verdict: ", "bold"),
             (v.value.upper(), _VERDICT_STYLE[v]),
-            f"  {counts} in {result.duration_s:.2f}s",
+            f"  {_counts(result)} in {result.duration_s:.2f}s",
         )
     )
+
+
+def _counts(result: GateResult) -> str:
+    if result.failed_checks:
+        return f"{len(result.failed_checks)} of {len(result.checks)} checks failed"
+    return f"all {len(result.checks)} checks passed"
+
+
+def verdict_line(result: GateResult) -> str:
+    """The last line of the full console report without its timing: what ``-q`` prints.
+
+    ``verdict: BLOCK  7 of 20 checks failed``: the same verdict word as the full output, and
+    nothing that changes from run to run, so scripts can compare it.
+    """
+    return f"verdict: {result.verdict.value.upper()}  {_counts(result)}"

@@ -92,6 +92,6 @@ def test_command_line_examples_run(needs_spark: Path, tmp_path: Path) -> None:
             assert done.returncode == 2, (line, done.stderr)
             assert done.stderr.startswith("error: cannot reach the Spark"), (line, done.stderr)
         else:
-            assert (done.returncode, done.stdout) == (1, "verdict: block  (4 of 20 checks failed)\n"), (
+            assert (done.returncode, done.stdout) == (1, "verdict: BLOCK  4 of 20 checks failed\n"), (
                 line, done.stderr[-2000:],
             )  # fmt: skip

@@ -158,7 +158,7 @@ def test_warnings_pass_unless_fail_on_warn(project: Path, tmp_path: Path) -> Non
         "-q",
         cwd=project,
     )
-    assert proc.returncode == 1 and proc.stdout.strip() == "verdict: warn  (1 of 1 checks failed)"
+    assert proc.returncode == 1 and proc.stdout.strip() == "verdict: WARN  1 of 1 checks failed"
 
 
 def test_csv_and_json_to_stdout(project: Path) -> None:

@@ -121,7 +121,7 @@ def test_blocked_then_synth_then_pass(
 
     after = run("check", "aug.parquet", "-s", "small.yml", "--no-ledger", "-q", cwd=project)
     assert after.returncode == 0, after.stdout + after.stderr
-    assert "verdict: pass" in after.stdout
+    assert "verdict: PASS  all" in after.stdout
 
 
 def test_existing_out_needs_force_and_same_seed_same_rows(

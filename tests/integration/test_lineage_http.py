@@ -171,7 +171,7 @@ def test_a_slow_endpoint_costs_at_most_the_timeout_and_one_line(project: Path) -
         )  # fmt: skip
         took = time.monotonic() - began
     assert done.returncode == 1
-    assert done.stdout.startswith("verdict: block")
+    assert done.stdout.startswith("verdict: BLOCK")
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert lines == [
         f"warning: lineage events to {slow.url} not delivered within 1 s; the gate went on without them"
@@ -208,4 +208,4 @@ def test_file_and_console_targets(project: Path, tmp_path: Path) -> None:
     )  # fmt: skip
     printed = [json.loads(line) for line in shown.stderr.splitlines() if line.startswith("{")]
     assert [e["eventType"] for e in printed] == ["START", "COMPLETE"]
-    assert shown.stdout.startswith("verdict: block")
+    assert shown.stdout.startswith("verdict: BLOCK")
