@@ -376,13 +376,20 @@ class History:
         """Rows of a read-only SQL query over the three history tables (empty: no history yet)."""
         if not self.exists:
             return []
+        import duckdb
+
         with locked_connection(self.path, write=False, timeout=self.timeout) as con:
-            found = con.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'history_bands'"
-            ).fetchone()
-            if not found or not found[0]:
-                return []
-            return con.execute(sql, list(params)).fetchall()
+            try:
+                return con.execute(sql, list(params)).fetchall()
+            except duckdb.CatalogException:
+                # an empty file (created, never written): no tables yet. Asked only on a
+                # failure, since information_schema costs as much as a list query.
+                found = con.execute(
+                    "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'history_bands'"
+                ).fetchone()
+                if not found or not found[0]:
+                    return []
+                raise
 
     def runs(
         self,

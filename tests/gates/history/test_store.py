@@ -113,6 +113,10 @@ def test_no_history_yet_reads_as_empty(tmp_path: Path) -> None:
         0,
     )
     assert not (tmp_path / "none.duckdb").exists()
+    # a DuckDB file with no history tables yet (created by another tool) reads as empty too
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()
+    empty = History(tmp_path / "empty.duckdb")
+    assert (empty.runs(), empty.list_series(), len(empty)) == ([], [], 0)
 
 
 def test_history_off_records_nothing(
