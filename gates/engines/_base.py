@@ -13,7 +13,7 @@ from .._result import CheckResult, Severity
 from ..suite import LoadedSuite
 from ..suite._model import ColumnSpec, _Thresholded
 
-__all__ = ["Engine", "RunContext", "threshold_result", "unrunnable"]
+__all__ = ["Engine", "RunContext", "row_count_message", "threshold_result", "unrunnable"]
 
 
 @dataclass
@@ -34,6 +34,42 @@ class RunContext:
     history: Path | None = None
     #: When the run started (UTC); the anomaly baseline is the runs before it.
     started_at: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        self._check_filters()
+
+    def _check_filters(self) -> None:
+        """Every ``where:`` compiled against the data's schema: a suite error before rows are read."""
+        from ..suite._load import Problem, _problem_lines
+        from ..suite._where import WhereError
+
+        suite = self.suite.suite
+        items: list[tuple[tuple[str | int, ...], _Thresholded]] = [
+            (("columns", c, "checks", i), chk)
+            for c, spec in suite.columns.items()
+            for i, chk in enumerate(spec.checks)
+        ]
+        items += [(("checks", i), chk) for i, chk in enumerate(suite.checks)]
+        problems = []
+        for loc, spec in items:
+            if spec.where is None:
+                continue
+            try:
+                self.where(spec)
+            except WhereError as exc:
+                line, col = self.suite.where((*loc, "where"))
+                path = ".".join(map(str, loc))
+                problems.append(Problem(f"{path}.where: {exc}", line, col))
+        if problems:
+            raise _problem_lines(problems, self.suite.path)
+
+    def where(self, spec: _Thresholded, ns: Any = None) -> Any:
+        """The check's ``where:`` as a "keep this row" expression (Polars, or ``ns``), or None."""
+        if spec.where is None:
+            return None
+        from ..suite._where import compile_where
+
+        return compile_where(spec.where, self.dataset.schema, ns)
 
     def say(self, message: str) -> None:
         """Report progress (a spinner label on the terminal)."""
@@ -76,19 +112,68 @@ def threshold_result(
     col_spec: ColumnSpec | None = None,
     details: dict[str, Any] | None = None,
 ) -> CheckResult:
-    """A row-level check's result: passed when failing rows stay within the spec's threshold."""
+    """A row-level check's result: judged by ``warn_if``/``error_if`` when the spec has them
+    (pass, warn or block by the threshold crossed), else passed when failing rows stay within
+    ``mostly``/``max_failing``. With ``where:``, ``rows`` are the rows it keeps."""
+    fraction = failing / rows if rows else 0.0
+    details = dict(details or {})
+    of = f"{rows:,} rows" + (f" where {spec.where}" if spec.where else "")
+    if spec.where:
+        expected = f"{expected}, where {spec.where}"
+        details["where"] = spec.where
+        details["rows_checked"] = rows
+    warn, error = spec.levels()
+    if warn is not None or error is not None:
+        crossed = next(
+            (
+                (name_, level)
+                for name_, level in (("error_if", error), ("warn_if", warn))
+                if level is not None and level.crossed(failing, rows)
+            ),
+            None,
+        )
+        passed = crossed is None
+        if crossed is not None:
+            severity = Severity.BLOCK if crossed[0] == "error_if" else Severity.WARN
+            details["crossed"] = crossed[0]
+            message = (
+                f"{failing:,} of {of} fail ({fraction:.2%}): crossed {crossed[0]} {crossed[1].text}"
+            )
+        else:
+            severity = Severity.BLOCK if error is not None else Severity.WARN
+            unmet = " or ".join(
+                f"{n} {lv.text}" for n, lv in (("warn_if", warn), ("error_if", error)) if lv
+            )
+            message = (
+                f"all {of} pass"
+                if failing == 0
+                else f"{failing:,} of {of} fail ({fraction:.2%}); does not cross {unmet}"
+            )
+        return CheckResult(
+            id=id,
+            name=spec.label or name,
+            engine=engine,
+            column=column,
+            severity=severity,
+            passed=passed,
+            observed=round(fraction, 6),
+            expected=expected,
+            failing_count=failing,
+            failing_fraction=fraction,
+            sample=tuple(sample[: ctx.sample_size]),
+            threshold=spec.threshold_text(),
+            message=message,
+            details=details,
+        )
     allowed = spec.allowed_failures(rows)
     passed = failing <= allowed
-    fraction = failing / rows if rows else 0.0
-    severity: Severity = ctx.suite.suite.severity_of(spec, col_spec)
+    severity = ctx.suite.suite.severity_of(spec, col_spec)
     if passed and failing == 0:
-        message = f"all {rows:,} rows pass"
+        message = f"all {of} pass"
     elif passed:
-        message = (
-            f"{failing:,} of {rows:,} rows fail ({fraction:.2%}), within the allowed {allowed:,}"
-        )
+        message = f"{failing:,} of {of} fail ({fraction:.2%}), within the allowed {allowed:,}"
     else:
-        message = f"{failing:,} of {rows:,} rows fail ({fraction:.2%})" + (
+        message = f"{failing:,} of {of} fail ({fraction:.2%})" + (
             f"; allowed {allowed:,}" if allowed else ""
         )
     return CheckResult(
@@ -105,7 +190,16 @@ def threshold_result(
         sample=tuple(sample[: ctx.sample_size]),
         threshold=spec.threshold_text(),
         message=message,
-        details=details or {},
+        details=details,
+    )
+
+
+def row_count_message(rows: int, where: str | None, ok: bool, bounds: str) -> str:
+    """``1,000 rows`` / ``12 rows where status = 'x'; expected 100 <= rows``."""
+    return (
+        f"{rows:,} rows"
+        + (f" where {where}" if where else "")
+        + ("" if ok else f"; expected {bounds}")
     )
 
 

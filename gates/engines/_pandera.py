@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from .._errors import InputError
+from .._io._names import row_index_name
 from .._result import CheckResult, Severity
 from ..suite._model import ColumnCheck, ColumnSpec
 from ._base import RunContext, describe_check, threshold_result, unrunnable
@@ -106,7 +107,14 @@ class PanderaEngine:
         if check.check in _STRING_CHECKS and not _is_texty(dtype):
             msg = f"{check.check} needs a string column; {column!r} is {dtype}"
             return cannot_run(error=msg)
+        keep = ctx.where(check)
+        positions: pl.Series | None = None
         try:
+            if keep is not None:  # where: pandera judges the kept rows; samples keep their numbers
+                row_col = row_index_name(ctx.dataset.columns)
+                kept = lf.with_row_index(row_col).filter(keep).select(row_col, column).collect()
+                positions, lf = kept[row_col], kept.drop(row_col).lazy()
+                rows = kept.height
             pandera_check = getattr(pa.Check, check.check)(**check.kwargs)
             outcome = pandera_check(lf.select(column), column)
             if check.check == "unique_values_eq":
@@ -142,6 +150,8 @@ class PanderaEngine:
                 if failing
                 else []
             )
+            if positions is not None:
+                sample = [{"row": int(positions[int(r["row"])])} for r in sample]
         except InputError:
             raise
         except (pl.exceptions.PolarsError, TypeError, ValueError) as exc:

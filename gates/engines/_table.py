@@ -11,7 +11,7 @@ from .._errors import InputError
 from .._io._names import row_index_name, sample_row
 from .._result import CheckResult
 from ..suite._model import TableCheck
-from ._base import RunContext, threshold_result, unrunnable
+from ._base import RunContext, row_count_message, threshold_result, unrunnable
 
 __all__ = ["TableEngine"]
 
@@ -67,8 +67,21 @@ class TableEngine:
             **fields,
         )
 
+    @staticmethod
+    def _frame(ctx: RunContext, spec: TableCheck, index: str | None = None) -> pl.LazyFrame:
+        """The data (with a row number column ``index``), only the rows ``where:`` keeps."""
+        lf = ctx.dataset.lazy
+        if index is not None:
+            lf = lf.with_row_index(index)
+        keep = ctx.where(spec)
+        return lf if keep is None else lf.filter(keep)
+
     def _row_count(self, ctx: RunContext, spec: TableCheck, cid: str, i: int) -> CheckResult:
-        rows = ctx.dataset.rows
+        rows = (
+            ctx.dataset.rows
+            if spec.where is None
+            else int(self._frame(ctx, spec).select(pl.len()).collect().item())
+        )
         lo, hi, eq = spec.kwargs.get("min"), spec.kwargs.get("max"), spec.kwargs.get("equal")
         ok = (
             (lo is None or rows >= lo) and (hi is None or rows <= hi) and (eq is None or rows == eq)
@@ -78,6 +91,9 @@ class TableEngine:
             if eq is not None
             else f"{lo if lo is not None else 0} <= rows" + (f" <= {hi}" if hi is not None else "")
         )
+        bounds = expected
+        if spec.where is not None:
+            expected += f", where {spec.where}"
         return self._result(
             ctx,
             spec,
@@ -87,7 +103,7 @@ class TableEngine:
             passed=ok,
             observed=rows,
             expected=expected,
-            message=f"{rows:,} rows" + ("" if ok else f"; expected {expected}"),
+            message=row_count_message(rows, spec.where, ok, bounds),
         )
 
     def _dupes(
@@ -99,11 +115,9 @@ class TableEngine:
                 f"column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} not in the data"
             )
         index = row_index_name(ctx.dataset.columns)
-        lf = ctx.dataset.lazy.with_row_index(index).select(index, *columns)
+        lf = self._frame(ctx, spec, index).select(index, *columns)
         dup = pl.struct(columns).is_duplicated()
-        stats = (
-            ctx.dataset.lazy.select(pl.len().alias("n"), dup.sum().alias("bad")).collect().row(0)
-        )
+        stats = lf.select(pl.len().alias("n"), dup.sum().alias("bad")).collect().row(0)
         rows, failing = int(stats[0]), int(stats[1])
         sample: list[dict[str, Any]] = []
         if failing:
@@ -161,7 +175,7 @@ class TableEngine:
             ) from None
         bad = expr.not_().fill_null(False)
         index = row_index_name(ctx.dataset.columns)
-        lf = ctx.dataset.lazy.with_row_index(index)
+        lf = self._frame(ctx, spec, index)
         stats = lf.select(pl.len().alias("n"), bad.sum().alias("bad")).collect().row(0)
         rows, failing = int(stats[0]), int(stats[1])
         sample = (
@@ -199,8 +213,10 @@ class TableEngine:
             )
         max_age = parse_duration(spec.kwargs["max_age"])
         now = reference_time(spec.kwargs.get("now"))
-        newest = ctx.dataset.lazy.select(pl.col(column).max()).collect().item()
+        newest = self._frame(ctx, spec).select(pl.col(column).max()).collect().item()
         expected = f"newest {column} within {spec.kwargs['max_age']} of {now:%Y-%m-%dT%H:%M:%SZ}"
+        if spec.where is not None:
+            expected += f", where {spec.where}"
         if newest is None:
             return self._result(
                 ctx,
@@ -211,7 +227,9 @@ class TableEngine:
                 passed=False,
                 observed=None,
                 expected=expected,
-                message=f"{column} has no values: nothing is fresh",
+                message=f"{column} has no values"
+                + (f" where {spec.where}" if spec.where else "")
+                + ": nothing is fresh",
             )
         if isinstance(newest, dt.datetime):
             at = newest.replace(tzinfo=dt.UTC) if newest.tzinfo is None else newest

@@ -19,6 +19,7 @@ import polars as pl
 from .._result import CheckResult
 from ..suite._model import ColumnCheck, ColumnSpec
 from ..suite._regex import anchored, backend_pattern
+from ..suite._where import where_columns
 from ._base import RunContext, describe_check, threshold_result
 from ._items import column_check_id
 from ._native_plan import Expr, Plan, count_true, is_float, is_number
@@ -138,6 +139,9 @@ def _check_plan(
     if cond is None:
         return None
     bad = ~cond.fill_null(True)
+    keep = ctx.where(check, ns)  # where: the rows the check judges, a conditional count
+    if keep is not None:
+        bad = keep & bad
     cid = column_check_id(column, spec, check, index)
     expected = describe_check(column, check.check, check.kwargs)
 
@@ -150,18 +154,21 @@ def _check_plan(
             engine=_ENGINE,
             column=column,
             failing=int(values["bad"] or 0),
-            rows=rows,
+            rows=rows if keep is None else int(values["kept"] or 0),
             expected=expected,
             col_spec=spec,
             details={"kwargs": check.kwargs},
         )
 
+    aggs = {"bad": count_true(bad, ns)}
+    if keep is not None:
+        aggs["kept"] = count_true(keep, ns)
     return Plan(
         key=("column", column, str(index)),
-        aggs={"bad": count_true(bad, ns)},
+        aggs=aggs,
         finish=finish,
         bad=bad,
-        columns=(column,),
+        columns=(column, *where_columns(check.where)),
     )
 
 

@@ -13,15 +13,16 @@ import polars as pl
 
 from .._result import CheckResult
 from ..suite._model import TableCheck
-from ._base import RunContext, threshold_result
-from ._native_plan import Plan
+from ..suite._where import where_columns
+from ._base import RunContext, row_count_message, threshold_result
+from ._native_plan import Plan, count_true
 
 __all__ = ["table_plans"]
 
 _ENGINE = "native"
 
 
-def _row_count(ctx: RunContext, spec: TableCheck, cid: str) -> Plan | None:
+def _row_count(ctx: RunContext, spec: TableCheck, cid: str, ns: Any) -> Plan | None:
     lo, hi, eq = spec.kwargs.get("min"), spec.kwargs.get("max"), spec.kwargs.get("equal")
     expected = (
         f"rows == {eq}"
@@ -29,7 +30,14 @@ def _row_count(ctx: RunContext, spec: TableCheck, cid: str) -> Plan | None:
         else f"{lo if lo is not None else 0} <= rows" + (f" <= {hi}" if hi is not None else "")
     )
 
+    bounds = expected
+    keep = ctx.where(spec, ns)
+    if keep is not None:
+        expected += f", where {spec.where}"
+
     def finish(values: Mapping[str, Any], rows: int) -> CheckResult:
+        if keep is not None:
+            rows = int(values["kept"] or 0)
         ok = (
             (lo is None or rows >= lo) and (hi is None or rows <= hi) and (eq is None or rows == eq)
         )
@@ -42,10 +50,11 @@ def _row_count(ctx: RunContext, spec: TableCheck, cid: str) -> Plan | None:
             passed=ok,
             observed=rows,
             expected=expected,
-            message=f"{rows:,} rows" + ("" if ok else f"; expected {expected}"),
+            message=row_count_message(rows, spec.where, ok, bounds),
         )
 
-    return Plan(key=(), aggs={}, finish=finish)
+    aggs = {} if keep is None else {"kept": count_true(keep, ns)}
+    return Plan(key=(), aggs=aggs, finish=finish, columns=where_columns(spec.where))
 
 
 def _unique(ctx: RunContext, spec: TableCheck, cid: str, schema: pl.Schema, ns: Any) -> Plan | None:
@@ -67,6 +76,19 @@ def _unique(ctx: RunContext, spec: TableCheck, cid: str, schema: pl.Schema, ns: 
             expected=f"no two rows share ({', '.join(columns)})",
         )
 
+    keep = ctx.where(spec, ns)
+    if keep is not None:  # duplicates among the kept rows only: the filter joins the key
+        if ns is not pl:
+            return None  # the group-by pass has no filter: the table engine runs it
+        flag = "__gates_where" + "_" * max(len(c) for c in columns)
+        bad = pl.struct([*columns, keep.alias(flag)]).is_duplicated() & keep
+        return Plan(
+            key=(),
+            aggs={"bad": bad.sum(), "kept": keep.sum()},
+            finish=lambda values, rows: finish(values, int(values["kept"] or 0)),
+            bad=bad,
+            columns=(*columns, *where_columns(spec.where)),
+        )
     if ns is not pl:  # a group-by pass of the backend's own
         return Plan(key=(), aggs={}, finish=finish, duplicates=tuple(columns))
     bad = pl.struct(columns).is_duplicated()
@@ -90,7 +112,7 @@ def table_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan]:
         cid = f"table::{spec.check}" + (f"#{n}" if n > 1 else "")
         plan = None
         if spec.check == "row_count":
-            plan = _row_count(ctx, spec, cid)
+            plan = _row_count(ctx, spec, cid, ns)
         elif spec.check == "unique":
             plan = _unique(ctx, spec, cid, schema, ns)
         if plan is not None:

@@ -20,6 +20,18 @@ _MODIFIER_SCHEMA: dict[str, Any] = {
     },
     "max_failing": {"type": "integer", "minimum": 0, "description": "most failing rows allowed"},
     "max_failing_fraction": {"type": "number", "minimum": 0, "maximum": 1},
+    "warn_if": {
+        "type": "string",
+        "description": 'warn when failing rows cross this: "> 10" rows or "> 0.1%" of the rows checked',
+    },
+    "error_if": {
+        "type": "string",
+        "description": 'block when failing rows cross this: "> 100" rows or "> 1%" of the rows checked',
+    },
+    "where": {
+        "type": "string",
+        "description": "a SQL condition: the check judges only the rows where it is true",
+    },
     "name": {"type": "string", "description": "display name"},
     "description": {"type": "string"},
 }

@@ -6,8 +6,11 @@ that editors use to complete and check suite files.
 
 from __future__ import annotations
 
+import dataclasses
+import fractions
 import functools
 import json
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Literal
@@ -27,13 +30,80 @@ __all__ = [
     "DataSpec",
     "ExpectationSpec",
     "IncludeSpec",
+    "Level",
     "Suite",
     "TableCheck",
     "gx_expectation_signatures",
+    "parse_level",
 ]
 
 #: Keys that may sit beside a check's name in a check item.
-MODIFIERS = ("severity", "mostly", "max_failing", "max_failing_fraction", "name", "description")
+MODIFIERS = (
+    "severity",
+    "mostly",
+    "max_failing",
+    "max_failing_fraction",
+    "warn_if",
+    "error_if",
+    "where",
+    "name",
+    "description",
+)
+
+#: Table checks that judge a number (not failing rows): no ``warn_if``/``error_if``.
+_NOT_ROW_LEVEL = {"row_count", "freshness", "columns_present", "unique_values_eq"}
+#: Checks a ``where:`` filter has no meaning for (or that filter in their own SQL).
+_NO_WHERE = {
+    "columns_present": "it looks at the column names, not at rows",
+    "query": "write the condition in the query's own WHERE",
+}
+_LEVEL = re.compile(r"\s*(>=|<=|==|!=|<>|>|<|=)\s*(\d+(?:\.\d+)?|\.\d+)\s*(%?)\s*")
+_LEVEL_FORMS = (
+    "write a comparison and a number of failing rows or a share of the rows checked,"
+    ' e.g. "> 10" or "> 0.1%" (operators > >= < <= = !=)'
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Level:
+    """A ``warn_if``/``error_if`` threshold: ``> 10`` failing rows, or ``> 0.1%`` of the rows."""
+
+    op: str
+    value: fractions.Fraction
+    percent: bool
+    text: str
+
+    def crossed(self, failing: int, rows: int) -> bool:
+        """Whether ``failing`` of ``rows`` crosses the threshold (exact arithmetic, no rounding)."""
+        left = fractions.Fraction(failing * 100) if self.percent else fractions.Fraction(failing)
+        right = self.value * rows if self.percent else self.value
+        return {
+            ">": left > right,
+            ">=": left >= right,
+            "<": left < right,
+            "<=": left <= right,
+            "=": left == right,
+            "!=": left != right,
+        }[self.op]
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_level(text: str) -> Level:
+    """``"> 0.1%"`` → a :class:`Level`; ``ValueError`` naming the accepted forms otherwise."""
+    m = _LEVEL.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not a threshold; {_LEVEL_FORMS}")
+    op, number, percent = m.groups()
+    op = {"==": "=", "<>": "!="}.get(op, op)
+    value = fractions.Fraction(number)
+    if not percent and value.denominator != 1:
+        raise ValueError(
+            f"{text!r}: a number of failing rows is a whole number; for a share write"
+            f' "{op} {number}%" (percent of the rows checked)'
+        )
+    if percent and value > 100:
+        raise ValueError(f"{text!r}: a share is at most 100%")
+    return Level(op, value, bool(percent), f"{op} {number}{percent}")
 
 
 #: dtype names from other tools, with the name a suite uses for them.
@@ -70,8 +140,89 @@ class _Thresholded(_Strict):
     max_failing_fraction: float | None = Field(
         None, ge=0, le=1, strict=True, description="most failing share allowed (0-1)"
     )
+    warn_if: str | None = Field(
+        None,
+        description='failing rows that make the check warn: "> 10" rows or "> 0.1%" of the rows checked',
+    )
+    error_if: str | None = Field(
+        None,
+        description='failing rows that make the check block: "> 100" rows or "> 1%" of the rows checked',
+    )
+    where: str | None = Field(
+        None,
+        description="a SQL condition: the check judges only the rows where it is true,"
+        " e.g. \"status = 'hurricane'\"",
+    )
     label: str | None = Field(None, alias="name", description="a display name for the check")
     description: str | None = None
+
+    @field_validator("warn_if", "error_if", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        if not isinstance(value, str):
+            raise ValueError(
+                f'a threshold is a string such as "> {value}", got {value!r}; {_LEVEL_FORMS}'
+            )
+        parse_level(value)
+        return value
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _where(cls, value: Any) -> Any:
+        if value is None:
+            return value
+        from ._where import WhereError, parse_where
+
+        if not isinstance(value, str):
+            raise ValueError(
+                f"where is a SQL condition written as a string, got {value!r};"
+                " quote it: where: \"status = 'open'\""
+            )
+        try:
+            parse_where(value)
+        except WhereError as exc:
+            raise ValueError(f"invalid where {value!r}: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_pass_rule(self) -> Any:
+        if self.warn_if is None and self.error_if is None:
+            return self
+        rules = [
+            k
+            for k in ("mostly", "max_failing", "max_failing_fraction")
+            if getattr(self, k) is not None
+        ]
+        if rules:
+            raise ValueError(
+                f"{rules[0]} and warn_if/error_if both set when the check fails; keep one"
+                ' (mostly: 0.99 is error_if: "> 1%")'
+            )
+        if self.severity is not None:
+            raise ValueError(
+                "severity and warn_if/error_if both set the severity: with warn_if/error_if the"
+                " threshold crossed decides (warn_if: warn, error_if: block); drop severity"
+            )
+        return self
+
+    def levels(self) -> tuple[Level | None, Level | None]:
+        """The parsed ``(warn_if, error_if)``."""
+        return (
+            parse_level(self.warn_if) if self.warn_if is not None else None,
+            parse_level(self.error_if) if self.error_if is not None else None,
+        )
+
+    def _check_modifiers(self, check: str) -> None:
+        """Modifiers that have no meaning for ``check``."""
+        if check in _NOT_ROW_LEVEL and (self.warn_if or self.error_if):
+            raise ValueError(
+                f"{check} has no failing rows to count: warn_if/error_if apply to row-level checks"
+                " (use severity: warn, or a second check with other bounds)"
+            )
+        if check in _NO_WHERE and self.where is not None:
+            raise ValueError(f"{check} takes no where: {_NO_WHERE[check]}")
 
     def allowed_failures(self, rows: int) -> int:
         """How many failing rows still pass, out of ``rows``."""
@@ -93,6 +244,11 @@ class _Thresholded(_Strict):
             parts.append(f"max_failing {self.max_failing}")
         if self.max_failing_fraction is not None:
             parts.append(f"max_failing_fraction {self.max_failing_fraction:g}")
+        warn, error = self.levels()
+        if warn is not None:
+            parts.append(f"warn_if {warn.text}")
+        if error is not None:
+            parts.append(f"error_if {error.text}")
         return ", ".join(parts) or None
 
 
@@ -140,6 +296,11 @@ class ColumnCheck(_Thresholded):
             return data
         return _split_check_item(data, COLUMN_CHECKS, "column")
 
+    @model_validator(mode="after")
+    def _modifiers_fit(self) -> ColumnCheck:
+        self._check_modifiers(self.check)
+        return self
+
 
 class TableCheck(_Thresholded):
     """One table-level check, e.g. ``row_count: {min: 1000}``."""
@@ -153,6 +314,11 @@ class TableCheck(_Thresholded):
         if isinstance(data, Mapping) and "check" in data:
             return data
         return _split_check_item(data, TABLE_CHECKS, "table")
+
+    @model_validator(mode="after")
+    def _modifiers_fit(self) -> TableCheck:
+        self._check_modifiers(self.check)
+        return self
 
 
 class ColumnSpec(_Strict):
@@ -312,7 +478,13 @@ class Suite(_Strict):
         return value
 
     def severity_of(self, spec: _Thresholded, column: ColumnSpec | None = None) -> Severity:
-        """The check's own severity, else its column's, else the suite's."""
+        """The check's own severity, else its column's, else the suite's.
+
+        A check with ``warn_if``/``error_if`` is at most ``block`` when it has an ``error_if``,
+        else ``warn`` (the result's severity is the threshold it crossed).
+        """
+        if spec.warn_if is not None or spec.error_if is not None:
+            return Severity.BLOCK if spec.error_if is not None else Severity.WARN
         return spec.severity or (column.severity if column else None) or self.severity
 
 
