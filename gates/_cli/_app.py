@@ -18,12 +18,33 @@ class _Gates(TyperGroup):
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _plain_flags(self)
         end = args.index("--") if "--" in args else len(args)
         if "--debug" in args[1:end]:
             head = [a for a in args[:end] if a != "--debug"]
             args = ["--debug", *head, *args[end:]]
         out: list[str] = super().parse_args(ctx, args)
         return out
+
+
+def _plain_flags(command: Any) -> None:
+    """Show no type for on/off flags in ``--help`` (typer would print ``<bool>`` beside them)."""
+    for param in command.params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    if not getattr(command, "_gates_plain_help", False):
+        own = command.get_help_option  # click builds --help anew for every context
+
+        def help_option(ctx: Any) -> Any:
+            option = own(ctx)
+            if option is not None and option.metavar is None:
+                option.metavar = ""
+            return option
+
+        command.get_help_option = help_option
+        command._gates_plain_help = True
+    for sub in getattr(command, "commands", {}).values():
+        _plain_flags(sub)
 
 
 app = typer.Typer(

@@ -46,6 +46,7 @@ def progress_status(enabled: bool) -> Iterator[object]:
 
 
 def check(
+    ctx: typer.Context,
     data: Annotated[
         str | None,
         typer.Argument(
@@ -142,6 +143,10 @@ def check(
     with user_errors():
         if verbose and quiet:
             fail("--verbose (-v) and --quiet (-q) contradict each other: pass one of them")
+        source = ctx.get_parameter_source("ledger")
+        if no_ledger and ledger is not None and source is not None and source.name == "COMMANDLINE":
+            # $GATES_LEDGER with --no-ledger is fine: the flag wins over the environment
+            fail(f"--no-ledger and --ledger {ledger} contradict each other: pass one of them")
         mode = _engine_mode(engine, spark_master)
         # a report is re-written each run, but never onto a file this run reads: refused up front
         # anomaly items learn from the metric history next to this run's ledger (docs/history.md)

@@ -286,7 +286,14 @@ def drift_cmd(
     fail_on_drift: Annotated[
         bool, typer.Option("--fail-on-drift", help="Exit 1 when any column drifted.")
     ] = False,
-    quiet: QuietOpt = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="No progress bar; one line instead of the table: each drifted column and why.",
+        ),
+    ] = False,
 ) -> None:
     """Compare CURRENT with BASELINE column by column and print a ranked drift table.
 
@@ -329,10 +336,30 @@ def drift_cmd(
             )
         if html is not None:
             _write(html, to_html(cur, drift=report), reads=(current, baseline))
-        if not quiet and str(json_path) != "-":
-            print_drift(report, out_console())
+        if str(json_path) != "-":
+            if quiet:
+                out_console().print(_drift_line(report), soft_wrap=True, markup=False)
+            else:
+                print_drift(report, out_console())
     if fail_on_drift and report.drifted:
         raise typer.Exit(int(ExitCode.FAILED))
+
+
+def _drift_line(report: Any) -> str:
+    """What ``drift -q`` prints: the count, then each drifted column with what crossed its limit."""
+    head = f"drift: {len(report.drifted)} of {len(report.columns)} columns drifted"
+    parts = []
+    for col in report.drifted:
+        why = []
+        for metric in col.drifted:
+            value = col.metrics.get(metric)
+            limit = report.thresholds.get(metric)
+            if value is None or limit is None:  # missing_column, new_column
+                why.append(metric.replace("_", " "))
+            else:
+                why.append(f"{metric} {value:.3g} > {limit:g}")
+        parts.append(f"{col.column} ({', '.join(why)})")
+    return f"{head}: {'; '.join(parts)}" if parts else head
 
 
 def suggest_cmd(

@@ -139,6 +139,19 @@ def test_verbose_and_quiet_together_are_refused(project: Path) -> None:
     assert "contradict each other" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
 
 
+def test_no_ledger_with_a_ledger_is_refused_but_not_with_the_env_var(project: Path) -> None:
+    args = ("check", "clean.parquet", "-s", "orders.yml", "--no-ledger", "-q")
+    proc = run(*args, "--ledger", "mine.duckdb", cwd=project)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.strip() == (
+        "error: --no-ledger and --ledger mine.duckdb contradict each other: pass one of them"
+    )
+    # $GATES_LEDGER is a default, not a choice made on this command line: --no-ledger wins
+    proc = run(*args, cwd=project, env={"GATES_LEDGER": "env.duckdb"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert not (project / "env.duckdb").exists() and not (project / "mine.duckdb").exists()
+
+
 def test_warnings_pass_unless_fail_on_warn(project: Path, tmp_path: Path) -> None:
     suite = tmp_path / "warn.yml"
     suite.write_text(

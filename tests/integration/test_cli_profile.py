@@ -73,6 +73,12 @@ def test_drift_and_baseline(data: Path) -> None:
     assert [c["column"] for c in doc["columns"]][:2] in (["tier", "amount"], ["amount", "tier"])
     assert doc["columns"][-1]["column"] == "order_id"
     assert doc["columns"][-1]["drifted"] == []
+    quiet = run("drift", "today.parquet", "base.json", "--fail-on-drift", "-q", cwd=data)
+    # -q still says why the gate failed: each drifted column with the metric over its limit
+    assert quiet.returncode == 1 and quiet.stdout.count("\n") == 1, quiet.stdout
+    line = quiet.stdout.strip()
+    assert line.startswith(f"drift: {len([c for c in doc['columns'] if c['drifted']])} of ")
+    assert "amount (" in line and "tier (" in line and " > 0.2" in line
     r = run("drift", "today.parquet", "base.json", "-t", "psy=1", cwd=data)
     assert r.returncode == 2
     assert "unknown metric 'psy'" in r.stderr
