@@ -185,8 +185,9 @@ def _pydantic_problems(
         loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
         if err["type"] == "missing" and loc[-1] == "type" and loc[:-1] in hinted:
             continue
+        message = _message(err, _fields_at(loc))
         line, col = _find(locations, loc)
-        out.append(Problem(_message(err, _fields_at(loc)), line, col))
+        out.append(Problem(message, line, col))
     return list(dict.fromkeys(out))
 
 
@@ -317,8 +318,23 @@ def _resolve_includes(
     return expectations, digest.hexdigest(), problems
 
 
+def _json_locations(raw: bytes) -> dict[Loc, tuple[int, int]]:
+    """The line:col of every key and item of a JSON document (JSON is YAML: libyaml's marks).
+
+    Only asked for when a problem needs a line; empty when the text does not read as YAML.
+    """
+    try:
+        return read_yaml(raw.decode("utf-8-sig")).locations
+    except (YamlError, UnicodeDecodeError, RecursionError):
+        return {}
+
+
 def _read_gx_suite(raw: bytes, path: str) -> tuple[list[ExpectationSpec], list[Problem]]:
-    """A GX expectation-suite JSON (1.x ``type`` or 0.x ``expectation_type``) as specs."""
+    """A GX expectation-suite JSON (1.x ``type`` or 0.x ``expectation_type``) as specs.
+
+    The JSON is read by ``json``; only when an expectation has a problem is it read again for
+    the line and column of each key (a valid file costs nothing extra).
+    """
     try:
         doc = json.loads(raw)
     except UnicodeDecodeError as exc:
@@ -333,18 +349,25 @@ def _read_gx_suite(raw: bytes, path: str) -> tuple[list[ExpectationSpec], list[P
     if not isinstance(items, list):
         return [], [
             Problem(
-                "a GX expectation suite is a JSON object with an `expectations` list", path=path
+                "a GX expectation suite is a JSON object with an `expectations` list",
+                *(
+                    (1, 1)
+                    if not isinstance(doc, Mapping)
+                    else _find(_json_locations(raw), ("expectations",))
+                ),
+                path=path,
             )
         ]
     specs: list[ExpectationSpec] = []
-    problems: list[Problem] = []
+    bad: list[tuple[Loc, str]] = []
     for n, item in enumerate(items):
+        at: Loc = ("expectations", n)
         if not isinstance(item, Mapping):
-            problems.append(
-                Problem(
+            bad.append(
+                (
+                    at,
                     f"expectations[{n}]: an expectation is a JSON object with `type` and "
                     f"`kwargs`, got {type(item).__name__} {str(item)[:40]!r}",
-                    path=path,
                 )
             )
             continue
@@ -359,7 +382,17 @@ def _read_gx_suite(raw: bytes, path: str) -> tuple[list[ExpectationSpec], list[P
         except ValidationError as exc:
             for err in exc.errors():
                 reason = _message(err, ["type", "kwargs", "meta"])
-                problems.append(Problem(f"expectations[{n}]: {reason}", path=path))
+                sub = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+                if sub and sub[0] == "type" and "type" not in item:
+                    sub = ("expectation_type", *sub[1:])
+                bad.append(((*at, *sub), f"expectations[{n}]: {reason}"))
+    if not bad:
+        return specs, []
+    locations = _json_locations(raw)
+    problems = []
+    for loc, message in bad:
+        line, col = _find(locations, loc)
+        problems.append(Problem(message, line, col, path=path))
     return specs, problems
 
 

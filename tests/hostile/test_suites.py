@@ -327,7 +327,7 @@ ONE_PROBLEM: list[tuple[str, str, list[str]]] = [
     (
         "gx-regex",
         "expectations:\n  - type: expect_column_values_to_match_regex\n    kwargs: {column: a, regex: '(x'}\n",
-        ["2:5", "invalid regex '(x'"],
+        ["2:5", "regex '(x' is not a valid pattern"],
     ),
     (
         "gx-strict-min",
@@ -338,6 +338,95 @@ ONE_PROBLEM: list[tuple[str, str, list[str]]] = [
         "gx-missing-kwarg",
         "expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs: {min_value: 1}\n",
         ["2:5", "needs the kwarg 'column'"],
+    ),
+    # GX kwarg types from GX's own pydantic fields (gates/suite/gx_kwarg_types.json)
+    (
+        "gx-type-mean-word",
+        "expectations:\n  - type: expect_column_mean_to_be_between\n    kwargs:\n      column: a\n      min_value: s\n",
+        [
+            "2:5",
+            "min_value is a number, a date, a datetime (ISO text) or empty (null), got 's' (a string)",
+        ],
+    ),
+    (
+        "gx-type-max-not-date",
+        "expectations:\n  - type: expect_column_max_to_be_between\n    kwargs:\n      column: a\n      max_value: '2024-13-45'\n",
+        ["2:5", "max_value is a number, a date", "got '2024-13-45'"],
+    ),
+    (
+        "gx-type-quantile-list",
+        "expectations:\n  - type: expect_column_quantile_values_to_be_between\n    kwargs:\n      column: a\n      quantile_ranges: [0.5, 1]\n",
+        ["2:5", "quantile_ranges is a mapping", "(a list)"],
+    ),
+    (
+        "gx-type-literal",
+        "expectations:\n  - type: expect_column_values_to_not_be_outliers\n    kwargs:\n      column: a\n      method: mad\n",
+        ["2:5", "method is one of 'iqr', 'std', got 'mad'"],
+    ),
+    (
+        "gx-type-int",
+        "expectations:\n  - type: expect_column_to_exist\n    kwargs:\n      column: a\n      column_index: first\n",
+        ["2:5", "column_index is a whole number or empty (null), got 'first'"],
+    ),
+    (
+        "gx-type-int-float",
+        "expectations:\n  - type: expect_column_to_exist\n    kwargs:\n      column: a\n      column_index: 1.5\n",
+        ["2:5", "column_index is a whole number", "got 1.5 (a number)"],
+    ),
+    (
+        "gx-type-list-of-strings",
+        "expectations:\n  - type: expect_column_values_to_be_in_type_list\n    kwargs:\n      column: a\n      type_list: int\n",
+        ["2:5", "type_list is a list of strings or empty (null), got 'int'"],
+    ),
+    (
+        "gx-type-list-of-numbers",
+        "expectations:\n  - type: expect_column_values_to_be_in_type_list\n    kwargs:\n      column: a\n      type_list: [1, 2]\n",
+        ["2:5", "type_list is a list of strings"],
+    ),
+    (
+        "gx-type-row-condition",
+        "expectations:\n  - type: expect_column_values_to_not_be_null\n    kwargs:\n      column: a\n      row_condition: 5\n",
+        ["2:5", "row_condition is text, a mapping or empty (null), got 5 (an integer)"],
+    ),
+    (
+        "gx-type-parser",
+        "expectations:\n  - type: expect_column_values_to_not_be_null\n    kwargs:\n      column: a\n      condition_parser: sql\n",
+        ["2:5", "condition_parser is one of 'great_expectations'", "got 'sql'"],
+    ),
+    (
+        "gx-type-ties-okay",
+        "expectations:\n  - type: expect_column_most_common_value_to_be_in_set\n    kwargs:\n      column: a\n      value_set: [1]\n      ties_okay: 'yes'\n",
+        ["2:5", "ties_okay is true or false or empty (null), got 'yes'"],
+    ),
+    (
+        "gx-type-bool-flag-number",
+        "expectations:\n  - type: expect_column_kl_divergence_to_be_less_than\n    kwargs:\n      column: a\n      bucketize_data: 1\n",
+        ["2:5", "bucketize_data is true or false, got 1 (an integer)"],
+    ),
+    (
+        "gx-type-threshold",
+        "expectations:\n  - type: expect_column_kl_divergence_to_be_less_than\n    kwargs:\n      column: a\n      threshold: low\n",
+        ["2:5", "threshold is a number or empty (null), got 'low'"],
+    ),
+    (
+        "gx-type-partition",
+        "expectations:\n  - type: expect_column_kl_divergence_to_be_less_than\n    kwargs:\n      column: a\n      partition_object: [1, 2]\n",
+        ["2:5", "partition_object is a mapping or empty (null), got [1, 2] (a list)"],
+    ),
+    (
+        "gx-type-value-length",
+        "expectations:\n  - type: expect_column_value_lengths_to_equal\n    kwargs:\n      column: a\n      value: five\n",
+        ["2:5", "value is a number, got 'five'"],
+    ),
+    (
+        "gx-type-parameter-other-dict",
+        "expectations:\n  - type: expect_column_values_to_be_of_type\n    kwargs:\n      column: a\n      type_: {x: 1}\n",
+        ["2:5", "type_ is text, got {'x': 1} (a mapping)"],
+    ),
+    (
+        "gx-type-catch",
+        "expectations:\n  - type: expect_column_values_to_not_be_null\n    kwargs:\n      column: a\n      catch_exceptions: 'no'\n",
+        ["2:5", "catch_exceptions is true or false, got 'no'"],
     ),
     # includes
     (
@@ -486,6 +575,51 @@ def test_an_included_gx_suite_is_checked_at_load(
     code, stderr = _cli(["suite", "validate", "s.yml"], folder, monkeypatch)
     (line,) = _lines(stderr)
     assert code == 2 and "legacy.json" in line and fragment in line, line
+
+
+LEGACY = """\
+{
+  "name": "legacy",
+  "expectations": [
+    {"type": "expect_column_to_exist", "kwargs": {"column": "a"}},
+    {
+      "expectation_type": "expect_column_mean_to_be_between",
+      "kwargs": {
+        "column": "a",
+        "min_value": "s"
+      }
+    },
+    {"type": "expect_nothing", "kwargs": {}},
+    5,
+    {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "a"}}
+  ]
+}
+"""
+
+
+def test_problems_in_an_included_gx_suite_name_their_json_line(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON line (and column) of the kwarg or expectation, read with libyaml's marks."""
+    (folder / "legacy.json").write_text(LEGACY)
+    (folder / "s.yml").write_text("include:\n  gx: legacy.json\n")
+    code, stderr = _cli(["suite", "validate", "s.yml"], folder, monkeypatch)
+    lines = _lines(stderr)
+    assert code == 2 and lines[0].startswith("error: s.yml: 4 problems"), stderr
+    where = [ln.strip().split(": ", 1)[0] for ln in lines[1:]]
+    assert where == ["legacy.json:5:5", "legacy.json:12:5", "legacy.json:13:5", "legacy.json:14:5"]
+    assert "min_value is a number" in lines[1] and "expect_nothing" in lines[2]
+    assert "got int '5'" in lines[3] and "needs the kwarg 'value_set'" in lines[4]
+
+
+def test_an_included_gx_suite_that_is_not_an_object_names_line_1(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (folder / "legacy.json").write_text('{\n  "expectations": {"a": 1}\n}\n')
+    (folder / "s.yml").write_text("include:\n  gx: legacy.json\n")
+    code, stderr = _cli(["suite", "validate", "s.yml"], folder, monkeypatch)
+    (line,) = _lines(stderr)
+    assert code == 2 and line.startswith("error: legacy.json:2:3: a GX expectation suite"), line
 
 
 MANY = """\

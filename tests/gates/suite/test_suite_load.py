@@ -206,7 +206,7 @@ def test_bad_gx_suite_json_names_the_file(write_suite, tmp_path: Path) -> None:
     )
     with pytest.raises(
         SuiteDefinitionError,
-        match=r"bad\.gx\.json: expectations\[0\]: unknown Great Expectations expectation 'expect_nothing'",
+        match=r"bad\.gx\.json:1:19: expectations\[0\]: unknown Great Expectations expectation 'expect_nothing'",
     ):
         load_suite(write_suite("include: {gx: bad.gx.json}\n"))
     with pytest.raises(
