@@ -28,10 +28,13 @@ class _Gates(TyperGroup):
 
 
 def _plain_flags(command: Any) -> None:
-    """Show no type for on/off flags in ``--help`` (typer would print ``<bool>`` beside them)."""
+    """One spelling in ``--help``: no type beside on/off flags (typer would print ``<bool>``),
+    positional arguments in capitals (``CURRENT BASELINE``, not ``{current} {baseline}``)."""
     for param in command.params:
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+        elif param.param_type_name == "argument" and param.metavar is None and param.name:
+            param.metavar = param.name.upper()
     if not getattr(command, "_gates_plain_help", False):
         own = command.get_help_option  # click builds --help anew for every context
 

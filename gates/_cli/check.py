@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._common import ExitCode, err_console, fail, is_tty, out_console, user_errors
+from ._common import (
+    ExitCode,
+    FormatOpt,
+    SqlOpt,
+    TableOpt,
+    err_console,
+    fail,
+    is_tty,
+    out_console,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from .._result import GateResult
@@ -50,22 +60,19 @@ def check(
     data: Annotated[
         str | None,
         typer.Argument(
-            help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database with --table. Default: the suite's `data:`.",
+            help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database"
+            " file with --table or --sql (:memory: for none). Leave it out with --sql. Default:"
+            " the suite's `data:`.",
             show_default=False,
+            metavar="DATA",
         ),
     ] = None,
     suite: Annotated[
         Path, typer.Option("--suite", "-s", help="The suite YAML file.", show_default=False)
     ] = ...,  # type: ignore[assignment]
-    table: Annotated[str | None, typer.Option(help="Table in the DuckDB database DATA.")] = None,
-    sql: Annotated[
-        str | None,
-        typer.Option(help="A DuckDB query to check, e.g. \"SELECT * FROM 'data/*.parquet'\"."),
-    ] = None,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", help="Force the format: parquet, csv, tsv, json, ndjson, arrow."),
-    ] = None,
+    table: TableOpt = None,
+    sql: SqlOpt = None,
+    fmt: FormatOpt = None,
     engine: Annotated[
         EngineChoice,
         typer.Option(
