@@ -104,4 +104,7 @@ class DriftEngine:
                             message=f"column {name!r} is not in the baseline {path.name}",
                         )
                     )
-        return results
+        from ..history._profile_stats import attach_profile_stats
+
+        # the profile's per-column statistics go to the report, the history and lineage
+        return attach_profile_stats(results, current)

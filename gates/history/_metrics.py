@@ -29,8 +29,9 @@ def metric_rows(record: Mapping[str, Any]) -> Iterator[MetricRow]:
     ``kind`` is ``table`` (``row_count``), ``check`` (``<check id>.observed`` /
     ``.failing_count`` / ``.failing_fraction``; not for anomaly checks, whose observed value
     is the metric they judged) or ``column`` (``COLUMN.STAT``: the column
-    statistics an anomaly check measured, kept under their own names so later runs learn
-    from them). Each metric appears once per run (the first occurrence wins).
+    statistics an anomaly check measured, then those of the run's profile when the suite has
+    a ``drift:`` section (``details.profile_stats``), kept under their own names so later runs
+    learn from them). Each metric appears once per run (the first occurrence wins).
     """
     seen: set[str] = set()
 
@@ -60,6 +61,13 @@ def metric_rows(record: Mapping[str, Any]) -> Iterator[MetricRow]:
         value = _number(anomaly.get("value"))
         if anomaly.get("kind") == "column" and value is not None:
             yield from once((str(anomaly.get("metric")), "column", None, column, value))
+    # then the run's profile (drift:), so a statistic an anomaly item measured exactly wins
+    for check in record.get("checks") or ():
+        stats = (check.get("details") or {}).get("profile_stats") or {}
+        for metric, raw in stats.items() if isinstance(stats, Mapping) else ():
+            value = _number(raw)
+            if value is not None:
+                yield from once((str(metric), "column", None, check.get("column"), value))
 
 
 def band_rows(record: Mapping[str, Any]) -> Iterator[BandRow]:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -96,11 +97,47 @@ _STAT_CHECKS = {
 }
 
 
-def _column_metrics(checks: Sequence[CheckResult], columns: Sequence[str]) -> dict[str, Any]:
-    """Per-column null count, distinct count, min, max where a check measured them."""
+#: ``COLUMN.STAT`` statistics (an anomaly item's ``column_stats``, the drift profile's
+#: ``profile_stats``) → the metrics facet's fields; quantiles (``pNN``, ``median``) apart.
+_STAT_FIELDS = {
+    "null_count": "nullCount",
+    "distinct": "distinctCount",
+    "sum": "sum",
+    "count": "count",
+    "min": "min",
+    "max": "max",
+}
+_QUANTILE = re.compile(r"p(\d+(?:\.\d+)?)")
+#: Where measured statistics sit in a check's details, most exact first.
+_STATS_KEYS = ("column_stats", "profile_stats")
+
+
+def _quantile_key(stat: str) -> str | None:
+    """``p25`` → ``"0.25"``, ``median`` → ``"0.5"`` (the facet's keys are the quantile)."""
+    if stat == "median":
+        return "0.5"
+    found = _QUANTILE.fullmatch(stat)
+    return f"{float(found.group(1)) / 100:g}" if found else None
+
+
+def _temporal(dtype: str | None) -> bool:
+    # measured as epoch milliseconds (anomaly) or ISO text (profile): not the facet's numbers
+    return bool(dtype) and str(dtype).startswith(("Date", "Datetime", "Time", "Duration"))
+
+
+def _column_metrics(checks: Sequence[CheckResult], columns: Mapping[str, str]) -> dict[str, Any]:
+    """Per-column metrics: what a check measured, then the statistics the run measured.
+
+    First the checks' own observations (``nullCount`` from a not-null check, ``distinctCount``,
+    ``min``, ``max``, ``sum`` from GX's column-statistic expectations), then the statistics an
+    ``anomaly:`` item measured (exact), then those of the run's profile (a ``drift:`` section):
+    null and distinct counts, non-null ``count``, min, max and the quantiles
+    (``{"0.25": ..., "0.5": ...}``). Temporal columns get counts only.
+    """
     from openlineage.client.facet_v2 import data_quality_metrics_input_dataset as dqm
 
     found: dict[str, dict[str, Any]] = {}
+    quantiles: dict[str, dict[str, float]] = {}
     for c in checks:
         if c.column is None or c.error:
             continue
@@ -112,6 +149,31 @@ def _column_metrics(checks: Sequence[CheckResult], columns: Sequence[str]) -> di
         elif name in _STAT_CHECKS and value is not None:
             key = _STAT_CHECKS[name]
             slot[key] = int(value) if key == "distinctCount" else value
+    for key in _STATS_KEYS:
+        for c in checks:
+            stats = (c.details or {}).get(key)
+            if c.column is None or not isinstance(stats, Mapping):
+                continue
+            counts_only = _temporal(columns.get(c.column))
+            slot, quants = found.setdefault(c.column, {}), quantiles.setdefault(c.column, {})
+            prefix = f"{c.column}."
+            for metric, raw in stats.items():
+                value = _number(raw)
+                if value is None or not str(metric).startswith(prefix):
+                    continue
+                stat = str(metric)[len(prefix) :]
+                field = _STAT_FIELDS.get(stat)
+                if field in ("nullCount", "distinctCount", "count"):
+                    slot.setdefault(field, int(value))
+                elif counts_only:
+                    continue
+                elif field is not None:
+                    slot.setdefault(field, value)
+                elif (q := _quantile_key(stat)) is not None:
+                    quants.setdefault(q, value)
+    for column, quants in quantiles.items():
+        if quants:
+            found[column]["quantiles"] = dict(sorted(quants.items(), key=lambda kv: float(kv[0])))
     order = {c: i for i, c in enumerate(columns)}
     return {
         col: dqm.ColumnMetrics(**vals)
@@ -172,7 +234,7 @@ def _input(
         )
     if result is not None:
         checks = result.checks
-        columns = list(schema or result.dataset.columns)
+        columns = dict(schema) if schema else dict.fromkeys(result.dataset.columns, "")
         facets["dataQualityAssertions"] = _assertions(checks)
         input_facets["dataQualityMetrics"] = dqm.DataQualityMetricsInputDatasetFacet(
             producer=PRODUCER,

@@ -209,3 +209,52 @@ def test_file_and_console_targets(project: Path, tmp_path: Path) -> None:
     printed = [json.loads(line) for line in shown.stderr.splitlines() if line.startswith("{")]
     assert [e["eventType"] for e in printed] == ["START", "COMPLETE"]
     assert shown.stdout.startswith("verdict: BLOCK")
+
+
+DRIFT_SUITE = """\
+name: orders-drift
+columns:
+  amount: {nullable: true}
+drift:
+  baseline: baseline.json
+  severity: warn
+"""
+
+
+def test_a_profiled_run_sends_its_column_statistics(
+    project: Path, receiver: Receiver, tmp_path: Path
+) -> None:
+    """A drift: run profiles the data: its counts, min, max and quantiles reach the facet."""
+    import polars as pl
+
+    (tmp_path / "drift.yml").write_text(DRIFT_SUITE, encoding="utf-8")
+    data = project / "orders.parquet"
+    profiled = gates("profile", str(data), "--json", str(tmp_path / "baseline.json"), cwd=project)
+    assert profiled.returncode == 0, profiled.stderr
+    done = gates(
+        "check", str(data), "-s", str(tmp_path / "drift.yml"), "--no-ledger", "-q",
+        "--lineage", receiver.url, cwd=project,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    complete = receiver.events[1]
+    validate_event(complete)
+    metrics = complete["inputs"][0]["inputFacets"]["dataQualityMetrics"]["columnMetrics"]
+    frame = pl.read_parquet(data)
+    amount = frame["amount"]
+    want = {"0.01": 0.01, "0.05": 0.05, "0.25": 0.25, "0.5": 0.5, "0.75": 0.75, "0.95": 0.95}
+    want |= {"0.99": 0.99}
+    got = metrics["amount"]
+    assert got["nullCount"] == 0
+    assert got["count"] == len(amount)
+    assert got["distinctCount"] == amount.n_unique()
+    assert (got["min"], got["max"]) == (amount.min(), amount.max())
+    assert got["quantiles"] == pytest.approx(
+        {k: amount.quantile(q, interpolation="linear") for k, q in want.items()}
+    )
+    customers = frame["customer_id"]
+    assert metrics["customer_id"]["nullCount"] == customers.null_count() == 12
+    assert metrics["customer_id"]["count"] == len(customers) - 12
+    # a string column: counts; a datetime column: counts only (no epoch numbers as min/max)
+    assert metrics["status"]["distinctCount"] == frame["status"].n_unique()
+    assert set(metrics["created_at"]) - {"quantiles"} == {"nullCount", "distinctCount", "count"}
+    assert not metrics["created_at"].get("quantiles")
