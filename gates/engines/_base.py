@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from .._io import Dataset
 from .._result import CheckResult, Severity
 from ..suite import LoadedSuite
-from ..suite._model import ColumnSpec, _Thresholded
+from ..suite._model import ColumnSpec, ExpectationSpec, _Thresholded
 
 __all__ = ["Engine", "RunContext", "row_count_message", "threshold_result", "unrunnable"]
 
@@ -44,12 +44,19 @@ class RunContext:
         from ..suite._where import WhereError
 
         suite = self.suite.suite
-        items: list[tuple[tuple[str | int, ...], _Thresholded]] = [
+        schema = self.dataset.schema
+        items: list[tuple[tuple[str | int, ...], _Thresholded | ExpectationSpec]] = [
             (("columns", c, "checks", i), chk)
             for c, spec in suite.columns.items()
+            if c in schema  # a missing column is the schema engine's column_exists result
             for i, chk in enumerate(spec.checks)
         ]
         items += [(("checks", i), chk) for i, chk in enumerate(suite.checks)]
+        items += [
+            (("expectations", i), e)
+            for i, e in enumerate(suite.expectations)
+            if e.column is None or e.column in schema  # else a failed "column missing" result
+        ]
         problems = []
         for loc, spec in items:
             if spec.where is None:
@@ -63,7 +70,7 @@ class RunContext:
         if problems:
             raise _problem_lines(problems, self.suite.path)
 
-    def where(self, spec: _Thresholded, ns: Any = None) -> Any:
+    def where(self, spec: _Thresholded | ExpectationSpec, ns: Any = None) -> Any:
         """The check's ``where:`` as a "keep this row" expression (Polars, or ``ns``), or None."""
         if spec.where is None:
             return None

@@ -128,12 +128,15 @@ class GXEngine:
         batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
         result_format = {"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size}
         suite = gx.ExpectationSuite(name=ctx.suite.name)
-        for _, _, expectation in runnable:
-            suite.add_expectation(expectation)
+        for _, spec, expectation in runnable:
+            if spec.where is None:  # a where: runs on its own batch of the kept rows
+                suite.add_expectation(expectation)
 
-        def alone(cid: str, spec: ExpectationSpec, expectation: Any) -> CheckResult:
+        def alone(
+            cid: str, spec: ExpectationSpec, expectation: Any, on: Any = None, rows: int = -1
+        ) -> CheckResult:
             try:
-                res = batch.validate(expectation, result_format=result_format)
+                res = (on or batch).validate(expectation, result_format=result_format)
             except Exception as exc:  # any GX failure is this check's error
                 text = " ".join(str(exc).split()) or type(exc).__name__
                 return unrunnable(
@@ -144,7 +147,14 @@ class GXEngine:
                     severity=spec.severity or ctx.suite.suite.severity,
                     error=f"Great Expectations raised {type(exc).__name__}: {text}",
                 )
-            return gx_result(ctx, cid, spec, res, len(pdf))
+            return gx_result(ctx, cid, spec, res, len(pdf) if rows < 0 else rows)
+
+        def kept(cid: str, spec: ExpectationSpec, expectation: Any) -> CheckResult:
+            """GX on the rows ``where:`` keeps; their pandas index is their row number."""
+            mask = ctx.dataset.lazy.select(ctx.where(spec)).collect().to_series().to_numpy()
+            rows = pdf[mask]
+            on = batch_def.get_batch(batch_parameters={"dataframe": rows})
+            return alone(cid, spec, expectation, on, len(rows))
 
         try:
             pending = list(batch.validate(suite, result_format=result_format).results)
@@ -153,6 +163,9 @@ class GXEngine:
         # GX does not keep the suite's order in its results: match each by the id in its meta;
         # one GX folded into an identical one (or lost with a sunk batch) runs on its own
         for cid, spec, expectation in runnable:
+            if spec.where is not None:
+                results[cid] = kept(cid, spec, expectation)
+                continue
             match = next(
                 (
                     r

@@ -131,16 +131,23 @@ def gx_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: 
         sample = [{"row": int(i)} for i in idx[: ctx.sample_size] if isinstance(i, int | float)]
     expected = ", ".join(f"{k}={v!r}" for k, v in spec.kwargs.items() if k != "column")
     mostly = spec.kwargs.get("mostly")
+    among = f" among {rows:,} rows where {spec.where}" if spec.where else ""
     if res.success:
         message = (
             "passed"
             if failing in (None, 0)
-            else f"{failing:,} unexpected values, within mostly {mostly}"
+            else f"{failing:,} unexpected values{among}, within mostly {mostly}"
         )
     elif failing is not None:
-        message = f"{failing:,} unexpected values ({fraction:.2%})"
+        message = f"{failing:,} unexpected values ({fraction:.2%}){among}"
     else:
         message = f"observed {observed!r}"
+    extra: dict[str, Any] = {}
+    if spec.where:
+        expected = f"{expected}, where {spec.where}" if expected else f"where {spec.where}"
+        if res.success and failing in (None, 0):
+            message = f"passed on {rows:,} rows where {spec.where}"
+        extra = {"where": spec.where, "rows_checked": rows}
     return CheckResult(
         id=cid,
         name=spec.label or spec.type,
@@ -156,6 +163,7 @@ def gx_result(ctx: RunContext, cid: str, spec: ExpectationSpec, res: Any, rows: 
         threshold=f"mostly {mostly}" if mostly is not None else None,
         message=message,
         details={
+            **extra,
             "kwargs": spec.kwargs,
             "result": {
                 k: v

@@ -25,6 +25,7 @@ import polars as pl
 
 from .._result import CheckResult
 from ..suite._model import ExpectationSpec
+from ..suite._where import where_columns
 from ._base import RunContext
 from ._items import (
     expectation_columns,
@@ -35,7 +36,7 @@ from ._items import (
 )
 from ._native_plan import Expr, Plan, count_true, gx_value, is_number, is_numeric, rust_regex
 
-__all__ = ["NARWHALS_TRANSLATED", "gx_plans"]
+__all__ = ["NARWHALS_TRANSLATED", "WHERE_TRANSLATED", "gx_plans"]
 
 _ENGINE = "native"
 _ALWAYS = {"column", "result_format", "catch_exceptions", "meta"}
@@ -51,6 +52,8 @@ class _Item:
     schema: pl.Schema
     #: The expression namespace: polars, or narwhals for DuckDB and Spark.
     ns: Any = pl
+    #: ``where:``: the rows the expectation sees (GX's view of a filtered frame), or None.
+    keep: Expr | None = None
 
     @property
     def kw(self) -> dict[str, Any]:
@@ -68,7 +71,13 @@ class _Item:
         bad: Expr | None = None,
         columns: tuple[str, ...] = (),
     ) -> Plan:
+        keep = self.keep
+        if keep is not None:
+            aggs = {**aggs, "__kept": count_true(keep, self.ns)}
+
         def finish(values: Mapping[str, Any], rows: int) -> CheckResult:
+            if keep is not None:
+                rows = int(values["__kept"] or 0)
             success, r = judge(values, rows)
             return self.result(success, r, rows)
 
@@ -77,7 +86,10 @@ class _Item:
             aggs=aggs,
             finish=finish,
             bad=bad,
-            columns=columns or tuple(expectation_columns(self.spec) or ()),
+            columns=(
+                *(columns or tuple(expectation_columns(self.spec) or ())),
+                *where_columns(self.spec.where),
+            ),
         )
 
 
@@ -103,6 +115,9 @@ def _map(item: _Item, cond: Expr, value: Expr, *, over_rows: bool = False) -> Pl
     if mostly is None:
         return None
     considered = item.ns.lit(True) if over_rows else ~value.is_null()
+    present = ~value.is_null()
+    if item.keep is not None:
+        considered, present = considered & item.keep, present & item.keep
     bad = (considered & ~cond).fill_null(False)
 
     def judge(v: Mapping[str, Any], rows: int) -> Outcome:
@@ -112,7 +127,7 @@ def _map(item: _Item, cond: Expr, value: Expr, *, over_rows: bool = False) -> Pl
         return success, _map_output(rows, None if over_rows else base, unexpected)
 
     ns = item.ns
-    aggs = {"bad": count_true(bad, ns), "nonnull": count_true(~value.is_null(), ns)}
+    aggs = {"bad": count_true(bad, ns), "nonnull": count_true(present, ns)}
     return item.plan(aggs, judge, bad)
 
 
@@ -575,6 +590,21 @@ _TRANSLATORS: dict[str, Callable[[_Item], Plan | None]] = {
 #: The expectation types the native engine translates (others always run in GX).
 TRANSLATED = frozenset(_TRANSLATORS)
 
+#: What translates with a ``where:`` (a conditional count); the rest runs in GX on the kept rows.
+WHERE_TRANSLATED = frozenset(
+    {
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+    }
+)
+
 
 def _constant(result: CheckResult) -> Callable[[Mapping[str, Any], int], CheckResult]:
     return lambda values, rows: result
@@ -617,7 +647,11 @@ def gx_plans(ctx: RunContext, schema: pl.Schema, ns: Any = pl) -> list[Plan]:
         translate = _TRANSLATORS.get(spec.type)
         if translate is None or (ns is not pl and spec.type not in NARWHALS_TRANSLATED):
             continue
+        if spec.where is not None and spec.type not in WHERE_TRANSLATED:
+            continue
         item = _Item(ctx=ctx, spec=spec, cid=cid, key=key, schema=schema, ns=ns)
+        if spec.where is not None and all(c in schema for c in expectation_columns(spec) or []):
+            item.keep = ctx.where(spec, ns)
         missing = [c for c in expectation_columns(spec) or [] if c not in schema]
         if missing:  # the result GX's engine gives before it runs GX, without importing GX
             plans.append(

@@ -123,6 +123,24 @@ _DTYPE_HINTS = {
 }
 
 
+def _valid_where(value: Any) -> Any:
+    """A ``where:`` that parses (its columns are checked against the data when the run starts)."""
+    if value is None:
+        return value
+    from ._where import WhereError, parse_where
+
+    if not isinstance(value, str):
+        raise ValueError(
+            f"where is a SQL condition written as a string, got {value!r};"
+            " quote it: where: \"status = 'open'\""
+        )
+    try:
+        parse_where(value)
+    except WhereError as exc:
+        raise ValueError(f"invalid where {value!r}: {exc}") from None
+    return value
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -171,20 +189,7 @@ class _Thresholded(_Strict):
     @field_validator("where", mode="before")
     @classmethod
     def _where(cls, value: Any) -> Any:
-        if value is None:
-            return value
-        from ._where import WhereError, parse_where
-
-        if not isinstance(value, str):
-            raise ValueError(
-                f"where is a SQL condition written as a string, got {value!r};"
-                " quote it: where: \"status = 'open'\""
-            )
-        try:
-            parse_where(value)
-        except WhereError as exc:
-            raise ValueError(f"invalid where {value!r}: {exc}") from None
-        return value
+        return _valid_where(value)
 
     @model_validator(mode="after")
     def _one_pass_rule(self) -> Any:
@@ -363,7 +368,16 @@ class ExpectationSpec(_Strict):
     kwargs: dict[str, Any] = Field(default_factory=dict)
     severity: Severity | None = None
     label: str | None = Field(None, alias="name")
+    where: str | None = Field(
+        None,
+        description="a SQL condition: the expectation sees only the rows where it is true",
+    )
     meta: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _where(cls, value: Any) -> Any:
+        return _valid_where(value)
 
     @model_validator(mode="after")
     def _known_expectation(self) -> ExpectationSpec:
@@ -391,6 +405,10 @@ class ExpectationSpec(_Strict):
         if missing:
             raise ValueError(
                 f"{self.type} needs the kwarg{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}"
+            )
+        if self.where is not None and "row_condition" in self.kwargs:
+            raise ValueError(
+                f"{self.type}: where and kwargs.row_condition both filter the rows; keep one"
             )
         from ._gx_args import gx_kwarg_problems
 

@@ -219,6 +219,51 @@ def test_an_unknown_column_or_a_type_mismatch_is_a_suite_error_before_any_check_
     assert f"{suite}:8:5: checks.0.where: `=` compares column 'wind' (Int64, a number) with" in text
 
 
+GX_SUITE = """\
+name: storms
+expectations:
+  - type: expect_column_values_to_be_between
+    kwargs: {column: wind, min_value: 64, mostly: 0.7}
+    where: "status = 'hurricane'"
+  - type: expect_column_values_to_not_be_null
+    kwargs: {column: pressure}
+    where: "basin = 'AL'"
+  - type: expect_column_mean_to_be_between
+    kwargs: {column: wind, min_value: 60}
+    where: "status = 'hurricane'"
+"""
+
+
+@pytest.mark.parametrize("on", ["polars", "duckdb", "reference"])
+def test_expectations_see_only_the_kept_rows(on: str) -> None:
+    checks = _by_id(_run(on, GX_SUITE))
+    between = checks["wind::expect_column_values_to_be_between"]
+    # 5 hurricanes, one without wind: cid's 50 is 1 of 4 values (25%), within mostly 0.7
+    assert (between.passed, between.failing_count, between.failing_fraction) == (True, 1, 0.25)
+    assert between.details["rows_checked"] == 5
+    nulls = checks["pressure::expect_column_values_to_not_be_null"]
+    # 6 AL rows; dee has no pressure
+    assert (nulls.passed, nulls.failing_count, nulls.details["rows_checked"]) == (False, 1, 6)
+    assert nulls.message == "1 unexpected values (16.67%) among 6 rows where basin = 'AL'"
+    if on != "duckdb":
+        assert [r["row"] for r in nulls.sample] == [6]
+    # mean wind of the hurricanes with a wind: (70 + 90 + 50 + 100) / 4; GX itself computes it
+    mean = checks["wind::expect_column_mean_to_be_between"]
+    assert (mean.engine, mean.passed, mean.observed) == ("gx", True, 77.5)
+    translated = {c.id for c in checks.values() if c.engine == "native"}
+    assert translated == (set() if on == "reference" else {between.id, nulls.id})
+
+
+def test_where_and_row_condition_on_one_expectation_are_refused() -> None:
+    with pytest.raises(SuiteDefinitionError, match=r"where and kwargs\.row_condition both filter"):
+        parse_suite(
+            "expectations:\n  - type: expect_column_values_to_not_be_null\n"
+            "    kwargs: {column: a, row_condition: 'b > 1', condition_parser: pandas}\n"
+            "    where: 'b > 1'\n",
+            path="s.yml",
+        )
+
+
 def _spark_ready() -> bool:
     try:
         import pyspark  # noqa: F401
