@@ -37,6 +37,7 @@ __all__ = [
     "SuiteRowValidator",
     "coverage_outcomes",
     "coverage_request",
+    "id_patterns",
     "require_synth",
 ]
 
@@ -275,14 +276,36 @@ class SuiteRowValidator:
         return cls(suite_name=suite.name, checks=tuple(checks))
 
     def __call__(self, rows: pl.DataFrame) -> pl.Series:
-        """One flag per row: True when the row passes every check."""
+        """One flag per row: True when the row passes every check (rejections are counted)."""
+        return self._judge(rows, count=True)
+
+    def passes(self, rows: pl.DataFrame) -> pl.Series:
+        """The same flags, not counted: ``synth.fill`` uses it to pick the real rows to learn."""
+        return self._judge(rows, count=False)
+
+    def _judge(self, rows: pl.DataFrame, *, count: bool) -> pl.Series:
         if not self.checks or rows.height == 0:
             return pl.Series("passed", [True] * rows.height, dtype=pl.Boolean)
         bad = rows.select(
             [expr.fill_null(False).alias(f"c{i}") for i, (_, expr) in enumerate(self.checks)]
         )
         for i, (cid, _) in enumerate(self.checks):
-            n = int(bad.get_column(f"c{i}").sum())
+            n = int(bad.get_column(f"c{i}").sum()) if count else 0
             if n:
                 self.rejected[cid] += n
         return bad.select(~pl.any_horizontal(pl.all())).to_series().alias("passed")
+
+
+def id_patterns(loaded: LoadedSuite) -> dict[str, str]:
+    """Each column's ``str_matches`` pattern (the first, without ``where:``), for new ids.
+
+    ``synth`` uses a pattern only for a column it treats as id-like (its values are made,
+    not learned): new ids are enumerated from the pattern so they pass the check.
+    """
+    out: dict[str, str] = {}
+    for column, spec in loaded.suite.columns.items():
+        for check in spec.checks:
+            pattern = check.kwargs.get("pattern")
+            if check.check == "str_matches" and isinstance(pattern, str) and not check.where:
+                out.setdefault(column, pattern)
+    return out

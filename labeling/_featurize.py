@@ -20,8 +20,10 @@ REASON_UNSUPPORTED = "unsupported dtype"
 
 #: Minimum rows before an all-unique integer/string column is treated as an identifier.
 ID_MIN_ROWS = 20
-#: A string column whose values average at least this many words is treated as free text.
-TEXT_MIN_WORDS = 3.0
+#: A string column with more than ``max_levels`` distinct values whose values average at least
+#: this many words is free text: its information is in its words (a car's maker in "ford
+#: torino"), which one-hot levels of whole values lose when most values are unique.
+TEXT_MIN_WORDS = 2.0
 
 _DATE_PARTS = ("year", "month", "day", "weekday")
 
@@ -51,7 +53,7 @@ def featurize(
     features: Sequence[str] | None = None,
     max_levels: int = 20,
     categorical: Literal["onehot", "ordinal"] = "onehot",
-    text: Literal["hash", "tfidf"] = "hash",
+    text: Literal["hash", "tfidf"] = "tfidf",
     text_dims: int = 32,
 ) -> FeatureMatrix:
     """Encode ``frame`` as a dense, scaled numeric matrix.
@@ -60,8 +62,10 @@ def featurize(
     nulls exist) and standardised. String/categorical columns with few levels are one-hot
     (or ordinal) encoded, keeping the ``max_levels`` most frequent levels and pooling the rest
     into ``__other__``. Dates/datetimes become year, month, day, weekday (and hour). Strings
-    averaging ``TEXT_MIN_WORDS`` words or more are free text, hashed (``HashingVectorizer``) or
-    TF-IDF encoded into ``text_dims`` columns. Id-like (all-unique integer/string), constant and
+    with more than ``max_levels`` distinct values averaging ``TEXT_MIN_WORDS`` (2) words or more
+    are free text, TF-IDF encoded over the column's ``text_dims`` most frequent terms (the
+    recurring words that carry the signal) or hashed (``HashingVectorizer``, every word folded
+    into ``text_dims`` buckets). Id-like (all-unique integer/string), constant and
     all-null columns are dropped and reported.
 
     Args:
@@ -70,7 +74,8 @@ def featurize(
         features: use only these columns (default: every column but the label).
         max_levels: cap on levels kept per categorical column.
         categorical: ``"onehot"`` or ``"ordinal"`` encoding for categoricals.
-        text: ``"hash"`` (HashingVectorizer) or ``"tfidf"`` (TfidfVectorizer) for free text.
+        text: ``"tfidf"`` (TfidfVectorizer, default) or ``"hash"`` (HashingVectorizer) for
+            free text.
         text_dims: number of columns produced per text column.
 
     Returns:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,15 +117,32 @@ def _detect(series: pl.Series) -> str:
 
 
 class ColumnFiller:
-    """Fills id-like and free-text columns of generated rows, deterministically."""
+    """Fills id-like and free-text columns of generated rows, deterministically.
 
-    def __init__(self, real: pl.DataFrame, roles: ColumnRoles, *, seed: int) -> None:
+    Free text is drawn from ``texts_from`` (default: the real rows), so a caller that passes
+    only the rows its validator accepts gets text that passes it too. A string id column with
+    a pattern in ``patterns`` gets new values enumerated from that regular expression (RDT's
+    ``strings_from_regex``, the generator SDV uses for ``regex_format`` ids), skipping values
+    real rows hold; without one, ``syn-00000000``, ``syn-00000001``, ...
+    """
+
+    def __init__(
+        self,
+        real: pl.DataFrame,
+        roles: ColumnRoles,
+        *,
+        seed: int,
+        texts_from: pl.DataFrame | None = None,
+        patterns: Mapping[str, str] | None = None,
+    ) -> None:
         self._real = real
+        self._texts = real if texts_from is None else texts_from
         self._roles = roles
         self._rng = np.random.default_rng(seed)
         self._next_int: dict[str, int] = {}
         self._next_str: dict[str, int] = {}
         self._taken: dict[str, set[str]] = {}
+        self._patterned: dict[str, Iterator[str]] = {}
         for column in roles.ids:
             series = real.get_column(column)
             if series.dtype.is_integer():
@@ -134,6 +151,10 @@ class ColumnFiller:
             else:
                 self._next_str[column] = 0
                 self._taken[column] = set(series.drop_nulls().cast(pl.String).to_list())
+                pattern = (patterns or {}).get(column)
+                source = None if pattern is None else _from_regex(pattern)
+                if source is not None:
+                    self._patterned[column] = source
 
     def fill(self, rows: pl.DataFrame, condition: Mapping[str, object]) -> pl.DataFrame:
         """Add the id and text columns to ``rows`` (generated under ``condition``)."""
@@ -148,7 +169,7 @@ class ColumnFiller:
             else:
                 new.append(pl.Series(column, self._new_strings(column, n)).cast(dtype))
         if self._roles.texts:
-            same = self._real.filter(condition_mask(self._real, condition))
+            same = self._texts.filter(condition_mask(self._texts, condition))
             for column in self._roles.texts:
                 pool = same.get_column(column).drop_nulls()
                 if pool.len() == 0:
@@ -158,10 +179,18 @@ class ColumnFiller:
                     new.append(pool.gather(picks).alias(column))
         return rows.with_columns(new) if new else rows
 
-    def _new_strings(self, column: str, n: int) -> list[str]:
-        """``n`` new ``syn-<k>`` ids that collide with no real value."""
+    def _new_strings(self, column: str, n: int) -> list[str | None]:
+        """``n`` new ids that collide with no real value (None once a pattern runs out)."""
         taken = self._taken[column]
-        out: list[str] = []
+        out: list[str | None] = []
+        source = self._patterned.get(column)
+        if source is not None:
+            for value in source:
+                if len(out) == n:
+                    break
+                if value not in taken:
+                    out.append(value)
+            return out + [None] * (n - len(out))  # a null fails the suite: resampled, reported
         k = self._next_str[column]
         while len(out) < n:
             value = f"syn-{k:08d}"
@@ -170,3 +199,19 @@ class ColumnFiller:
                 out.append(value)
         self._next_str[column] = k
         return out
+
+
+def _from_regex(pattern: str) -> Iterator[str] | None:
+    """Strings matching ``pattern`` in RDT's enumeration order; None if RDT cannot parse it."""
+    from ._deps import require
+
+    utils = require("rdt.transformers.utils")
+    bare = pattern.removeprefix("^")
+    if bare.endswith("$") and not bare.endswith("\\$"):
+        bare = bare[:-1]
+    try:
+        generator, _ = utils.strings_from_regex(bare)
+        found: Iterator[str] = iter(generator)
+    except Exception:  # a construct RDT does not enumerate (lookaround ...): plain syn- ids
+        return None
+    return found

@@ -55,6 +55,8 @@ def fill(
     condition_model_rows: int = DEFAULT_CONDITION_MODEL_ROWS,
     bootstrap_rows: int = DEFAULT_BOOTSTRAP_ROWS,
     validator: Validator | None = None,
+    learn_from_valid: bool = True,
+    id_patterns: Mapping[str, str] | None = None,
     max_rounds: int = 5,
     reject_copies: bool = True,
     marker: str = "is_synthetic",
@@ -87,6 +89,20 @@ def fill(
             condition, ``synth._bootstrap``), too few rows for SDV to learn its column pairs;
             larger ones get their own ``synthesizer``. 0 never uses the bootstrap.
         validator: Returns one pass flag per candidate row; failing rows are resampled.
+        learn_from_valid: With a ``validator``, fit every model (and draw free text) from
+            the real rows it passes only, so the generated rows satisfy what it checks by
+            construction wherever the generator keeps to its training rows: SDV keeps
+            numbers inside the training min/max and categories to the seen values, a column
+            without nulls gets none, and the smoothed bootstrap interpolates between rows
+            (a range, an allowed value, a pattern or ``a <= b`` that holds for both ends
+            holds between them). The validator still judges every generated row (what is
+            left, e.g. a rule across columns for an SDV model, is rejected and resampled).
+            The validator's ``passes`` method is used on the real rows when it has one, so
+            a validator that counts its rejections counts generated rows only. If no real
+            row passes, every row is learned from and a note says so.
+        id_patterns: Regular expression per id-like string column (e.g. a suite's
+            ``str_matches``): its new values are enumerated from the pattern (RDT's
+            ``strings_from_regex``), skipping real values, instead of ``syn-00000000``.
         max_rounds: Sampling rounds per condition (>= 1).
         reject_copies: Drop generated rows identical to a real row (modelled columns).
         marker: Name of the boolean provenance column added to the output.
@@ -142,7 +158,12 @@ def fill(
     columns = sorted({c for item in active for c in item.condition})
     roles, column_notes = classify_columns(real, condition_columns=columns, sdtypes=sdtypes)
     notes.extend(column_notes)
-    train, fit_note = _fit_sample(real, active, fit_rows, seed)
+    learn = real
+    if validator is not None and learn_from_valid:
+        learn, learn_note = _valid_rows(real, validator)
+        notes.append(learn_note)
+    parameters["learn_from_valid"] = learn_from_valid and validator is not None
+    train, fit_note = _fit_sample(learn, active, fit_rows, seed)
     if fit_note:
         notes.append(fit_note)
     report("fit", 0.05)
@@ -157,11 +178,11 @@ def fill(
     report("fit", 0.4)
 
     real_keys = real.select(roles.model).unique() if reject_copies else real.select([])
-    filler = ColumnFiller(real, roles, seed=seed)
+    filler = ColumnFiller(real, roles, seed=seed, texts_from=learn, patterns=id_patterns)
     outcomes: dict[str, ConditionOutcome] = {}
     kept: dict[str, pl.DataFrame] = {}
     own = _condition_models(
-        real, active, roles, condition_model_rows, bootstrap_rows, synthesizer, epochs, model, seed
+        learn, active, roles, condition_model_rows, bootstrap_rows, synthesizer, epochs, model, seed
     )
     if own:
         boot = sum(1 for m in own.values() if m.method == "smoothed_bootstrap")
@@ -185,6 +206,12 @@ def fill(
                 f"{condition_model_rows}: too few to learn the condition from, so its rows were "
                 "sampled from the model of the whole table and their other columns follow the "
                 "whole table, not the condition (quality is scored against all real rows)"
+            )
+        elif outcome.method == "whole_table" and 0 < condition_model_rows <= item.real_rows:
+            notes.append(
+                f"{item.label}: fewer than condition_model_rows={condition_model_rows} of its "
+                f"{item.real_rows} real rows pass the validator, so its rows were sampled from "
+                "the model of the whole table"
             )
         outcomes[item.label] = outcome
         if rows.height:
@@ -270,7 +297,7 @@ def _fill_one(
     """Sample one condition for up to ``max_rounds`` rounds; count what was rejected."""
     need = item.requested
     kept: list[pl.DataFrame] = []
-    rejected_validation = rejected_copies = generated = rounds = 0
+    rejected_validation = rejected_copies = generated = validated = rounds = 0
     while need > 0 and rounds < max_rounds:
         pass_rate = (
             1.0
@@ -294,6 +321,7 @@ def _fill_one(
             rejected_copies += int(copies.sum())
             batch = batch.filter(~copies)
         if validator is not None and batch.height:
+            validated += batch.height
             passed = _mask(validator, batch)
             rejected_validation += int((~passed).sum())
             batch = batch.filter(pl.Series(passed))
@@ -315,12 +343,32 @@ def _fill_one(
         unfilled=need,
         rounds=rounds,
         reason=reason,
+        validated=validated,
     )
     frame = pl.concat(kept, how="vertical_relaxed") if kept else pl.DataFrame()
     return frame, outcome
 
 
-def _mask(validator: Validator, rows: pl.DataFrame) -> np.ndarray:
+def _valid_rows(real: pl.DataFrame, validator: Validator) -> tuple[pl.DataFrame, str]:
+    """The real rows the validator passes (all rows if none does), and the note saying so."""
+    judge: Validator = getattr(validator, "passes", validator)
+    passed = _mask(judge, real, what="real rows")
+    n = int(passed.sum())
+    if n == 0:
+        return real, (
+            f"no real row passes the validator: models learned from all {real.height:,} "
+            "real rows, and every generated row is judged by the validator"
+        )
+    if n == real.height:
+        return real, f"all {n:,} real rows pass the validator: models learned from all of them"
+    return real.filter(pl.Series(passed)), (
+        f"models learned from the {n:,} of {real.height:,} real rows that pass the validator "
+        f"({real.height - n:,} fail it), so generated rows keep to their ranges, values and "
+        "nulls"
+    )
+
+
+def _mask(validator: Validator, rows: pl.DataFrame, *, what: str = "candidate rows") -> np.ndarray:
     """The validator's verdict as a boolean array (null counts as a failure)."""
     got = validator(rows)
     if isinstance(got, pl.Series):
@@ -329,7 +377,7 @@ def _mask(validator: Validator, rows: pl.DataFrame) -> np.ndarray:
         values = np.asarray([bool(v) if v is not None else False for v in got], dtype=bool)
     if values.shape != (rows.height,):
         raise ValidatorError(
-            f"validator returned {values.size} values for {rows.height} candidate rows; "
+            f"validator returned {values.size} values for {rows.height} {what}; "
             "return one bool per row (a pl.Series or a sequence of bool)"
         )
     return values.astype(bool)

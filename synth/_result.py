@@ -36,6 +36,7 @@ class ConditionOutcome:
         method: How the rows were made: ``"smoothed_bootstrap"`` or ``"own_model"`` (from
             the condition's own real rows), ``"whole_table"`` (conditionally from the model
             of the whole table), ``""`` when skipped.
+        validated: Generated rows the validator judged (after exact copies were dropped).
     """
 
     condition: Mapping[str, object]
@@ -48,6 +49,14 @@ class ConditionOutcome:
     skip: SkipReason | None = None
     reason: str = ""
     method: str = ""
+    validated: int = 0
+
+    @property
+    def pass_share(self) -> float | None:
+        """Share of the judged rows the validator passed (None when it judged none)."""
+        if not self.validated:
+            return None
+        return round(1 - self.rejected_validation / self.validated, 4)
 
     @property
     def label(self) -> str:
@@ -67,6 +76,8 @@ class ConditionOutcome:
             "skipped": None if self.skip is None else self.skip.value,
             "reason": self.reason,
             "method": self.method,
+            "validated": self.validated,
+            "pass_share": self.pass_share,
         }
 
 

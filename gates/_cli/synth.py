@@ -166,6 +166,7 @@ def synth(
                     fit_rows=fit_rows,
                     min_rows_to_learn=min_rows_to_learn,
                     validator=validator,
+                    id_patterns=bridge.id_patterns(loaded),
                     max_rounds=max_rounds,
                     marker=marker,
                     seed=seed,
@@ -248,12 +249,14 @@ def _print_summary(
     for name, justify in (
         ("condition", "left"),
         ("real rows", "right"),
+        ("method", "left"),
         ("requested", "right"),
         ("filled", "right"),
         ("rejected (validation)", "right"),
         ("rejected (copies)", "right"),
         ("unfilled", "right"),
         ("quality", "right"),
+        ("yardstick", "right"),
         ("note", "left"),
     ):
         table.add_column(
@@ -267,15 +270,22 @@ def _print_summary(
         table.add_row(
             _escape(o.label),
             f"{real_rows:,}",
+            _METHODS.get(o.method, o.method or "-"),
             f"{o.requested:,}",
             f"[green]{o.filled:,}[/]" if o.filled == o.requested else f"[yellow]{o.filled:,}[/]",
             f"{o.rejected_validation:,}",
             f"{o.rejected_copies:,}",
             f"[red]{o.unfilled:,}[/]" if o.unfilled else "0",
             f"{q.overall:.3f}" if q is not None and q.overall is not None else "-",
+            f"{q.yardstick:.3f}" if q is not None and q.yardstick is not None else "-",
             _escape(o.skip.value if o.skip is not None else ""),
         )
     console.print(table)
+    console.print(
+        "method: how the rows were made (bootstrap: the smoothed bootstrap of the condition's "
+        "real rows; own model: SDV fitted on them; whole table: SDV's conditional sampling). "
+        "yardstick: the quality one half of the condition's real rows scores against the other"
+    )
     quality = result.quality_score
     p = result.privacy
     console.print(
@@ -283,6 +293,13 @@ def _print_summary(
         f"· privacy DCR min/p5/median: {_num(p.dcr_min)} / {_num(p.dcr_p5)} / {_num(p.dcr_median)}",
         f"· exact copies rejected: {p.exact_copies_rejected:,}",
     )
+    judged = sum(o.validated for o in result.outcomes)
+    if judged:
+        passed = judged - sum(o.rejected_validation for o in result.outcomes)
+        console.print(
+            f"generated rows passing the suite's {len(validator.checks)} row-level checks: "
+            f"{passed:,} of {judged:,} ({passed / judged:.1%})"
+        )
     if validator.rejected:
         top = ", ".join(f"{cid} {n:,}" for cid, n in validator.rejected.most_common(6))
         console.print(
@@ -296,6 +313,14 @@ def _print_summary(
         f"(marker column '{result.marker}')"
     )
     console.print(f"manifest: {_escape(str(manifest))}")
+
+
+#: ConditionOutcome.method as the console shows it.
+_METHODS = {
+    "smoothed_bootstrap": "bootstrap",
+    "own_model": "own model",
+    "whole_table": "whole table",
+}
 
 
 def _num(value: float | None) -> str:
