@@ -7,7 +7,7 @@ Examples::
     gates ledger list --verdict block --since 2024-05-01
     gates ledger show 3f9a1c0b
     gates ledger verify
-    gates ledger export runs.parquet --overwrite
+    gates ledger export runs.parquet --force
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ def export(
         str | None,
         typer.Option("--format", help="jsonl or parquet (default: from the file suffix)."),
     ] = None,
-    overwrite: Annotated[bool, typer.Option(help="Replace PATH if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
 ) -> None:
     """Export every run, oldest first, to JSON lines or Parquet.
 
@@ -205,7 +205,7 @@ def export(
 
         gates ledger export runs.jsonl
 
-        gates ledger export /tmp/audit.parquet --overwrite
+        gates ledger export /tmp/audit.parquet --force
 
         gates ledger export runs.out --format jsonl
     """
@@ -218,7 +218,7 @@ def export(
         count = ledger_.export(
             path,
             format="jsonl" if fmt == "jsonl" else "parquet" if fmt else None,
-            overwrite=overwrite,
+            overwrite=force,
         )
     except (LedgerError, ValueError) as exc:
         _fail(str(exc))

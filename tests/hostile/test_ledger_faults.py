@@ -293,7 +293,7 @@ def test_export_never_overwrites_without_the_flag(runner: CliRunner, tmp_path: P
     out.write_text("keep me\n", encoding="utf-8")
     result = runner.invoke(app, ["ledger", "export", str(out), "--ledger", str(led)])
     assert result.exit_code == 2
-    _one_line_error(result.stderr, "already exists", "--overwrite")
+    _one_line_error(result.stderr, "already exists", "--force")
     assert out.read_text(encoding="utf-8") == "keep me\n"
 
 

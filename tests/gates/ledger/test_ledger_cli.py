@@ -173,7 +173,7 @@ def test_verify_intact_and_broken(runner: CliRunner, ledger: Ledger) -> None:
 
 
 def test_export(runner: CliRunner, ledger: Ledger, tmp_path: Path) -> None:
-    """Exports both formats and refuses to overwrite without --overwrite."""
+    """Exports both formats and refuses to overwrite without --force."""
     jsonl = tmp_path / "runs.jsonl"
     result = runner.invoke(app, ["ledger", "export", str(jsonl), "--ledger", str(ledger.path)])
     assert result.exit_code == 0, result.output
@@ -183,13 +183,13 @@ def test_export(runner: CliRunner, ledger: Ledger, tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert (
         result.stderr
-        == f"error: {jsonl} already exists; pass overwrite=True (--overwrite) to replace it\n"
+        == f"error: {jsonl} already exists; pass overwrite=True (gates ledger export --force) to replace it\n"
     )
     out = tmp_path / "runs.bin"
     args = ["ledger", "export", str(out), "--format", "parquet", "--ledger", str(ledger.path)]
     assert runner.invoke(app, args).exit_code == 0
     assert pl.read_parquet(out)["seq"].to_list() == [1, 2, 3, 4]
-    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
     result = runner.invoke(
         app, ["ledger", "export", str(out), "--format", "csv", "--ledger", str(ledger.path)]
     )

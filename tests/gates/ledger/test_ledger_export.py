@@ -69,7 +69,7 @@ def test_export_refuses_to_overwrite(ledger: Ledger, tmp_path: Path, name: str) 
         ledger.export(target)
     assert (
         str(info.value)
-        == f"{target} already exists; pass overwrite=True (--overwrite) to replace it"
+        == f"{target} already exists; pass overwrite=True (gates ledger export --force) to replace it"
     )
     assert isinstance(info.value, FileExistsError)
     assert target.read_text() == "keep me"
