@@ -212,3 +212,12 @@ def test_cli_warn_if_warns_error_if_blocks_and_a_bad_where_is_exit_2(tmp_path: P
     (line,) = done.stderr.strip().splitlines()
     assert line.startswith("error: suite.yml:5:9: columns.value.checks.0.where: no column 'knd'")
     assert "(did you mean 'kind'?)" in line
+
+
+def test_a_where_on_a_missing_optional_column_is_no_error() -> None:
+    suite = parse_suite(
+        "columns:\n  note:\n    required: false\n    checks:\n      - str_length: {max_value: 9}\n"
+        '        where: "note is not null"\n',
+        path="s.yml",
+    )
+    assert gates.check(_frame(0), suite).checks == ()
