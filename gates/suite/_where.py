@@ -426,7 +426,17 @@ class _Compiler:
                 f" (columns: {', '.join(list(self.schema)[:12])}{' …' if len(self.schema) > 12 else ''})"
             )
         dtype = self.schema[name]
-        return self.ns.col(name), _kind(dtype)
+        kind = _kind(dtype)
+        if kind == "string" and not isinstance(dtype, self._pl().String):
+            # categorical/enum: compared, matched and ordered as the text (no category order)
+            return self.ns.col(name).cast(self.ns.String), kind
+        return self.ns.col(name), kind
+
+    @staticmethod
+    def _pl() -> Any:
+        import polars as pl
+
+        return pl
 
     def _lit(self, value: Any, want: str | None = None) -> tuple[Any, str]:
         value = _python(value, want)

@@ -92,3 +92,25 @@ def test_polars_and_narwhals_keep_the_rows_duckdb_sql_keeps(where: str) -> None:
     on_duckdb = compile_where(where, FRAME.schema, nw)
     count = rel.select(on_duckdb.cast(nw.Int64).sum().alias("k")).collect(backend="polars")
     assert int(count.to_native()["k"][0] or 0) == len(want), where
+
+
+def test_categorical_and_enum_columns_compare_as_their_text() -> None:
+    frame = pl.DataFrame({"c": ["storm", "hurricane", None, "depression"]}).with_columns(
+        cat=pl.col("c").cast(pl.Categorical),
+        enum=pl.col("c").cast(pl.Enum(["storm", "hurricane", "depression"])),
+    )
+    con = duckdb.connect()
+    con.register("f", frame.to_arrow())
+    rel: Any = nw.from_native(con.sql("select * from f")).lazy()
+    for column in ("cat", "enum"):
+        for where, kept in [
+            (f"{column} = 'storm'", 1),
+            (f"{column} < 'i'", 2),  # by the text, not by the enum's order
+            (f"{column} like '%ion'", 1),
+            (f"upper({column}) in ('STORM', 'HURRICANE')", 2),
+        ]:
+            keep = compile_where(where, frame.schema)
+            assert frame.filter(keep).height == kept, where
+            on_duckdb = compile_where(where, frame.schema, nw)
+            got = rel.select(on_duckdb.cast(nw.Int64).sum().alias("k")).collect(backend="polars")
+            assert int(got.to_native()["k"][0]) == kept, where
