@@ -35,6 +35,12 @@ def _plain_flags(command: Any) -> None:
             param.metavar = ""
         elif param.param_type_name == "argument" and param.metavar is None and param.name:
             param.metavar = param.name.upper()
+        shown = getattr(param, "show_default", None)
+        if isinstance(shown, str) and hasattr(param, "_extract_default_help_str"):
+            # a described default (".gates/ledger.duckdb", "the suite's data:") reads like a
+            # value one: typer would put it in parentheses, "[default: (.gates/ledger.duckdb)]"
+            param.show_default = True
+            param._extract_default_help_str = lambda ctx, text=shown: text
     if not getattr(command, "_gates_plain_help", False):
         own = command.get_help_option  # click builds --help anew for every context
 

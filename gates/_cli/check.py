@@ -61,9 +61,8 @@ def check(
         str | None,
         typer.Argument(
             help="File, glob or folder (Parquet, CSV/TSV, JSON/NDJSON, Arrow), or a DuckDB database"
-            " file with --table or --sql (:memory: for none). Leave it out with --sql. Default:"
-            " the suite's `data:`.",
-            show_default=False,
+            " file with --table or --sql (:memory: for none). Leave it out with --sql.",
+            show_default="the suite's data:",
             metavar="DATA",
         ),
     ] = None,
@@ -82,8 +81,8 @@ def check(
     spark_master: Annotated[
         str | None,
         typer.Option(
-            help="Where --engine spark runs: local[N], spark://HOST:PORT (standalone), yarn, or sc://HOST:PORT (Spark Connect). Implies --engine spark. Default: $GATES_SPARK_MASTER, else $SPARK_REMOTE, else local[2].",
-            show_default=False,
+            help="Where --engine spark runs: local[N], spark://HOST:PORT (standalone), yarn, or sc://HOST:PORT (Spark Connect). Implies --engine spark.",
+            show_default="$GATES_SPARK_MASTER, else $SPARK_REMOTE, else local[2]",
         ),
     ] = None,
     json_path: Annotated[
@@ -100,11 +99,13 @@ def check(
         Path | None, typer.Option(help="Write a self-contained HTML report here.")
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option(help="Exit 1 on `block` (default) or on `warn` too.")
+        FailOn, typer.Option(help="Exit 1 on `block`, or on `warn` too.")
     ] = FailOn.block,
     sample_size: Annotated[
         int | None,
-        typer.Option(min=0, help="Failing rows kept per check (default: the suite's, 20)."),
+        typer.Option(
+            min=0, help="Failing rows kept per check.", show_default="the suite's, else 20"
+        ),
     ] = None,
     ledger: Annotated[
         Path | None,
@@ -118,8 +119,8 @@ def check(
     lineage: Annotated[
         str | None,
         typer.Option(
-            help="Send this run's OpenLineage events (START, COMPLETE/FAIL) to an http(s):// URL (Marquez: http://localhost:5000), file:PATH (one JSON event per line), console (stderr) or off. Default: OpenLineage's own configuration (OPENLINEAGE_URL, OPENLINEAGE_CONFIG, openlineage.yml), else none. Never fails the gate; docs/lineage.md.",
-            show_default=False,
+            help="Send this run's OpenLineage events (START, COMPLETE/FAIL) to an http(s):// URL (Marquez: http://localhost:5000), file:PATH (one JSON event per line), console (stderr) or off. Never fails the gate; docs/lineage.md.",
+            show_default="OpenLineage's own configuration (OPENLINEAGE_URL, OPENLINEAGE_CONFIG, openlineage.yml), else off",
         ),
     ] = None,
     verbose: Annotated[

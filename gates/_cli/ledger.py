@@ -195,7 +195,7 @@ def export(
     ledger: LedgerPath = _DEFAULT,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="jsonl or parquet (default: from the file suffix)."),
+        typer.Option("--format", help="jsonl or parquet.", show_default="from the file suffix"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
 ) -> None:

@@ -366,10 +366,10 @@ def suggest_cmd(
     data: DataArg = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write the suite here (default: print it)."),
+        typer.Option("--out", "-o", help="Write the suite here.", show_default="print it"),
     ] = None,
     name: Annotated[
-        str | None, typer.Option(help="The suite's name (default: the data file's stem).")
+        str | None, typer.Option(help="The suite's name.", show_default="the data file's stem")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite --out if it exists.")] = False,
     margin: Annotated[
