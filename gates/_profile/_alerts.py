@@ -122,14 +122,14 @@ def alerts(profile: Profile) -> list[dict[str, Any]]:
     for col in profile.columns:
         out += _column_alerts(col, profile.rows)
     for pair in profile.correlations or []:
-        for method in ("pearson", "spearman"):
+        for method in ("pearson", "spearman", "cramers_v_corrected"):
             r = pair.get(method)
             if r is not None and abs(r) > THRESHOLDS["high_correlation"]:
                 out.append(
                     {
                         "column": f"{pair['a']}, {pair['b']}",
                         "alert": "high_correlation",
-                        "detail": f"{method} {r:+.3f}",
+                        "detail": f"{method.replace('_', ' ')} {r:+.3f}",
                     }
                 )
                 break

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ._drift import DriftReport
-from ._model import ColumnProfile, Profile, quantile_note
+from ._model import ColumnProfile, Profile, quantile_note, strongest_pairs
 
 __all__ = ["print_drift", "print_profile"]
 
@@ -73,6 +73,10 @@ def print_profile(profile: Profile, console: Console) -> None:
     note = quantile_note(p)
     if note:
         console.print(f"[dim]{escape(note)}[/]")
+    strongest = strongest_pairs(p, 3)
+    if strongest:
+        shown = ", ".join(f"{a} ~ {b} {label}" for a, b, label in strongest)
+        console.print(f"[dim]strongest correlations: {escape(shown)}[/]")
     if p.alerts:
         shown = ", ".join(f"{a['column'] or 'table'}: {a['alert']}" for a in p.alerts[:6])
         more = f", +{len(p.alerts) - 6} more" if len(p.alerts) > 6 else ""

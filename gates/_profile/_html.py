@@ -133,6 +133,41 @@ def _card(col: ColumnProfile) -> str:
             kv.append(("quantiles", "every k-th row (no error bound)"))
     if col.length_mean is not None:
         kv += [("length", f"{col.length_min}–{col.length_max}"), ("mean length", col.length_mean)]
+    if col.text:
+        t = col.text
+        approx = "" if t.get("method") == "exact" else f" (of {t['values']:,} sampled)"
+        kv += [
+            ("empty / blank", f"{t['empty']:,} / {t['blank']:,}"),
+            ("padded" + approx, t["padded"]),
+            (
+                "has" + approx,
+                ", ".join(f"{k} {n:,}" for k, n in t["classes"].items() if n) or "–",
+            ),
+        ]
+        lq = t.get("length_quantiles") or {}
+        if lq:
+            kv.append(
+                (
+                    "length p5–p50–p95",
+                    f"{_fmt(lq.get('p5'))}–{_fmt(lq.get('p50'))}–{_fmt(lq.get('p95'))}",
+                )
+            )
+        if t.get("words") and t["words"]["values"]:
+            kv.append(("words", ", ".join(t["words"]["values"][:6])))
+    if col.time:
+        tm = col.time
+        kv += [
+            (
+                "days",
+                f"{tm['days_covered']:,} of {tm['days_in_span']:,} ({tm['missing_days']:,} missing)",
+            ),
+            ("top weekday", tm["top_weekday"]),
+        ]
+        if tm.get("gaps"):
+            g = tm["gaps"][0]
+            kv.append(("longest gap", f"{g['first']} – {g['last']} ({g['days']} days)"))
+        if tm.get("top_hour") is not None:
+            kv.append(("top hour", f"{tm['top_hour']:02d}:00"))
     for key in ("zeros", "negatives", "nan_count", "inf_count", "true_count"):
         if getattr(col, key):
             kv.append((key.replace("_count", ""), getattr(col, key)))
@@ -198,12 +233,19 @@ def to_html(profile: Profile, *, drift: DriftReport | None = None) -> str:
         facts.append(f"sampled ({p.sample['method']} {p.sample['value']}, seed {p.sample['seed']})")
     corr = ""
     if p.correlations:
-        strongest = sorted(p.correlations, key=lambda r: -abs(r["pearson"] or 0))[:15]
+
+        def score(r: dict[str, Any]) -> float:
+            keys = ("pearson", "spearman", "cramers_v_corrected")
+            return max(abs(float(r.get(k) or 0.0)) for k in keys)
+
+        strongest = sorted(p.correlations, key=lambda r: -score(r))[:15]
         corr = (
-            "<h2>Strongest correlations</h2><table><tr><th>a</th><th>b</th><th>Pearson</th><th>Spearman</th></tr>"
+            "<h2>Strongest correlations</h2><table><tr><th>a</th><th>b</th><th>Pearson</th><th>Spearman</th>"
+            "<th>Cramér's V</th><th>V (bias-corrected)</th></tr>"
             + "".join(
                 f'<tr><td>{html.escape(r["a"])}</td><td>{html.escape(r["b"])}</td><td class="n">{_e(r["pearson"])}</td>'
-                f'<td class="n">{_e(r.get("spearman"))}</td></tr>'
+                f'<td class="n">{_e(r.get("spearman"))}</td><td class="n">{_e(r.get("cramers_v"))}</td>'
+                f'<td class="n">{_e(r.get("cramers_v_corrected"))}</td></tr>'
                 for r in strongest
             )
             + "</table>"

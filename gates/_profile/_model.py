@@ -21,6 +21,7 @@ __all__ = [
     "Profile",
     "TopValues",
     "read_profile",
+    "strongest_pairs",
 ]
 
 #: Version of the profile JSON document; bump the major part on incompatible changes.
@@ -100,6 +101,13 @@ class ColumnProfile:
     length_mean: float | None = None
     physical_unit: str | None = None
     samples: list[Any] = field(default_factory=list)
+    #: String columns: ``{method, values, empty, blank, padded, classes, length_quantiles,
+    #: words}`` (docs/profile.md, "Text statistics"); None on DuckDB/Spark and in merges.
+    text: dict[str, Any] | None = None
+    #: Date/Datetime columns: ``{first_day, last_day, days_in_span, days_covered,
+    #: missing_days, gaps, weekday, top_weekday, hour, top_hour}``; None on DuckDB/Spark and
+    #: in merges.
+    time: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +212,25 @@ def quantile_note(p: Profile) -> str:
     return (
         f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"
     )
+
+
+def strongest_pairs(p: Profile, limit: int) -> list[tuple[str, str, str]]:
+    """The ``limit`` pairs with the largest absolute Pearson, Spearman or corrected Cramér's V,
+    as ``(a, b, "pearson +0.93")``."""
+    ranked: list[tuple[float, str, str, str]] = []
+    for pair in p.correlations or []:
+        found = [
+            (abs(pair[m]), m)
+            for m in ("pearson", "spearman", "cramers_v_corrected")
+            if pair.get(m) is not None
+        ]
+        if found:
+            score, method = max(found)
+            name = {"cramers_v_corrected": "V"}.get(method, method)
+            value = f"{pair[method]:.2f}" if name == "V" else f"{pair[method]:+.2f}"
+            ranked.append((score, pair["a"], pair["b"], f"{name} {value}"))
+    ranked.sort(key=lambda r: -r[0])
+    return [(a, b, label) for _, a, b, label in ranked[:limit]]
 
 
 def read_profile(path: str | Path) -> Profile:

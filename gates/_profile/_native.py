@@ -21,9 +21,17 @@ from typing import Any
 import polars as pl
 
 from .._errors import InputError
-from ._stats import QUANTILES, SAMPLE_WINDOW, HistSpec, kind_of
+from ._stats import QUANTILES, SAMPLE_WINDOW, HistSpec, SecondResult, kind_of
+from ._text import TEXT_SAMPLE_ROWS
 
-__all__ = ["DIALECTS", "Dialect", "native_guard", "native_pass_one", "native_pass_two"]
+__all__ = [
+    "DIALECTS",
+    "Dialect",
+    "native_cramers",
+    "native_guard",
+    "native_pass_one",
+    "native_pass_two",
+]
 
 _counter = itertools.count()
 
@@ -49,6 +57,8 @@ class Dialect:
     run: Callable[[Any, str], list[dict[str, Any]]]
     #: the first ``n`` rows as a Polars frame
     head: Callable[[Any, int], pl.DataFrame]
+    #: ``(expr, k)`` → true for about one value in k (a hash of the value; the text sample)
+    sampled: Callable[[str, int], str]
 
 
 def _duck_run(rel: Any, sql: str) -> list[dict[str, Any]]:
@@ -87,6 +97,7 @@ DIALECTS: dict[str, Dialect] = {
         nbytes=lambda x: f"strlen({x})",
         run=_duck_run,
         head=lambda rel, n: rel.limit(n).pl(),
+        sampled=lambda x, k: f"hash({x}) % {int(k)} = 0",
     ),
     "spark": Dialect(
         name="spark",
@@ -98,6 +109,7 @@ DIALECTS: dict[str, Dialect] = {
         nbytes=lambda x: f"octet_length({x})",
         run=_spark_run,
         head=_spark_head,
+        sampled=lambda x, k: f"pmod(hash({x}), {int(k)}) = 0",
     ),
 }
 
@@ -243,9 +255,15 @@ def _samples(series: pl.Series, dtype: pl.DataType, n: int = 5) -> list[Any]:
 
 
 def _top_values(
-    native: Any, d: Dialect, schema: Mapping[str, pl.DataType], top: Mapping[str, int]
+    native: Any,
+    d: Dialect,
+    schema: Mapping[str, pl.DataType],
+    top: Mapping[str, int | None],
+    *,
+    where: Mapping[str, str] | None = None,
 ) -> dict[str, list[tuple[Any, int]]]:
-    """Every column's top values in one ``UNION ALL`` query, ranked by count then typed value."""
+    """Every column's top values in one ``UNION ALL`` query, ranked by count then typed value
+    (a limit of None: every distinct value)."""
     names = list(top)
     branches = []
     for j, name in enumerate(names):
@@ -255,7 +273,11 @@ def _top_values(
             f"SELECT {j} AS j, CAST(v AS {d.string}) AS v, n FROM (SELECT v, n, row_number() "
             f"OVER (ORDER BY n DESC, v ASC) AS rk FROM (SELECT {v} AS v, count(*) AS n FROM "
             f"__gates_t WHERE {col} IS NOT NULL GROUP BY {v}) AS g{j}) AS r{j} "
-            f"WHERE rk <= {int(top[name])}"
+            f"WHERE rk <= {int(top[name] or 0)}"
+            if top[name] is not None
+            else f"SELECT {j} AS j, CAST({v} AS {d.string}) AS v, count(*) AS n FROM __gates_t "
+            f"WHERE {col} IS NOT NULL{' AND ' + where[name] if where and name in where else ''} "
+            f"GROUP BY {v}"
         )
     found: dict[int, list[tuple[Any, int]]] = {j: [] for j in range(len(names))}
     if branches:
@@ -283,10 +305,17 @@ def native_pass_two(
     hists: Mapping[str, HistSpec],
     top: Mapping[str, int],
     correlations: Sequence[tuple[str, str]] = (),
-) -> tuple[
-    dict[str, dict[str, Any]], dict[str, list[tuple[Any, int]]], dict[tuple[str, str], float | None]
-]:
-    """Histogram counts, top values and Pearson correlations, as :func:`._stats.pass_two`."""
+    text: Mapping[str, bool] | None = None,
+    times: Sequence[str] = (),
+    rows: int = 0,
+) -> SecondResult:
+    """Histogram counts, top values, Pearson correlations, text and time statistics, as
+    :func:`._stats.pass_two`.
+
+    A text column with top values gets its statistics from every distinct value and count (as
+    on Polars); one without, from every row up to 20,000 rows, else from the values whose hash
+    is 0 modulo ⌈rows / 20,000⌉ (``text.method: hash_sample``; Polars takes every k-th row).
+    """
     d = DIALECTS[dialect]
     counts: dict[str, dict[str, Any]] = {}
     selects = []
@@ -324,7 +353,18 @@ def native_pass_two(
             else:
                 binned[b] += n
         counts[name] = {"edges": spec.edges, "counts": binned, "underflow": under, "overflow": over}
-    tops = _top_values(native, d, schema, top)
+    text = text or {}
+    limits: dict[str, int | None] = {n: (None if n in text else k) for n, k in top.items()}
+    k_text = max(1, math.ceil(rows / TEXT_SAMPLE_ROWS))
+    sampled = [n for n in text if n not in top]
+    limits.update(dict.fromkeys(sampled))
+    groups = _top_values(native, d, schema, limits, where=_text_filters(d, sampled, k_text))
+    tops = {n: groups[n][: top[n]] for n in top}
+    extras = _native_text(native, d, groups, text, sampled, k_text)
+    for name in times:
+        coverage = _native_time(native, d, name, schema[name])
+        if coverage is not None:
+            extras.setdefault(name, {})["time"] = coverage
     corr: dict[tuple[str, str], float | None] = {}
     if correlations:
         parts = []
@@ -336,4 +376,106 @@ def native_pass_two(
         for j, pair in enumerate(correlations):
             value = row[f"r{j}"]
             corr[pair] = float(value) if value is not None and math.isfinite(value) else None
-    return counts, tops, corr
+    return counts, tops, corr, extras
+
+
+def _text_filters(d: Dialect, names: Sequence[str], k: int) -> dict[str, str]:
+    """The hash-sample condition of each sampled text column (none when every row is read)."""
+    if k <= 1:
+        return {}
+    return {n: d.sampled(f"CAST({d.quote(n)} AS {d.string})", k) for n in names}
+
+
+def _native_text(
+    native: Any,
+    d: Dialect,
+    groups: Mapping[str, list[tuple[Any, int]]],
+    text: Mapping[str, bool],
+    sampled: Sequence[str],
+    k: int,
+) -> dict[str, dict[str, Any]]:
+    """Text statistics from each column's distinct values and counts (:mod:`._text`)."""
+    from ._text import text_from_counts
+
+    empties: dict[str, int] = {}
+    if sampled and k > 1:  # the empty count stays exact: one aggregate over every row
+        parts = [
+            f"sum(CASE WHEN CAST({d.quote(n)} AS {d.string}) = '' THEN 1 ELSE 0 END) AS e{j}"
+            for j, n in enumerate(sampled)
+        ]
+        (row,) = d.run(native, f"SELECT {', '.join(parts)} FROM __gates_t")
+        empties = {n: int(row[f"e{j}"] or 0) for j, n in enumerate(sampled)}
+    out: dict[str, dict[str, Any]] = {}
+    for name, words in text.items():
+        found = groups.get(name) or []
+        counts = pl.DataFrame(
+            {"v": [str(v) for v, _ in found], "n": [n for _, n in found]},
+            schema={"v": pl.String, "n": pl.Int64},
+        )
+        stats = text_from_counts(counts, words=words)
+        if name in empties:
+            stats.update(method="hash_sample", empty=empties[name])
+        out[name] = {"text": stats}
+    return out
+
+
+def _native_time(native: Any, d: Dialect, name: str, dtype: pl.DataType) -> dict[str, Any] | None:
+    """Date/time coverage from counts per (day, hour), as :func:`._text.time_result`."""
+    from ._text import time_result
+
+    col = d.quote(name)
+    if isinstance(dtype, pl.Date):
+        sql = f"SELECT {col} AS d, count(*) AS n FROM __gates_t WHERE {col} IS NOT NULL GROUP BY 1"
+    elif isinstance(dtype, pl.Datetime):
+        sql = (
+            f"SELECT CAST({col} AS DATE) AS d, hour({col}) AS h, count(*) AS n FROM __gates_t "
+            f"WHERE {col} IS NOT NULL GROUP BY 1, 2"
+        )
+    else:
+        return None
+    got = d.run(native, sql)
+    frame = pl.DataFrame(
+        {
+            k: [r[k] for r in got]
+            for k in (("d", "h", "n") if "Datetime" in str(dtype) else ("d", "n"))
+        }
+    )
+    return time_result(frame) if got else None
+
+
+def native_cramers(
+    native: Any, dialect: str, columns: Sequence[str]
+) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """Cramér's V of every pair of ``columns`` over every row: one ``GROUPING SETS`` query."""
+    import numpy as np
+
+    from ._assoc import cramers_v_table
+
+    if len(columns) < 2:
+        return {}
+    d = DIALECTS[dialect]
+    cols = [d.quote(c) for c in columns]
+    keys = [f"CAST({c} AS {d.string})" for c in cols]
+    pairs = [(i, j) for i in range(len(cols)) for j in range(i + 1, len(cols))]
+    sets = ", ".join(f"({keys[i]}, {keys[j]})" for i, j in pairs)
+    flags = ", ".join(f"GROUPING({k}) AS g{i}" for i, k in enumerate(keys))
+    values = ", ".join(f"{k} AS v{i}" for i, k in enumerate(keys))
+    sql = f"SELECT {flags}, {values}, count(*) AS n FROM __gates_t GROUP BY GROUPING SETS ({sets})"
+    cells: dict[tuple[int, int], list[tuple[Any, Any, int]]] = {p: [] for p in pairs}
+    for row in d.run(native, sql):
+        i, j = (k for k in range(len(cols)) if not row[f"g{k}"])
+        a, b = row[f"v{i}"], row[f"v{j}"]
+        if a is not None and b is not None:  # rows where both are non-null, as on Polars
+            cells[(i, j)].append((a, b, int(row["n"])))
+    out: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+    for (i, j), found in cells.items():
+        if not found:
+            out[(columns[i], columns[j])] = (None, None)
+            continue
+        ra = {v: k for k, v in enumerate(sorted({a for a, _, _ in found}))}
+        rb = {v: k for k, v in enumerate(sorted({b for _, b, _ in found}))}
+        table = np.zeros((len(ra), len(rb)))
+        for a, b, n in found:
+            table[ra[a], rb[b]] += n
+        out[(columns[i], columns[j])] = cramers_v_table(table)
+    return out

@@ -13,11 +13,13 @@ import polars as pl
 
 from .._errors import InputError
 from .._io import Dataset, load
+from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS, cramers_v
 from ._distinct import HLL_RSE, refine_distinct
 from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._stats import (
     QUANTILES,
     HistSpec,
+    SecondResult,
     hist_spec,
     kind_of,
     pass_one,
@@ -25,6 +27,7 @@ from ._stats import (
     run_guarded,
     spearman,
 )
+from ._text import TEXT_SAMPLE_ROWS
 
 __all__ = ["infer_semantic", "profile"]
 
@@ -262,11 +265,24 @@ def profile(
         rows,
         dupes,
         raw,
-        second=lambda hists, tops, pairs: run_guarded(
-            lambda: pass_two(lf, schema, hists=hists, top=tops, correlations=pairs),
+        second=lambda hists, tops, pairs, text, times: run_guarded(
+            lambda: pass_two(
+                lf,
+                schema,
+                hists=hists,
+                top=tops,
+                correlations=pairs,
+                text=text,
+                times=times,
+                stride=max(1, math.ceil(rows / TEXT_SAMPLE_ROWS)),
+                empty={n: int(st.get("empty") or 0) for n, st in zip(schema, raw, strict=True)},
+            ),
             ds.input_error,
         ),
         ranks=lambda pairs: run_guarded(lambda: spearman(lf, pairs, stride=stride), ds.input_error),
+        associations=lambda cols: run_guarded(
+            lambda: cramers_v(lf, cols, stride=stride), ds.input_error
+        ),
         exact=exact,
         stride=stride,
         sampled=sampled,
@@ -280,13 +296,10 @@ def profile(
 
 
 SecondPass = Callable[
-    [dict[str, HistSpec], dict[str, int], list[tuple[str, str]]],
-    tuple[
-        dict[str, dict[str, Any]],
-        dict[str, list[tuple[Any, int]]],
-        dict[tuple[str, str], float | None],
-    ],
+    [dict[str, HistSpec], dict[str, int], list[tuple[str, str]], dict[str, bool], list[str]],
+    SecondResult,
 ]
+Associations = Callable[[list[str]], dict[tuple[str, str], tuple[float | None, float | None]]]
 
 
 def _finish(
@@ -297,6 +310,7 @@ def _finish(
     *,
     second: SecondPass,
     ranks: Callable[[list[tuple[str, str]]], dict[tuple[str, str], float | None]] | None = None,
+    associations: Associations | None = None,
     exact: bool,
     stride: int,
     sampled: dict[str, Any] | None,
@@ -342,9 +356,27 @@ def _finish(
     pairs = (
         [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1 :]] if correlations else []
     )
+    text = {
+        n: semantic[n] == "free text"
+        for (n, d), st in zip(schema.items(), raw, strict=True)
+        if kind_of(d) == "string" and rows > int(st["null_count"])
+    }
+    times = [
+        n
+        for (n, d), st in zip(schema.items(), raw, strict=True)
+        if isinstance(d, pl.Date | pl.Datetime) and rows > int(st["null_count"])
+    ]
+    categorical = [
+        n
+        for (n, d), st in zip(schema.items(), raw, strict=True)
+        if kind_of(d) in ("string", "bool", "integer")
+        and semantic[n] in ("categorical", "boolean")
+        and 2 <= (st.get("distinct") or 0) <= CRAMERS_MAX_LEVELS
+    ][:CRAMERS_MAX_COLUMNS]
     say("pass 2: histograms and top values", 0.6)
-    counts, top_values, corr = second(hists, tops, pairs)
+    counts, top_values, corr, extras = second(hists, tops, pairs, text, times)
     rank_corr = ranks(pairs) if ranks is not None and pairs else {}
+    assoc = associations(categorical) if associations is not None and correlations else {}
     say("building the profile", 0.95)
     columns = [
         _column(
@@ -358,6 +390,7 @@ def _finish(
             top=top_values.get(name),
             quantile_method="exact" if stride == 1 else "every_kth",
             quantile_rank_error=0.0 if stride == 1 else None,
+            depth=extras.get(name),
         )
         for (name, dtype), st in zip(schema.items(), raw, strict=True)
     ]
@@ -375,17 +408,30 @@ def _finish(
                 _memory(d, rows, st) for d, st in zip(schema.values(), raw, strict=True)
             ),
             sample=sampled,
-            correlations=[
-                {"a": a, "b": b, "pearson": r, "spearman": rank_corr.get((a, b))}
-                for (a, b), r in corr.items()
-            ]
-            if correlations
-            else None,
+            correlations=_correlations(corr, rank_corr, assoc) if correlations else None,
             quantile_stride=stride,
             elapsed_seconds=round(time.perf_counter() - started, 4),
             gates_version=_version(),
         )
     )
+
+
+def _correlations(
+    corr: Mapping[tuple[str, str], float | None],
+    rank_corr: Mapping[tuple[str, str], float | None],
+    assoc: Mapping[tuple[str, str], tuple[float | None, float | None]],
+) -> list[dict[str, Any]]:
+    """Numeric pairs (Pearson, Spearman), then categorical pairs (Cramér's V); one entry per pair."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for (a, b), r in corr.items():
+        out[(a, b)] = {"a": a, "b": b, "pearson": r, "spearman": rank_corr.get((a, b))}
+    for (a, b), (v, vc) in assoc.items():
+        entry = out.setdefault((a, b), {"a": a, "b": b, "pearson": None, "spearman": None})
+        entry.update(cramers_v=v, cramers_v_corrected=vc)
+    for entry in out.values():
+        entry.setdefault("cramers_v", None)
+        entry.setdefault("cramers_v_corrected", None)
+    return list(out.values())
 
 
 def _with_alerts(prof: Profile) -> Profile:
@@ -423,7 +469,7 @@ def _profile_native(
     duplicates: bool,
     say: Progress,
 ) -> Profile:
-    from ._native import native_guard, native_pass_one, native_pass_two
+    from ._native import native_cramers, native_guard, native_pass_one, native_pass_two
 
     schema = ds.schema
     say("pass 1: statistics", 0.1)
@@ -436,11 +482,22 @@ def _profile_native(
         rows,
         dupes,
         raw,
-        second=lambda hists, tops, pairs: native_guard(
+        second=lambda hists, tops, pairs, text, times: native_guard(
             lambda: native_pass_two(
-                ds.native, engine, schema, hists=hists, top=tops, correlations=pairs
+                ds.native,
+                engine,
+                schema,
+                hists=hists,
+                top=tops,
+                correlations=pairs,
+                text=text,
+                times=times,
+                rows=rows,
             ),
             ds.source,
+        ),
+        associations=lambda cols: native_guard(
+            lambda: native_cramers(ds.native, engine, cols), ds.source
         ),
         exact=True,
         stride=1,
@@ -473,6 +530,7 @@ def _column(
     quantile_method: str = "exact",
     quantile_rank_error: float | None = None,
     top_error: int | None = None,
+    depth: Mapping[str, Any] | None = None,
 ) -> ColumnProfile:
     kind = kind_of(dtype)
     nulls = int(st["null_count"])
@@ -546,6 +604,8 @@ def _column(
         distinct_method=str(st.get("distinct_method", "exact" if exact else "hll")),
         distinct_rse=HLL_RSE if st.get("distinct_method") == "hll" else None,
         samples=list(st.get("samples") or []),
+        text=(depth or {}).get("text"),
+        time=(depth or {}).get("time"),
         **extra,
     )
 

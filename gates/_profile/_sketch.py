@@ -120,7 +120,11 @@ class KLL:
         if self.n == 0:
             return [0] * (len(edges) - 1), 0, 0
         points = [float(e) for e in edges]
-        below = [round(r * self.n) for r in self._s.get_cdf(points, False)[:-1]]
+        # DataSketches wants strictly increasing split points: edges of a range narrower than
+        # the floats between them repeat (0 … 5e-324 in 20 bins), so ask once per distinct edge
+        unique = sorted(set(points))
+        cdf = dict(zip(unique, self._s.get_cdf(unique, False)[:-1], strict=True))
+        below = [round(cdf[p] * self.n) for p in points]
         top = round(self._s.get_cdf(points[-1:], True)[0] * self.n)
         cum = [*below[1:-1], top]  # values < e_1, ..., < e_last-1, then <= e_last
         bins = [b - a for a, b in zip([below[0], *cum[:-1]], cum, strict=True)]

@@ -19,6 +19,7 @@ __all__ = [
     "QUANTILES",
     "ColumnKind",
     "HistSpec",
+    "SecondResult",
     "hist_spec",
     "kind_of",
     "pass_one",
@@ -42,6 +43,15 @@ SAMPLE_WINDOW = 10_000
 #: Columns with at most this many distinct values get top values (strings, ints, bools).
 TOP_VALUES_MAX_DISTINCT = 100_000
 _SEP = "\x1f"
+
+#: What pass 2 returns: histogram counts, top values, Pearson correlations and per column
+#: ``{"text": ..., "time": ...}`` (:mod:`._text`).
+SecondResult = tuple[
+    dict[str, dict[str, Any]],
+    dict[str, list[tuple[Any, int]]],
+    dict[tuple[str, str], float | None],
+    dict[str, dict[str, Any]],
+]
 
 ColumnKind = str  # "integer" | "float" | "decimal" | "bool" | "string" | "temporal" | "other"
 
@@ -166,6 +176,7 @@ def pass_one(
         elif kind == "string":
             lengths = base.str.len_chars()
             exprs += [
+                (lengths == 0).sum().alias(_key(i, "empty")),
                 lengths.min().alias(_key(i, "len_min")),
                 lengths.max().alias(_key(i, "len_max")),
                 lengths.mean().alias(_key(i, "len_mean")),
@@ -239,15 +250,25 @@ def pass_two(
     hists: Mapping[str, HistSpec],
     top: Mapping[str, int],
     correlations: Sequence[tuple[str, str]] = (),
-) -> tuple[
-    dict[str, dict[str, Any]], dict[str, list[tuple[Any, int]]], dict[tuple[str, str], float | None]
-]:
-    """Histogram counts, top values with counts, and Pearson correlations.
+    text: Mapping[str, bool] | None = None,
+    times: Sequence[str] = (),
+    stride: int = 1,
+    empty: Mapping[str, int] | None = None,
+) -> SecondResult:
+    """Histogram counts, top values with counts, Pearson correlations, text and time statistics.
 
     One small streaming ``group_by`` query per histogram and per top-value list, collected
     together (``value_counts`` inside a ``select`` is not streaming and would hold every
-    column in memory).
+    column in memory). ``text`` maps string columns to whether their words are counted: a
+    column with top values gets its text statistics from its whole ``group_by`` of distinct
+    values (collected, at most 100,000 rows), the others from every ``stride``-th row
+    (:mod:`._text`, ``stride`` = ⌈rows / 20,000⌉); ``times`` are the Date/Datetime columns
+    whose coverage is counted.
     """
+    from ._text import text_from_counts, text_result, text_sample, time_query, time_result
+
+    text = text or {}
+    empty = empty or {}
     queries: list[pl.LazyFrame] = []
     jobs: list[tuple[str, str]] = []
     for name, spec in hists.items():
@@ -269,8 +290,21 @@ def pass_two(
             .group_by("v")
             .agg(pl.len().alias("n"))
         )
-        queries.append(q.sort(["n", "v"], descending=[True, False], nulls_last=True).head(k))
-        jobs.append(("top", name))
+        if name in text:  # the whole group_by: the top values and the text statistics
+            queries.append(q)
+            jobs.append(("top_all", name))
+        else:
+            queries.append(q.sort(["n", "v"], descending=[True, False], nulls_last=True).head(k))
+            jobs.append(("top", name))
+    sampled = [name for name in text if name not in top]
+    if sampled:
+        queries.append(text_sample(lf, sampled, stride=stride))
+        jobs.append(("text", ""))
+    for name in times:
+        timeq = time_query(lf, name, schema[name])
+        if timeq is not None:
+            queries.append(timeq)
+            jobs.append(("time", name))
     if correlations:
         exprs = []
         for j, (a, b) in enumerate(correlations):
@@ -282,8 +316,23 @@ def pass_two(
     counts: dict[str, dict[str, Any]] = {}
     tops: dict[str, list[tuple[Any, int]]] = {}
     corr: dict[tuple[str, str], float | None] = {}
+    extras: dict[str, dict[str, Any]] = {}
     frames = pl.collect_all(queries, engine="streaming") if queries else []
     for (job, name), frame in zip(jobs, frames, strict=True):
+        if job == "top_all":
+            ranked = frame.sort(["n", "v"], descending=[True, False], nulls_last=True)
+            tops[name] = [(v, int(n)) for v, n in ranked.head(top[name]).iter_rows()]
+            extras.setdefault(name, {})["text"] = text_from_counts(frame, words=text[name])
+            continue
+        if job == "text":
+            for col in sampled:
+                extras.setdefault(col, {})["text"] = text_result(
+                    frame[col], empty=int(empty.get(col, 0)), words=text[col], stride=stride
+                )
+            continue
+        if job == "time":
+            extras.setdefault(name, {})["time"] = time_result(frame)
+            continue
         if job == "hist":
             spec = hists[name]
             bins = [0] * spec.bins
@@ -307,7 +356,7 @@ def pass_two(
             for j, value in enumerate(frame.row(0)):
                 finite = value is not None and math.isfinite(value)
                 corr[correlations[j]] = float(value) if finite else None
-    return counts, tops, corr
+    return counts, tops, corr, extras
 
 
 def spearman(
