@@ -71,7 +71,7 @@ class NarwhalsBackend:
             if not exprs:
                 return True
             try:
-                empty.select(exprs).collect(backend="polars")
+                self._compiles(empty, exprs)
             except Exception:  # any library's refusal means "not translatable here"
                 return False
             return True
@@ -80,11 +80,19 @@ class NarwhalsBackend:
             return list(plans)
         return [p for p in plans if ok([p])]
 
+    def _compiles(self, empty: nw.LazyFrame[Any], exprs: list[Any]) -> None:
+        """Raise when the backend refuses ``exprs`` (DuckDB: run them on the empty frame)."""
+        empty.select(exprs).collect(backend="polars")
+
+    def _fused(self, ctx: RunContext, lf: nw.LazyFrame[Any], exprs: list[Any]) -> dict[str, Any]:
+        """The ONE aggregate pass: every plan's values by name (and the row count)."""
+        return self._row(lf.select(exprs))
+
     def run(self, ctx: RunContext, plans: Sequence[Plan]) -> list[CheckResult] | None:
         lf = self.frame(ctx)
         exprs = [e.alias(f"{i}:{n}") for i, p in enumerate(plans) for n, e in p.aggs.items()]
         exprs.append(nw.len().alias(_ROWS))
-        values = self._row(lf.select(exprs))
+        values = self._fused(ctx, lf, exprs)
         rows = int(values[_ROWS])
         ctx.dataset.set_rows(rows)
         for i, p in enumerate(plans):

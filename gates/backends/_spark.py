@@ -14,10 +14,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import polars as pl
-
 from .._errors import InputError, MissingExtraError
-from ._narwhals import NarwhalsBackend
+from ._spark_passes import SparkBackend
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -60,17 +58,6 @@ _NOT_TRANSLATED = "could not run on spark: not translated, use --engine polars"
 
 #: Spark reads these formats by name; the suffix picks one.
 _FORMATS = {"parquet": "parquet", "csv": "csv", "tsv": "csv", "json": "json", "ndjson": "json"}
-
-
-class SparkBackend(NarwhalsBackend):
-    """Narwhals plans on a ``pyspark.sql.DataFrame`` (classic or Connect)."""
-
-    name = "spark"
-
-    def schema(self, native: Any) -> pl.Schema:
-        frame = pl.from_arrow(native.limit(0).toArrow())
-        assert isinstance(frame, pl.DataFrame)
-        return frame.schema
 
 
 def master_url(master: str | None = None) -> str:
@@ -275,39 +262,40 @@ def not_translated(ctx: RunContext) -> list[CheckResult]:
     from ..engines._items import column_check_id, expectation_ids, gx_items
 
     suite = ctx.suite.suite
-    left: list[tuple[str, str, str | None, Any]] = []  # (id, name, column, spec)
+    left: list[tuple[str, str, str | None, Any]] = []  # (id, name, column, severity)
     for column, spec in suite.columns.items():
         if column not in ctx.dataset.columns:
             continue  # the schema engine reported it
         for name, on in (("not_nullable", not spec.nullable), ("unique", spec.unique)):
             if on and ("column", column, name) not in ctx.handled:
-                left.append((f"{column}::{name}", name, column, None))
+                left.append((f"{column}::{name}", name, column, suite.severity))
         for i, check in enumerate(spec.checks):
             if ("column", column, str(i)) not in ctx.handled:
-                left.append((column_check_id(column, spec, check, i), check.check, column, check))
+                cid = column_check_id(column, spec, check, i)
+                left.append((cid, check.check, column, suite.severity_of(check, spec)))
     items = gx_items(ctx)
     for (key, espec, _), cid in zip(items, expectation_ids([s for _, s, _ in items]), strict=True):
         if key not in ctx.handled:
-            left.append((cid, espec.type, espec.column, espec))
+            left.append((cid, espec.type, espec.column, espec.severity or suite.severity))
     seen: dict[str, int] = {}
     for i, tspec in enumerate(suite.checks):
         n = seen[tspec.check] = seen.get(tspec.check, 0) + 1
         if ("table", str(i)) not in ctx.handled:
             cid = f"table::{tspec.check}" + (f"#{n}" if n > 1 else "")
-            left.append((cid, tspec.check, None, tspec))
+            left.append((cid, tspec.check, None, suite.severity_of(tspec)))
     for section in ("drift", "labels", "coverage"):
         if getattr(suite, section, None):
-            left.append((f"{section}::spark", section, None, None))
+            left.append((f"{section}::spark", section, None, suite.severity))
     return [
         unrunnable(
             id=cid,
             name=name,
             engine="spark",
             column=column,
-            severity=suite.severity_of(spec) if spec is not None else suite.severity,
+            severity=severity,
             error=_NOT_TRANSLATED,
         )
-        for cid, name, column, spec in left
+        for cid, name, column, severity in left
     ]
 
 

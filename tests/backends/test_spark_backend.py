@@ -51,3 +51,40 @@ def test_master_kinds(spark: Any) -> None:
     assert {url: master_kind(url) for url in kinds} == kinds
     with pytest.raises(InputError, match=r"^unknown Spark master 'mesos://m:5050': use local\[N\]"):
         master_kind("mesos://m:5050")
+
+
+def test_samples_are_failing_rows_in_one_pass(spark: Any, orders_parquet: Path) -> None:
+    """Every failed row-level check's sample: its own failing rows, at most sample_size, in file order."""
+    import polars as pl
+
+    frame = pl.read_parquet(orders_parquet)
+    result = gates.check(spark.read.parquet(str(orders_parquet)), SUITE, sample_size=3)
+    samples = {c.id: c.sample for c in result.checks if c.sample}
+    assert {"amount::in_range", "status::isin", "customer_id::not_nullable"} <= set(samples)
+    bad = {
+        "amount::in_range": ~pl.col("amount").is_between(0, 10000),
+        "status::isin": ~pl.col("status").is_in(
+            ["new", "paid", "shipped", "delivered", "returned"]
+        ),
+        "customer_id::not_nullable": pl.col("customer_id").is_null(),
+    }
+    for cid, expr in bad.items():
+        first = frame.filter(expr.fill_null(False)).head(3).select("order_id").to_series()
+        assert [r["order_id"] for r in samples[cid]] == first.to_list(), cid
+        assert len(samples[cid][0]) == frame.width  # the whole row, every column
+        check = next(c for c in result.checks if c.id == cid)
+        assert len(samples[cid]) == min(3, check.failing_count or 0)
+
+
+def test_fingerprint_of_a_parquet_scan_is_the_files_hash(spark: Any, orders_parquet: Path) -> None:
+    """A bare Parquet scan has the Polars path's fingerprint; a derived frame hashes its rows."""
+    from pyspark.sql import functions as F
+
+    from gates._io._dataset import spark_fingerprint
+
+    df = spark.read.parquet(str(orders_parquet))
+    on_polars = gates.check(orders_parquet, SUITE, engine="polars")
+    assert gates.check(df, SUITE).dataset.fingerprint == on_polars.dataset.fingerprint
+    derived = df.withColumn("amount", F.col("amount") * 2)
+    got = gates.check(derived, SUITE).dataset.fingerprint
+    assert got.startswith("rows:") and got == spark_fingerprint(derived)

@@ -1,0 +1,186 @@
+"""The Spark backend's passes: narwhals plans on a ``pyspark.sql.DataFrame`` (classic or Connect).
+
+The shared lowering (:mod:`._narwhals`) with three Spark-specific changes, each measured on
+benchmarks/spark_bench.py (1M rows, ``local[2]``):
+
+- **Compile check by analysis.** A plan is tried by building its aggregate on the frame and
+  asking for the result's schema: Spark analyses the plan (and refuses what it cannot run)
+  without starting a job. Collecting an empty frame cost about 1.4 s per run.
+- **The fingerprint from the files, else riding along.** A classic session's frame that is
+  exactly a Parquet scan of local files (``sameSemantics`` with a fresh read of
+  ``inputFiles()``) gets the Polars path's fingerprint: blake2b of the files, hashed by the
+  driver in a background thread while Spark runs the checks, so the same file has the same
+  fingerprint on every backend. Any other frame hashes its rows, ``sum(xxhash64(row))``, as
+  one more aggregate in the fused pass instead of a pass of its own over every column
+  (:func:`fingerprint_of` gives the value ``gates._io._dataset.spark_fingerprint`` gives).
+  Hashing every value of every column is most of that pass's time (8 of 13 s at 1M rows).
+- **One sample pass.** The failing rows of every failed row-level check come from ONE scan:
+  rows failing any of them, tagged with the checks they fail, exploded, and cut to
+  ``sample_size`` per check by ``row_number() <= n``, which Spark runs as a
+  ``WindowGroupLimit`` before the shuffle (so a check failing on most rows ships at most
+  ``n`` rows per partition). A union of ``filter(bad).limit(n)`` scanned the data once per
+  check whenever failures were rare (14 s for 5 checks).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import decimal
+import functools
+import hashlib
+import operator
+import urllib.parse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import narwhals as nw
+import polars as pl
+
+from .._io._dataset import _POOL, _hash_files
+from .._result import CheckResult
+from ..engines._base import RunContext
+from ..engines._native_plan import Plan
+from ._narwhals import _ROWS, _SAMPLE_COLUMNS, NarwhalsBackend, _plain
+
+__all__ = ["SparkBackend", "fingerprint_of"]
+
+_FP = "__gates_fp"
+_FP_ROWS = "__gates_fp_rows"
+_CHECK = "__gates_check"
+_ORDER = "__gates_order"
+_RANK = "__gates_rank"
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _free(name: str, columns: Sequence[str]) -> str:
+    """``name``, lengthened until no data column has it."""
+    while name in columns:
+        name += "_"
+    return name
+
+
+def fingerprint_of(schema: str, hash_sum: Any, rows: int, *, has_columns: bool) -> str:
+    """The fingerprint ``spark_fingerprint`` computes, from the fused pass's two values."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(schema).encode())
+    if has_columns:
+        total = None if hash_sum is None else decimal.Decimal(int(hash_sum))
+        h.update(repr((total, rows)).encode())
+    return "rows:" + h.hexdigest()
+
+
+def local_parquet_files(df: Any) -> tuple[Path, ...]:
+    """The local files ``df`` reads when it is exactly a Parquet scan of them, else ``()``.
+
+    Only for a classic session (a Connect server's paths are not the client's), only
+    ``file:`` URIs that exist here, and only when Spark finds the frame semantically equal to
+    ``spark.read.parquet(files)``: a filter, a projection or a derived column makes it
+    another frame, whose rows are hashed instead.
+    """
+    if type(df).__module__.startswith("pyspark.sql.connect"):
+        return ()
+    try:
+        uris = df.inputFiles()
+        paths = tuple(Path(urllib.parse.unquote(urllib.parse.urlparse(u).path)) for u in uris)
+        if not uris or not all(u.startswith("file:") for u in uris):
+            return ()
+        if not all(p.is_file() for p in paths):
+            return ()
+        same = df.sameSemantics(df.sparkSession.read.parquet(*map(str, paths)))
+    except Exception:  # any refusal (not a file source, a file gone): hash the rows instead
+        return ()
+    return paths if same else ()
+
+
+class SparkBackend(NarwhalsBackend):
+    """Narwhals plans on a ``pyspark.sql.DataFrame`` (classic or Connect)."""
+
+    name = "spark"
+
+    def schema(self, native: Any) -> pl.Schema:
+        frame = pl.from_arrow(native.limit(0).toArrow())
+        assert isinstance(frame, pl.DataFrame)
+        return frame.schema
+
+    def _compiles(self, empty: nw.LazyFrame[Any], exprs: list[Any]) -> None:
+        # analysis, not a job: Connect analyses on the server when the schema is asked for
+        _ = nw.to_native(empty.select(exprs)).schema
+
+    def _fused(self, ctx: RunContext, lf: nw.LazyFrame[Any], exprs: list[Any]) -> dict[str, Any]:
+        ds = ctx.dataset
+        if ds._fingerprint is None and (files := local_parquet_files(ds.native)):
+            # the Dataset's own fingerprint slot (gates._io): filled here, read by the runner
+            ds._fingerprint = _POOL.submit(_hash_files, files)
+        if ds._fingerprint is not None or not ds.columns:  # known already, or nothing to hash
+            return super()._fused(ctx, lf, exprs)
+        from pyspark.sql import functions as F
+
+        df = nw.to_native(lf)
+        fp = _free(_FP, ds.columns)
+        hashed = df.withColumn(
+            fp, F.xxhash64(*[F.col(_quoted(c)) for c in df.columns]).cast("decimal(38,0)")
+        )
+        frame: nw.LazyFrame[Any] = nw.from_native(hashed).lazy()
+        row = self._raw_row(frame.select([*exprs, nw.col(fp).sum().alias(_FP_ROWS)]))
+        rows = int(row[_ROWS])
+        done: concurrent.futures.Future[str] = concurrent.futures.Future()
+        done.set_result(
+            fingerprint_of(df.schema.simpleString(), row.pop(_FP_ROWS), rows, has_columns=True)
+        )
+        ds._fingerprint = done
+        return {k: _plain(v) for k, v in row.items()}
+
+    def _raw_row(self, lf: nw.LazyFrame[Any]) -> dict[str, Any]:
+        frame: pl.DataFrame = lf.collect(backend="polars").to_native()
+        return dict(frame.row(0, named=True))
+
+    def _samples(
+        self,
+        ctx: RunContext,
+        lf: nw.LazyFrame[Any],
+        plans: Sequence[Plan],
+        results: list[CheckResult],
+    ) -> list[CheckResult]:
+        wanted = [
+            i
+            for i, (p, r) in enumerate(zip(plans, results, strict=True))
+            if p.bad is not None and not r.passed and r.failing_count and ctx.sample_size > 0
+        ]
+        if not wanted:
+            return results
+        from pyspark.sql import Window
+        from pyspark.sql import functions as F
+
+        cols = list(ctx.dataset.columns)[:_SAMPLE_COLUMNS]
+        taken = [*ctx.dataset.columns]
+        flags = {i: _free(f"__gates_bad{i}", taken) for i in wanted}
+        check, order, rank = (_free(n, taken) for n in (_CHECK, _ORDER, _RANK))
+        bads: dict[int, Any] = {i: plans[i].bad for i in wanted}  # wanted keeps plans with a bad
+        picked = nw.to_native(
+            lf.filter(functools.reduce(operator.or_, bads.values())).select(
+                *[nw.col(c) for c in cols], *[bad.alias(flags[i]) for i, bad in bads.items()]
+            )
+        )
+        tags = F.array_compact(F.array(*[F.when(F.col(f), F.lit(i)) for i, f in flags.items()]))
+        window = Window.partitionBy(check).orderBy(order)
+        got = (
+            picked.withColumn(order, F.monotonically_increasing_id())
+            .withColumn(check, F.explode(tags))
+            .withColumn(rank, F.row_number().over(window))
+            .where(F.col(rank) <= ctx.sample_size)
+            .select(*[F.col(_quoted(c)) for c in cols], check, order)
+        )
+        table = pl.from_arrow(got.toArrow())
+        assert isinstance(table, pl.DataFrame)
+        by_check: dict[int, list[dict[str, Any]]] = {}
+        for row in table.sort(check, order).drop(order).to_dicts():
+            by_check.setdefault(int(row.pop(check)), []).append(row)
+        out = list(results)
+        for i in wanted:
+            out[i] = dataclasses.replace(results[i], sample=tuple(by_check.get(i, [])))
+        return out
