@@ -7,7 +7,7 @@ that has one meaning on Polars, DuckDB and Spark, because it is parsed here (not
 engines) and compiled to the same expression operations in each backend's namespace (Polars,
 or narwhals for DuckDB and Spark):
 
-- column names (``wind``, ``"two words"`` or ```two words```), numbers, ``'strings'`` (``''``
+- column names (``wind``, ``"two words"`` or ```two words```; ``date`` too), numbers, ``'strings'`` (``''``
   is a quote), ``true``/``false``, ``date '2024-01-31'``, ``timestamp '2024-01-31 08:00'``;
 - ``= == != <> < <= > >=``, ``+ - * /``, ``and or not``, parentheses;
 - ``x is [not] null``, ``x [not] in (1, 2)``, ``x [not] between a and b``,
@@ -107,7 +107,7 @@ _TOKEN = re.compile(
       (?P<num>\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
     | (?P<str>'(?:[^']|'')*')
     | (?P<qid>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
-    | (?P<id>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<id>[^\W\d]\w*)
     | (?P<op><=|>=|<>|!=|==|[=<>+\-*/(),])
     )""",
     re.VERBOSE,
@@ -148,7 +148,7 @@ def _tokens(text: str) -> list[_Tok]:
             q = raw[0]
             out.append(_Tok("id", raw, raw[1:-1].replace(q + q, q), start))
         elif kind == "id" and raw.lower() in _KEYWORDS:
-            out.append(_Tok("kw", raw.lower(), raw.lower(), start))
+            out.append(_Tok("kw", raw.lower(), raw, start))
         else:
             out.append(_Tok(kind, raw, raw, start))
         pos = m.end()
@@ -297,8 +297,8 @@ class _Parser:
             return Lit({"true": True, "false": False, "null": None}[t.text])
         if t.kind == "kw" and t.text in ("date", "timestamp"):
             self.take()
-            if not self.at("str"):
-                raise self.error(f"expected a quoted value after {t.text.upper()}")
+            if not self.at("str"):  # a column called date (as SQL engines allow)
+                return Col(str(t.value))
             raw = str(self.take().value)
             try:
                 value: Any = (

@@ -114,3 +114,11 @@ def test_categorical_and_enum_columns_compare_as_their_text() -> None:
             on_duckdb = compile_where(where, frame.schema, nw)
             got = rel.select(on_duckdb.cast(nw.Int64).sum().alias("k")).collect(backend="polars")
             assert int(got.to_native()["k"][0]) == kept, where
+
+
+def test_column_names_may_be_unicode_or_called_date() -> None:
+    frame = pl.DataFrame({"date": [dt.date(2024, 1, 1), dt.date(2024, 3, 1)], "größe": [1, 5]})
+    keep = compile_where("date >= '2024-02-01' and größe > 2", frame.schema)
+    assert frame.filter(keep)["größe"].to_list() == [5]
+    keep = compile_where("date > date '2024-01-01'", frame.schema)
+    assert frame.filter(keep).height == 1
