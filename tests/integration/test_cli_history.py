@@ -104,13 +104,17 @@ def test_the_day_the_feed_drops_is_blocked_by_the_anomaly_check(
 def test_ledger_flag_routes_the_anomaly_check_to_that_ledgers_history(project: Path) -> None:
     """`--ledger X` (no GATES_LEDGER) learns from X's history, and no report may land on it."""
     env = {"GATES_LEDGER": ""}
-    args = ("check", "orders.parquet", "-s", "orders.yml", "--ledger", "runs/ledger.duckdb")
-    done = run(*args, "--no-ledger", "--json", "-", cwd=project, env=env)
+    # a copy of the ledger and its history, so this run's record leaves the series as it was
+    (project / "copy").mkdir(exist_ok=True)
+    for name in ("ledger.duckdb", "ledger.history.duckdb"):
+        shutil.copy(project / "runs" / name, project / "copy" / name)
+    args = ("check", "orders.parquet", "-s", "orders.yml", "--ledger", "copy/ledger.duckdb")
+    done = run(*args, "--json", "-", cwd=project, env=env)
     assert done.returncode == 1, done.stdout + done.stderr
     [check] = [c for c in json.loads(done.stdout)["checks"] if c["id"] == "anomaly::row_count"]
     assert check["passed"] is False
     assert "10 past runs" in check["expected"]
-    onto = run(*args, "--json", "runs/ledger.history.duckdb", cwd=project, env=env)
+    onto = run(*args, "--json", "copy/ledger.history.duckdb", cwd=project, env=env)
     assert onto.returncode == 2, onto.stdout + onto.stderr
     assert "ledger.history.duckdb" in onto.stderr
 
@@ -292,3 +296,27 @@ def test_page_writes_the_suite_trend_and_never_overwrites(project: Path) -> None
     again = run(*args, cwd=project)
     assert again.returncode == 2 and "pass --force" in again.stderr
     assert run(*args, "--force", cwd=project).returncode == 0
+
+
+def test_history_html_writes_the_same_trend_page(project: Path) -> None:
+    """`gates history --html PATH`: the trend page of the history's one suite, as `page` writes it."""
+    ledger = ("--ledger", "runs/ledger.duckdb")
+    for name in ("a.html", "b.html", "c.html"):
+        (project / name).unlink(missing_ok=True)
+    done = run("history", "--html", "a.html", *ledger, cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip() == "wrote a.html"
+    assert run("history", "page", "orders", "b.html", *ledger, cwd=project).returncode == 0
+    listed = run("history", "list", "--suite", "ord*", "--html", "c.html", *ledger, cwd=project)
+    assert listed.returncode == 0, listed.stderr
+    texts = {n: (project / n).read_text(encoding="utf-8") for n in ("a.html", "b.html", "c.html")}
+    assert texts["a.html"] == texts["b.html"] == texts["c.html"]
+    # no suite, an existing file, a misplaced flag: one line each, exit 2, nothing written
+    for args, words in (
+        (("history", "--suite", "nope", "--html", "d.html"), "no suite matches 'nope'"),
+        (("history", "--html", "a.html"), "a.html already exists; pass --force"),
+        (("history", "--html", "d.html", "show", "row_count"), "--html and --suite go after"),
+    ):
+        bad = run(*args, *ledger, cwd=project)
+        assert bad.returncode == 2 and words in bad.stderr, bad.stderr
+    assert not (project / "d.html").exists()
