@@ -501,8 +501,9 @@ class Suite(_Strict):
         A check with ``warn_if``/``error_if`` is at most ``block`` when it has an ``error_if``,
         else ``warn`` (the result's severity is the threshold it crossed).
         """
-        if spec.warn_if is not None or spec.error_if is not None:
-            return Severity.BLOCK if spec.error_if is not None else Severity.WARN
+        warn_if, error_if = getattr(spec, "warn_if", None), getattr(spec, "error_if", None)
+        if warn_if is not None or error_if is not None:
+            return Severity.BLOCK if error_if is not None else Severity.WARN
         return spec.severity or (column.severity if column else None) or self.severity
 
 
