@@ -186,11 +186,8 @@ def write_trend(
     not_an_input(out, store, ledger, force=force)
     if not exact:
         suite = _one_suite(store, suite)
-    try:
-        from gates.service._ui import trend_document
-    except ImportError as exc:  # the dashboard's templates live with the service extra
-        fail(f"the trend page needs the service extra: pip install 'datagates[service]' ({exc})")
     from gates.report import write_text
+    from gates.service.ui._pages import trend_document  # no FastAPI: only the templates
 
     from ._common import out_console
 
