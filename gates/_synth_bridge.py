@@ -9,6 +9,7 @@ would fail them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from .suite import LoadedSuite
 from .suite._coverage import CoverageRule
 
 if TYPE_CHECKING:
-    from synth import Shortfall
+    from synth import Inequality, Shortfall
 
 __all__ = [
     "FillRequest",
@@ -38,6 +39,7 @@ __all__ = [
     "coverage_outcomes",
     "coverage_request",
     "id_patterns",
+    "inequalities",
     "require_synth",
 ]
 
@@ -294,6 +296,37 @@ class SuiteRowValidator:
             if n:
                 self.rejected[cid] += n
         return bad.select(~pl.any_horizontal(pl.all())).to_series().alias("passed")
+
+
+#: ``a <= b`` (or <, >=, >) between two bare column names: a rule SDV can hold by construction.
+_COMPARISON = re.compile(r'^\s*"?(\w+)"?\s*(<=|<|>=|>)\s*"?(\w+)"?\s*$')
+
+
+def inequalities(loaded: LoadedSuite, schema: pl.Schema) -> list[Inequality]:
+    """The suite's table ``expression`` checks of the form ``a <= b`` between two numeric or
+    temporal columns, as ``synth.Inequality`` rules (``a > b`` becomes ``b < a``).
+
+    Other expressions stay with the validator (reject and resample).
+    """
+    from synth import Inequality
+
+    out: list[Inequality] = []
+    for check in loaded.suite.checks:
+        if check.check != "expression" or check.where:
+            continue
+        found = _COMPARISON.match(str(check.kwargs.get("sql", "")))
+        if found is None:
+            continue
+        left, op, right = found.groups()
+        if not all(c in schema and _orderable(schema[c]) for c in (left, right)):
+            continue
+        low, high = (left, right) if op in ("<=", "<") else (right, left)
+        out.append(Inequality(low, high, strict=op in ("<", ">")))
+    return out
+
+
+def _orderable(dtype: pl.DataType) -> bool:
+    return (dtype.is_numeric() and dtype != pl.Boolean) or dtype.is_temporal()
 
 
 def id_patterns(loaded: LoadedSuite) -> dict[str, str]:

@@ -14,6 +14,7 @@ from ._errors import SynthConfigError as SynthConfigError
 from ._errors import SynthError as SynthError
 from ._errors import ValidatorError as ValidatorError
 from ._fill import fill as fill
+from ._model import Inequality as Inequality
 from ._plan import FillPlan as FillPlan
 from ._plan import PlannedCondition as PlannedCondition
 from ._plan import Shortfall as Shortfall
@@ -32,6 +33,7 @@ __all__ = [
     "FillPlan",
     "FillResult",
     "GenerationError",
+    "Inequality",
     "MissingSynthExtraError",
     "OutputError",
     "OutputExistsError",

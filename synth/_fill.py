@@ -14,7 +14,14 @@ from ._bootstrap import NeighbourBootstrap, interpolable
 from ._columns import ColumnFiller, ColumnRoles, classify_columns
 from ._deps import versions
 from ._errors import SynthConfigError, ValidatorError
-from ._model import ConditionModel, FittedModel, SynthesizerName, check_synthesizer, fit_model
+from ._model import (
+    ConditionModel,
+    FittedModel,
+    Inequality,
+    SynthesizerName,
+    check_synthesizer,
+    fit_model,
+)
 from ._plan import (
     DEFAULT_MIN_ROWS_TO_LEARN,
     FillPlan,
@@ -57,6 +64,7 @@ def fill(
     validator: Validator | None = None,
     learn_from_valid: bool = True,
     id_patterns: Mapping[str, str] | None = None,
+    inequalities: Sequence[Inequality] = (),
     max_rounds: int = 5,
     reject_copies: bool = True,
     marker: str = "is_synthetic",
@@ -103,6 +111,10 @@ def fill(
         id_patterns: Regular expression per id-like string column (e.g. a suite's
             ``str_matches``): its new values are enumerated from the pattern (RDT's
             ``strings_from_regex``), skipping real values, instead of ``syn-00000000``.
+        inequalities: ``Inequality(low, high, strict)`` rules (e.g. a suite's ``a <= b``
+            expression): SDV models get them as ``sdv.cag.Inequality`` constraints, so
+            their rows hold them by construction; the smoothed bootstrap holds them too (a
+            point between two rows that hold ``a <= b`` holds it).
         max_rounds: Sampling rounds per condition (>= 1).
         reject_copies: Drop generated rows identical to a real row (modelled columns).
         marker: Name of the boolean provenance column added to the output.
@@ -173,6 +185,8 @@ def fill(
         epochs=epochs,
         sdtypes=roles.sdtypes,
         seed=seed,
+        inequalities=inequalities,
+        notes=notes,
     )
     parameters = {**model.parameters, **parameters}
     report("fit", 0.4)
@@ -182,7 +196,17 @@ def fill(
     outcomes: dict[str, ConditionOutcome] = {}
     kept: dict[str, pl.DataFrame] = {}
     own = _condition_models(
-        learn, active, roles, condition_model_rows, bootstrap_rows, synthesizer, epochs, model, seed
+        learn,
+        active,
+        roles,
+        condition_model_rows,
+        bootstrap_rows,
+        synthesizer,
+        epochs,
+        model,
+        seed,
+        inequalities,
+        notes,
     )
     if own:
         boot = sum(1 for m in own.values() if m.method == "smoothed_bootstrap")
@@ -228,6 +252,7 @@ def fill(
     notes.append(f"DCR measured against the {train.height} real rows the model was fitted on")
     scores = _quality(real, kept, active, model, roles, seed)
     report("done", 1.0)
+    notes = list(dict.fromkeys(notes))  # a constraint note from each model fit, once
     ordered = tuple(outcomes.get(item.label) or _skipped(item) for item in plan.items)
     return _result(
         real,
@@ -254,6 +279,8 @@ def _condition_models(
     epochs: int | None,
     whole: FittedModel,
     seed: int,
+    inequalities: Sequence[Inequality] = (),
+    notes: list[str] | None = None,
 ) -> dict[str, ConditionModel]:
     """A model of each condition's own real rows, where it has at least ``min_rows``."""
     out: dict[str, ConditionModel] = {}
@@ -279,6 +306,8 @@ def _condition_models(
                 epochs=epochs,
                 sdtypes=sdtypes,
                 seed=seed,
+                inequalities=[r for r in inequalities if {r.low, r.high} <= set(free)],
+                notes=notes,
             )
         out[item.label] = ConditionModel(inner=inner, condition=dict(item.condition), schema=schema)
     return out

@@ -10,7 +10,7 @@ import contextlib
 import io
 import random
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +28,25 @@ SYNTHESIZERS: tuple[str, ...] = ("gaussian_copula", "ctgan", "tvae")
 DEFAULT_EPOCHS = 30
 _TABLE = "real"
 _NO_ROWS = "Unable to sample any rows"
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """``low <= high`` (``low < high`` when ``strict``) on every generated row.
+
+    Passed to SDV as its constraint-augmented generation (``sdv.cag.Inequality``): the model
+    learns ``high - low`` on a log scale and generates rows that hold it by construction.
+    Used where both columns are numerical or datetime in the model; otherwise (or when SDV
+    refuses it) the rule is left to the validator, and a note says so.
+    """
+
+    low: str
+    high: str
+    strict: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.low} {'<' if self.strict else '<='} {self.high}"
 
 
 @dataclass
@@ -119,8 +138,15 @@ def fit_model(
     epochs: int | None,
     sdtypes: Mapping[str, str],
     seed: int,
+    inequalities: Sequence[Inequality] = (),
+    notes: list[str] | None = None,
 ) -> FittedModel:
-    """Learn metadata from ``train`` (with ``sdtypes`` overrides) and fit the synthesizer."""
+    """Learn metadata from ``train`` (with ``sdtypes`` overrides) and fit the synthesizer.
+
+    ``inequalities`` whose two columns are modelled as numerical/datetime become SDV
+    ``Inequality`` constraints; the others, or all of them when SDV cannot fit with them,
+    are skipped with a line in ``notes``.
+    """
     check_synthesizer(synthesizer, epochs)
     metadata_mod = require("sdv.metadata")
     single_table = require("sdv.single_table")
@@ -151,6 +177,55 @@ def fit_model(
                 else single_table.TVAESynthesizer
             )
             model = cls(metadata, **parameters)
+    kinds = {column: str(spec["sdtype"]) for column, spec in detected.items()}
+    usable = [
+        rule
+        for rule in inequalities
+        if {kinds.get(rule.low), kinds.get(rule.high)} <= {"numerical", "datetime"}
+        and kinds[rule.low] == kinds[rule.high]
+    ]
+    if notes is not None:
+        notes.extend(
+            f"{rule.text}: not an SDV constraint (both columns must be modelled as numerical "
+            "or datetime); left to the validator"
+            for rule in inequalities
+            if rule not in usable
+        )
+    if usable:
+        cag = require("sdv.cag")
+        try:
+            with _quiet():
+                model.add_constraints(
+                    [
+                        cag.Inequality(
+                            low_column_name=r.low,
+                            high_column_name=r.high,
+                            strict_boundaries=r.strict,
+                        )
+                        for r in usable
+                    ]
+                )
+                with _seeded_globals(seed):
+                    model.fit({_TABLE: frame})
+            parameters = {**parameters, "constraints": [r.text for r in usable]}
+        except Exception as exc:
+            if notes is not None:
+                shown = ", ".join(r.text for r in usable)
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                notes.append(
+                    f"SDV could not fit with the constraint(s) {shown} ({first}); fitted "
+                    "without them, the validator rejects rows that break them"
+                )
+            return fit_model(
+                train, synthesizer=synthesizer, epochs=epochs, sdtypes=sdtypes, seed=seed
+            )
+        return FittedModel(
+            synthesizer=model,
+            name=synthesizer,
+            parameters=parameters,
+            schema=train.schema,
+            sdtypes=kinds,
+        )
     try:
         with _quiet(), _seeded_globals(seed):
             model.fit({_TABLE: frame})

@@ -167,6 +167,7 @@ def synth(
                     min_rows_to_learn=min_rows_to_learn,
                     validator=validator,
                     id_patterns=bridge.id_patterns(loaded),
+                    inequalities=bridge.inequalities(loaded, real.schema),
                     max_rounds=max_rounds,
                     marker=marker,
                     seed=seed,
