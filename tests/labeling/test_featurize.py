@@ -109,3 +109,29 @@ def test_label_in_features_is_refused() -> None:
 def test_bad_encoding_option() -> None:
     with pytest.raises(InvalidOptionError, match="categorical='dummy' is not supported"):
         featurize(pl.DataFrame({"a": [1]}), categorical="dummy")  # type: ignore[arg-type]
+
+
+def test_many_valued_two_word_strings_are_text_whose_words_carry_the_class() -> None:
+    """Car names ("ford torino"): nearly every value unique, the maker decides the origin.
+    One-hot levels of whole values would pool them into ``__other__``; as TF-IDF text the
+    maker's word is a feature, and an out-of-fold model reads the origin from it."""
+    from labeling import cross_val_pred_probs
+
+    rng = np.random.default_rng(3)
+    makers = {"ford": "usa", "chevrolet": "usa", "toyota": "japan", "datsun": "japan"}
+    picks = rng.choice(list(makers), size=120)
+    frame = pl.DataFrame(
+        {
+            "name": [f"{m} model{i}" for i, m in enumerate(picks)],
+            "origin": [makers[m] for m in picks],
+        }
+    )
+    fm = featurize(frame, label="origin")
+    assert fm.kinds == {"name": "text"}
+    codes = (frame.get_column("origin") == "usa").cast(pl.Int64).to_numpy()
+    probs = cross_val_pred_probs(fm.matrix, codes, seed=0)
+    assert (probs.argmax(axis=1) == codes).mean() == 1.0
+    one_word = frame.with_columns(pl.col("name").str.replace(" ", "_"))  # codes, not words
+    assert featurize(one_word, label="origin").dropped == [
+        ("name", "id-like: every value is unique")
+    ]
