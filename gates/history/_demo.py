@@ -103,7 +103,7 @@ def write_series(
     from .._runner import check
     from .._sample import make_orders
     from ..ledger import record_result
-    from ._store import history_for
+    from ._paths import history_for
 
     if days < 2 or rows < 200:
         raise ValueError(f"days must be >= 2 and rows >= 200, got days={days}, rows={rows}")

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._store import History, history_enabled, history_path
+from ._paths import history_enabled, history_path
+from ._store import History
 
 if TYPE_CHECKING:
     from ..ledger import StoredRun

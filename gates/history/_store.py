@@ -15,7 +15,6 @@ ledger's hash chain; ``verify_history`` re-derives every row from its ledger rec
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,111 +25,13 @@ from ..ledger._lock import locked_connection
 from ..ledger._record import parse_timestamp
 from ._errors import HistoryError
 from ._metrics import band_rows, metric_rows
+from ._paths import history_path
+from ._schema import DDL, EXPORT_COLUMNS, RUN_FIELDS, arrow, run_row
 
-__all__ = [
-    "DEFAULT_BASELINE_VERDICTS",
-    "EXPORT_COLUMNS",
-    "History",
-    "HistoryRun",
-    "Point",
-    "Series",
-    "history_enabled",
-    "history_for",
-    "history_path",
-]
+__all__ = ["DEFAULT_BASELINE_VERDICTS", "History", "HistoryRun", "Point", "Series"]
 
 #: Verdicts of the runs that feed an anomaly baseline unless a suite says otherwise.
 DEFAULT_BASELINE_VERDICTS = ("pass",)
-#: Values of ``GATES_HISTORY`` that turn recording off.
-OFF = ("0", "off", "false", "no", "none")
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS history_runs (
-    ledger_seq BIGINT PRIMARY KEY,
-    run_id VARCHAR NOT NULL,
-    ledger_hash VARCHAR NOT NULL,
-    started_at TIMESTAMP NOT NULL,
-    suite_name VARCHAR NOT NULL,
-    suite_hash VARCHAR NOT NULL,
-    dataset_source VARCHAR,
-    dataset_fingerprint VARCHAR,
-    "rows" BIGINT,
-    backend VARCHAR,
-    verdict VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS history_metrics (
-    ledger_seq BIGINT NOT NULL,
-    metric VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL,
-    check_id VARCHAR,
-    column_name VARCHAR,
-    value DOUBLE NOT NULL
-);
-CREATE TABLE IF NOT EXISTS history_bands (
-    ledger_seq BIGINT NOT NULL,
-    metric VARCHAR NOT NULL,
-    method VARCHAR NOT NULL,
-    lower DOUBLE,
-    upper DOUBLE,
-    centre DOUBLE,
-    passed BOOLEAN NOT NULL
-);
-CREATE INDEX IF NOT EXISTS history_metric_idx ON history_metrics (metric);
-"""
-#: The columns of :meth:`History.export_rows` (and of ``gates history export``).
-EXPORT_COLUMNS = (
-    "ledger_seq",
-    "run_id",
-    "started_at",
-    "suite",
-    "suite_hash",
-    "dataset",
-    "fingerprint",
-    "verdict",
-    "metric",
-    "kind",
-    "check_id",
-    "column",
-    "value",
-    "lower",
-    "upper",
-    "in_band",
-)
-_RUN_FIELDS = (
-    "ledger_seq, run_id, ledger_hash, started_at, suite_name, suite_hash, dataset_source, "
-    'dataset_fingerprint, "rows", backend, verdict'
-)
-
-
-def history_path(ledger: str | os.PathLike[str] | None = None) -> Path:
-    """Where a ledger's history lives.
-
-    ``GATES_HISTORY`` (a file path) wins; otherwise next to the ledger, ``ledger.duckdb`` →
-    ``ledger.history.duckdb``. The ledger is ``ledger``, else ``GATES_LEDGER``, else
-    ``.gates/ledger.duckdb``.
-
-    Raises:
-        HistoryError: ``GATES_HISTORY`` is ``off`` (there is no history to point at).
-    """
-    env = os.environ.get("GATES_HISTORY", "").strip()
-    if env.lower() in OFF:
-        raise HistoryError("GATES_HISTORY is off; unset it or point it at a history file")
-    if env:
-        return Path(env)
-    from ..ledger import DEFAULT_LEDGER_PATH
-
-    path = Path(ledger or os.environ.get("GATES_LEDGER") or DEFAULT_LEDGER_PATH)
-    return path.with_name(f"{path.stem}.history{path.suffix or '.duckdb'}")
-
-
-def history_for(ledger: str | os.PathLike[str] | None) -> Path | None:
-    """:func:`history_path` of ``ledger``, or ``None`` when ``GATES_HISTORY`` is off."""
-    return history_path(ledger) if history_enabled() else None
-
-
-def history_enabled() -> bool:
-    """False when ``GATES_HISTORY`` is ``off`` (or ``0``, ``false``, ``no``, ``none``)."""
-    return os.environ.get("GATES_HISTORY", "").strip().lower() not in OFF
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,79 +87,6 @@ class HistoryRun:
     rows: int | None
     backend: str | None
     verdict: str
-
-
-def run_row(seq: int, run_id: str, hash_: str, record: Mapping[str, Any]) -> list[Any]:
-    """The ``history_runs`` row of one ledger record."""
-    dataset = record.get("dataset") or {}
-    suite = record.get("suite") or {}
-    backend = record.get("backend")
-    if isinstance(backend, Mapping):
-        backend = backend.get("name")
-    started = parse_timestamp(record["started_at"], field="started_at")
-    return [
-        seq,
-        run_id,
-        hash_,
-        started,
-        suite.get("name", ""),
-        suite.get("hash", ""),
-        dataset.get("source"),
-        dataset.get("fingerprint"),
-        dataset.get("rows"),
-        backend,
-        record.get("verdict", ""),
-    ]
-
-
-#: Column names and Arrow types of each table, in table order (for the bulk insert).
-_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "seqs": (("seq", "int64"),),
-    "history_runs": (
-        ("ledger_seq", "int64"),
-        ("run_id", "string"),
-        ("ledger_hash", "string"),
-        ("started_at", "timestamp"),
-        ("suite_name", "string"),
-        ("suite_hash", "string"),
-        ("dataset_source", "string"),
-        ("dataset_fingerprint", "string"),
-        ("rows", "int64"),
-        ("backend", "string"),
-        ("verdict", "string"),
-    ),
-    "history_metrics": (
-        ("ledger_seq", "int64"),
-        ("metric", "string"),
-        ("kind", "string"),
-        ("check_id", "string"),
-        ("column_name", "string"),
-        ("value", "float64"),
-    ),
-    "history_bands": (
-        ("ledger_seq", "int64"),
-        ("metric", "string"),
-        ("method", "string"),
-        ("lower", "float64"),
-        ("upper", "float64"),
-        ("centre", "float64"),
-        ("passed", "bool"),
-    ),
-}
-
-
-def _arrow(table: str, rows: Sequence[Sequence[Any]]) -> Any:
-    """Rows as an Arrow table with the history table's column types."""
-    import pyarrow as pa
-
-    types = {"timestamp": pa.timestamp("us")}
-    columns = _COLUMNS[table]
-    return pa.table(
-        {
-            name: pa.array([r[i] for r in rows], type=types.get(kind) or pa.type_for_alias(kind))
-            for i, (name, kind) in enumerate(columns)
-        }
-    )
 
 
 def _time(value: str | dt.datetime | None, name: str) -> dt.datetime | None:
@@ -351,9 +179,9 @@ class History:
         bands = [[seq, *row] for seq, _, _, rec in runs for row in band_rows(rec)]
         seqs = [r[0] for r in run_rows]
         with locked_connection(self.path, write=True, timeout=self.timeout) as con:
-            con.execute(_DDL)
+            con.execute(DDL)
             con.execute("BEGIN TRANSACTION")
-            con.register("_seqs", _arrow("seqs", [[q] for q in seqs]))
+            con.register("_seqs", arrow("seqs", [[q] for q in seqs]))
             for table in ("history_metrics", "history_bands", "history_runs"):
                 con.execute(f"DELETE FROM {table} WHERE ledger_seq IN (SELECT seq FROM _seqs)")
             con.unregister("_seqs")
@@ -364,7 +192,7 @@ class History:
                 ("history_bands", bands),
             ):
                 if rows:
-                    con.register("_rows", _arrow(table, rows))
+                    con.register("_rows", arrow(table, rows))
                     con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
                     con.unregister("_rows")
             con.execute("COMMIT")
@@ -415,7 +243,7 @@ class History:
         where.runs(suite, dataset, since, until)
         where.add("r.verdict = ?", verdict)
         sql = (
-            f"SELECT {_RUN_FIELDS} FROM history_runs r{where.sql()} "
+            f"SELECT {RUN_FIELDS} FROM history_runs r{where.sql()} "
             "ORDER BY r.started_at DESC, r.ledger_seq DESC" + _limit(limit)
         )
         return [HistoryRun(*row) for row in self.query(sql, where.params)]
@@ -559,8 +387,3 @@ class History:
     def __len__(self) -> int:
         rows = self.query("SELECT count(*) FROM history_runs")
         return int(rows[0][0]) if rows else 0
-
-
-def finite(value: float | None) -> float | None:
-    """``value`` when finite, else ``None`` (JSON has no infinity)."""
-    return value if value is not None and math.isfinite(value) else None

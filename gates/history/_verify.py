@@ -9,7 +9,9 @@ from pathlib import Path
 
 from ..ledger import Ledger
 from ._metrics import band_rows, metric_rows
-from ._store import History, history_path, run_row
+from ._paths import history_path
+from ._schema import run_row
+from ._store import History
 
 __all__ = ["HistoryReport", "rebuild", "verify_history"]
 
