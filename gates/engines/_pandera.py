@@ -21,6 +21,7 @@ from .._errors import InputError
 from .._io._names import row_index_name
 from .._result import CheckResult, Severity
 from ..suite._model import ColumnCheck, ColumnSpec
+from ..suite._regex import anchored
 from ._base import RunContext, describe_check, threshold_result, unrunnable
 from ._items import column_check_id
 
@@ -115,7 +116,12 @@ class PanderaEngine:
                 kept = lf.with_row_index(row_col).filter(keep).select(row_col, column).collect()
                 positions, lf = kept[row_col], kept.drop(row_col).lazy()
                 rows = kept.height
-            pandera_check = getattr(pa.Check, check.check)(**check.kwargs)
+            kwargs = check.kwargs
+            if check.check == "str_matches" and isinstance(kwargs.get("pattern"), str):
+                # one meaning on every backend (gates.suite._regex): ^(?:p) binds the whole
+                # pattern, where pandera's own "^" + p lets the `b` of `a|b` match anywhere
+                kwargs = {**kwargs, "pattern": anchored(check.check, kwargs["pattern"])}
+            pandera_check = getattr(pa.Check, check.check)(**kwargs)
             outcome = pandera_check(lf.select(column), column)
             if check.check == "unique_values_eq":
                 ok = bool(outcome.check_passed.collect().item())
