@@ -6,7 +6,10 @@ import base64
 import dataclasses
 import datetime as dt
 import decimal
+import importlib.util
 import json
+import os
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,10 @@ DATA = Path(__file__).resolve().parent / "data"
 
 #: Outcome kinds of one peer case on one backend.
 AGREE, DIVERGE, INEXPRESSIBLE = "agree", "disagree-with-reason", "not expressible"
+KINDS = (AGREE, DIVERGE, INEXPRESSIBLE)
+
+#: What a check the Spark backend does not translate says (gates/backends/_spark.py).
+NOT_ON_SPARK = "not translated"
 
 
 class Inexpressible(Exception):
@@ -74,17 +81,26 @@ class Tally:
     outcomes: dict[tuple[str, str], tuple[str, str]] = dataclasses.field(default_factory=dict)
 
     def add(self, case: str, backend: str, kind: str, reason: str = "") -> None:
+        assert kind in KINDS, kind
+        assert kind == AGREE or reason, f"{case} on {backend}: {kind} needs a reason"
         self.outcomes[(case, backend)] = (kind, reason)
+
+    def counts(self) -> Counter[str]:
+        return Counter(kind for kind, _ in self.outcomes.values())
 
     def line(self) -> str:
         cases = {c for c, _ in self.outcomes}
-        per = Counter(kind for kind, _ in self.outcomes.values())
+        per = self.counts()
         backends = sorted({b for _, b in self.outcomes})
         return (
             f"{self.peer}: {len(cases)} cases x {len(backends)} backends ({', '.join(backends)}):"
             f" {per[AGREE]} agree, {per[DIVERGE]} disagree-with-reason,"
             f" {per[INEXPRESSIBLE]} not expressible"
         )
+
+    def dump(self) -> list[list[str]]:
+        """The outcomes as JSON-able rows (an xdist worker hands them to the controller)."""
+        return [[c, b, k, r] for (c, b), (k, r) in self.outcomes.items()]
 
 
 #: Filled by the runners, printed by conftest.py at the end of the session.
@@ -93,3 +109,12 @@ TALLIES: dict[str, Tally] = {}
 
 def tally(peer: str) -> Tally:
     return TALLIES.setdefault(peer, Tally(peer))
+
+
+def spark_unavailable() -> str | None:
+    """Why no local Spark session can start here (no Java, no PySpark), or None."""
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "no Java runtime: install openjdk-17-jre-headless (make java does it as root)"
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed: pip install 'datagates[spark]'"
+    return None

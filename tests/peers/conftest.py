@@ -1,9 +1,70 @@
-"""The peer conformance runners print one summary line per peer at the end of the session."""
+"""The peer conformance runners: one summary line per peer at the end, and a Spark session.
+
+Under pytest-xdist each worker tallies the cases it ran; the tallies travel to the controller
+(``workeroutput``), which prints the lines, so ``make test`` (``-n 2``) shows them too.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
-from _peers import TALLIES
+from _peers import TALLIES, spark_unavailable, tally
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A `local[2]` session on loopback for the module (as tests/backends/conftest.py builds it).
+
+    Without Java or PySpark the Spark cases skip and say why, except when the environment
+    variable CI is set: CI must run them, so they fail.
+    """
+    why = spark_unavailable()
+    if why is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{why} (CI is set: the Spark peer cases must run there)", pytrace=False)
+        pytest.skip(why)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
+    # an earlier Connect session in this worker would turn the builder into Connect's
+    hidden = {
+        k: os.environ.pop(k)
+        for k in ("SPARK_REMOTE", "SPARK_CONNECT_MODE_ENABLED")
+        if k in os.environ
+    }
+    try:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("datagates-peers")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.driver.memory", "1g")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    finally:
+        os.environ.update(hidden)
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    out = getattr(session.config, "workeroutput", None)
+    if out is not None:  # an xdist worker: hand the tallies to the controller
+        out["peer_tallies"] = {peer: board.dump() for peer, board in TALLIES.items()}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    for peer, rows in (getattr(node, "workeroutput", None) or {}).get("peer_tallies", {}).items():
+        board = tally(peer)
+        for case, backend, kind, reason in rows:
+            board.add(case, backend, kind, reason)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
