@@ -247,8 +247,8 @@ def create_app(settings: ServiceSettings, *, service: Service | None = None) -> 
         )
         return ClientGone("the client disconnected before the request body arrived")
 
-    def needs(scope: Scope) -> Callable[[Request], str | None]:
-        def check(request: Request) -> str | None:
+    def needs(scope: Scope) -> Callable[[Request], Awaitable[str | None]]:
+        async def check(request: Request) -> str | None:  # async: no thread-pool hop per request
             token = svc.tokens.authenticate(request.headers.get("authorization"), scope)
             return token.name if token else None
 

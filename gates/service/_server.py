@@ -12,8 +12,10 @@ from ._settings import ServiceSettings, is_loopback
 __all__ = ["build_service", "serve"]
 
 
-def build_service(settings: ServiceSettings) -> Any:
+def build_service(settings: ServiceSettings, *, ledger_in_process: bool = True) -> Any:
     """Check ``settings`` and build the app (suites and tokens loaded), without binding.
+
+    ``ledger_in_process=False`` appends to the ledger from a child process (as ``serve`` does).
 
     Raises:
         MissingExtraError: FastAPI/uvicorn are not installed.
@@ -38,7 +40,10 @@ def build_service(settings: ServiceSettings) -> Any:
             f"refusing to serve on {settings.host} without tokens: anyone who can reach it could run "
             "validations; pass --tokens-file FILE or set GATES_TOKENS, or bind 127.0.0.1"
         )
-    return create_app(settings, service=Service(settings, tokens=tokens))
+    return create_app(
+        settings,
+        service=Service(settings, tokens=tokens, ledger_in_process=ledger_in_process),
+    )
 
 
 def serve(settings: ServiceSettings, *, announce: Callable[[str], None] | None = None) -> None:
@@ -51,7 +56,7 @@ def serve(settings: ServiceSettings, *, announce: Callable[[str], None] | None =
     Raises:
         MissingExtraError, ServiceConfigError, SuiteDefinitionError: see :func:`build_service`.
     """
-    app = build_service(settings)
+    app = build_service(settings, ledger_in_process=False)
     import uvicorn
 
     svc = app.state.service

@@ -42,14 +42,23 @@ class Service:
     Args:
         settings: the configuration (checked here).
         tokens: the accepted tokens (default: from ``settings.tokens_file`` and ``GATES_TOKENS``).
+        ledger_in_process: write the ledger from a thread of this process (tests, embedding),
+            or from a child process (``gates serve``: the appends never hold up a request).
 
     Raises:
         ServiceConfigError: bad settings or tokens.
         SuiteDefinitionError: a suite in the folder is invalid.
     """
 
-    def __init__(self, settings: ServiceSettings, *, tokens: TokenStore | None = None) -> None:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        tokens: TokenStore | None = None,
+        ledger_in_process: bool = True,
+    ) -> None:
         settings.check()
+        self._ledger_in_process = ledger_in_process
         self.settings = settings
         env = (
             settings.tokens_env
@@ -76,6 +85,7 @@ class Service:
             on_error=self.metrics.ledger_error,
             on_depth=lambda depth: setattr(self.metrics, "ledger_queue", depth),
             on_spill=self.metrics.ledger_spilled,
+            in_process=self._ledger_in_process,
         )
         from gates._runner import check
 
