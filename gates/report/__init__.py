@@ -14,12 +14,12 @@ from ._write import write_text as write_text
 __all__ = [
     "check_target",
     "print_result",
-    "verdict_line",
     "result_schema",
     "run_inputs",
     "to_html",
     "to_json",
     "to_junit",
     "to_markdown",
+    "verdict_line",
     "write_text",
 ]
