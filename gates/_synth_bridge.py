@@ -269,12 +269,16 @@ class SuiteRowValidator:
                 raise loaded.error(
                     f"invalid SQL expression {text!r}: {str(exc).splitlines()[0]}", ("checks", i)
                 ) from None
-            checks.append(
-                (
-                    "table::expression" + (f"#{n_expr}" if n_expr > 1 else ""),
-                    expr.not_().fill_null(False),
-                )
-            )
+            bad = expr.not_().fill_null(False)
+            if table_check.where:
+                # only the rows the check is about can fail it (docs/suites.md, where:)
+                from .suite._where import WhereError, compile_where
+
+                try:
+                    bad = compile_where(table_check.where, schema) & bad
+                except WhereError as exc:
+                    raise loaded.error(str(exc), ("checks", i, "where")) from None
+            checks.append(("table::expression" + (f"#{n_expr}" if n_expr > 1 else ""), bad))
         return cls(suite_name=suite.name, checks=tuple(checks))
 
     def __call__(self, rows: pl.DataFrame) -> pl.Series:

@@ -128,3 +128,21 @@ def test_an_inequality_sdv_cannot_take_is_left_to_the_validator(orders: pl.DataF
         "region <= amount: not an SDV constraint (both columns must be modelled as numerical "
         "or datetime); left to the validator"
     ) in out.notes
+
+
+def test_a_filtered_expression_rejects_only_the_rows_it_is_about(orders: pl.DataFrame) -> None:
+    """where: narrows what an expression check judges for synthetic rows too, as in gates check."""
+    text = (
+        "name: filtered\nchecks:\n"
+        '  - expression: {sql: "amount < 40"}\n    where: "region = \'us\'"\n'
+    )
+    validator = SuiteRowValidator.from_suite(suite(text), orders.schema)
+    flags = validator(orders)
+    expected = orders.select(
+        ~((pl.col("region") == "us").fill_null(False) & ~(pl.col("amount") < 40))
+    ).to_series()
+    assert flags.to_list() == expected.to_list()
+    assert validator.rejected["table::expression"] == int((~expected).sum()) > 0
+    # the same rows fail in a gate run over the same data
+    result = gates.check(orders, suite(text))
+    assert result.checks[0].failing_count == validator.rejected["table::expression"]
