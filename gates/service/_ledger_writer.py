@@ -108,6 +108,7 @@ class _ChildAppender:
             )
         except BrokenProcessPool:
             self.close(wait=False)  # the next attempt starts a new child
+            _log.warning("the ledger writer process stopped; starting a new one for the batch")
             raise LedgerError(
                 f"the ledger writer process for {ledger.path} stopped; a new one is started"
             ) from None

@@ -490,3 +490,41 @@ def test_a_duplicate_in_a_batch_spills_only_that_run(tmp_path: Path) -> None:
         futures[1].result(0)
     assert _spilled_ids(writer.spill_path) == [_record(2)["run_id"]]
     assert Ledger(led).verify().ok
+
+
+def _writer_child(pid: int) -> int:
+    """The pid of the server's ledger writer process (spawned; not multiprocessing's tracker)."""
+    deadline = time.monotonic() + BOUND
+    while True:
+        kids = [
+            int(k)
+            for tid in os.listdir(f"/proc/{pid}/task")
+            for k in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
+            if b"spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes()
+        ]
+        if kids:
+            return kids[0]
+        assert time.monotonic() < deadline, "gates serve started no ledger writer process"
+        time.sleep(0.1)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_a_killed_ledger_writer_process_loses_no_run(tmp_path: Path) -> None:
+    """SIGKILL the writer child: the next batch starts a new one; every answered run is recorded."""
+    srv = Server(tmp_path)
+    try:
+        with srv.client() as client:
+            first = [client.post("/v1/suites/people/records", json=_records()) for _ in range(5)]
+            client.get("/v1/runs", params={"limit": 1})  # written through the first child
+            os.kill(_writer_child(srv.proc.pid), signal.SIGKILL)
+            later = [client.post("/v1/suites/people/records", json=_records()) for _ in range(5)]
+            runs = client.get("/v1/runs", params={"limit": 100})
+            _every_status_is_not_500(*first, *later, runs)
+            answered = {r.json()["run_id"] for r in [*first, *later]}
+            assert {r["run_id"] for r in runs.json()["runs"]} == answered
+    finally:
+        assert srv.stop() in (0, -signal.SIGTERM)  # uvicorn re-raises the signal after shutdown
+    assert Ledger(srv.ledger).verify().ok
+    assert not srv.spill.exists()
+    log = srv.log_text()
+    assert "Traceback" not in log and "ledger writer process stopped" in log
