@@ -26,7 +26,7 @@ from ..ledger._record import parse_timestamp
 from ._errors import HistoryError
 from ._metrics import band_rows, metric_rows
 from ._paths import history_path
-from ._schema import DDL, EXPORT_COLUMNS, RUN_FIELDS, arrow, run_row
+from ._schema import DDL, EXPORT_COLUMNS, RUN_FIELDS, delete_runs, insert, run_row
 
 __all__ = ["DEFAULT_BASELINE_VERDICTS", "History", "HistoryRun", "Point", "Series"]
 
@@ -181,20 +181,10 @@ class History:
         with locked_connection(self.path, write=True, timeout=self.timeout) as con:
             con.execute(DDL)
             con.execute("BEGIN TRANSACTION")
-            con.register("_seqs", arrow("seqs", [[q] for q in seqs]))
-            for table in ("history_metrics", "history_bands", "history_runs"):
-                con.execute(f"DELETE FROM {table} WHERE ledger_seq IN (SELECT seq FROM _seqs)")
-            con.unregister("_seqs")
-            # Arrow tables, not executemany: DuckDB inserts those row by row (~4 ms a row)
-            for table, rows in (
-                ("history_runs", run_rows),
-                ("history_metrics", metrics),
-                ("history_bands", bands),
-            ):
-                if rows:
-                    con.register("_rows", arrow(table, rows))
-                    con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
-                    con.unregister("_rows")
+            delete_runs(con, seqs)
+            insert(con, "history_runs", run_rows)
+            insert(con, "history_metrics", metrics)
+            insert(con, "history_bands", bands)
             con.execute("COMMIT")
         return len(run_rows)
 

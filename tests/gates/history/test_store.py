@@ -157,3 +157,29 @@ def test_the_ledger_file_is_never_written_by_the_history(run_day: Runner, ledger
     }
     con.close()
     assert tables == {"gate_runs"}
+
+
+def test_one_run_and_a_bulk_rebuild_store_the_same_rows(
+    run_day: Runner, ledger: Path, tmp_path: Path
+) -> None:
+    """A run's rows go as one INSERT … VALUES, a rebuild's thousands as Arrow: same tables."""
+    from gates.history._schema import VALUES_MAX
+    from gates.ledger import Ledger
+
+    run_day(frame(120, bad=3), 0)
+    [stored] = Ledger(ledger).list()
+    runs = [(seq, f"run{seq}", f"hash{seq}", stored.record) for seq in range(1, 131)]
+    # row_count + the check's 3 fields: 4 metric rows a run
+    small, bulk = History(tmp_path / "a.duckdb"), History(tmp_path / "b.duckdb")
+    for start in range(0, 130, 100):  # <= 400 rows a table each: INSERT … VALUES
+        small.add(runs[start : start + 100])
+    bulk.add(runs)  # 520 metric rows: Arrow
+    assert 100 * 4 <= VALUES_MAX < 130 * 4
+    everything = "SELECT * FROM {} ORDER BY ALL"
+    for table in ("history_runs", "history_metrics", "history_bands"):
+        rows = small.query(everything.format(table))
+        assert rows == bulk.query(everything.format(table)), table
+    assert len(small.query(everything.format("history_metrics"))) == 130 * 4
+    bulk.add(runs[:10])  # replacing runs (a rebuild of part of the ledger) keeps one copy each
+    assert len(bulk) == 130
+    assert bulk.series("row_count")[-1].value == 120
