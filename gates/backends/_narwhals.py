@@ -98,14 +98,24 @@ class NarwhalsBackend:
         for i, p in enumerate(plans):
             if p.duplicates:
                 values[f"{i}:bad"] = self._duplicated_rows(ctx, lf, p)
+        self._after(ctx, lf, plans, values, rows)
         results = [
             p.finish(
-                {n: values[f"{i}:{n}"] for n in [*p.aggs, *(["bad"] if p.duplicates else [])]},
-                rows,
+                {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith(f"{i}:")}, rows
             )
             for i, p in enumerate(plans)
         ]
         return self._samples(ctx, lf, plans, results)
+
+    def _after(
+        self,
+        ctx: RunContext,
+        lf: nw.LazyFrame[Any],
+        plans: Sequence[Plan],
+        values: dict[str, Any],
+        rows: int,
+    ) -> None:
+        """Values that need a pass after the fused one, added to ``values`` (none here)."""
 
     def _duplicated_rows(self, ctx: RunContext, lf: nw.LazyFrame[Any], plan: Plan) -> int:
         """Rows whose key occurs more than once, by a group-by pass (nulls group together)."""

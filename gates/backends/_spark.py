@@ -20,6 +20,7 @@ from ._spark_passes import SparkBackend
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from .._io._dataset import Dataset
     from .._result import CheckResult
     from ..engines._base import RunContext
 
@@ -28,6 +29,7 @@ __all__ = [
     "CONNECT_TIMEOUT_S",
     "EXECUTOR_WAIT_S",
     "SparkBackend",
+    "catalog_table",
     "frame_master_kind",
     "master_kind",
     "master_url",
@@ -254,6 +256,18 @@ def _read(spark: Any, source: str | list[str], *, format: str | None, table: str
         if (format or suffix) == "tsv":
             reader = reader.option("sep", "\t")
     return reader.load(source)
+
+
+def catalog_table(name: str, master: str | None = None) -> Dataset:
+    """A Dataset over ``spark.table(name)``: a table in the session's catalog, or a path-based
+    one (``parquet.`/data/orders```, ``delta.`s3a://lake/orders```), read by Spark.
+
+    Raises:
+        InputError: no such table, or Spark cannot read it.
+    """
+    from .._io._dataset import from_native
+
+    return from_native(read(session(master), name, table=name), "spark", source=name)
 
 
 def not_translated(ctx: RunContext) -> list[CheckResult]:

@@ -107,6 +107,47 @@ class SparkBackend(NarwhalsBackend):
         assert isinstance(frame, pl.DataFrame)
         return frame.schema
 
+    def compiling(self, ctx: RunContext, plans: Sequence[Plan]) -> list[Plan]:
+        """The shared plans Spark analyses, and the Spark-only ones (:mod:`._spark_plans`)."""
+        from ._spark_plans import spark_plans
+
+        extra = spark_plans(ctx, ctx.dataset.schema, {p.key for p in plans})
+        return super().compiling(ctx, [*plans, *extra])
+
+    def _after(
+        self,
+        ctx: RunContext,
+        lf: nw.LazyFrame[Any],
+        plans: Sequence[Plan],
+        values: dict[str, Any],
+        rows: int,
+    ) -> None:
+        from ._spark_plans import SparkPlan
+
+        for i, p in enumerate(plans):
+            if isinstance(p, SparkPlan) and p.after is not None:
+                own = {n: values[f"{i}:{n}"] for n in p.aggs}
+                values.update(
+                    {f"{i}:{n}": v for n, v in p.after(nw.to_native(lf), own, rows).items()}
+                )
+
+    def _duplicated_rows(self, ctx: RunContext, lf: nw.LazyFrame[Any], plan: Plan) -> int:
+        from ._spark_plans import SparkPlan
+
+        if not isinstance(plan, SparkPlan) or not plan.dup_values:
+            return super()._duplicated_rows(ctx, lf, plan)
+        keys = list(plan.duplicates)
+        kept = lf if plan.dup_keep is None else lf.filter(plan.dup_keep)
+        n = _free("__gates_n", keys)
+        counted = (
+            kept.select(*plan.dup_values)
+            .group_by(keys)
+            .agg(nw.len().alias(n))
+            .filter(nw.col(n) > 1)
+        )
+        got = self._row(counted.select(nw.col(n).sum().alias(n)))[n]
+        return int(got or 0)
+
     def _compiles(self, empty: nw.LazyFrame[Any], exprs: list[Any]) -> None:
         # analysis, not a job: Connect analyses on the server when the schema is asked for
         _ = nw.to_native(empty.select(exprs)).schema
