@@ -242,6 +242,9 @@ class GateResult:
     notes: tuple[str, ...] = ()
     #: The backend that ran the fused checks: ``polars``, ``duckdb`` or ``spark``.
     backend: str = "polars"
+    #: On Spark, the kind of master it ran on (``local``, ``standalone``, ``yarn``,
+    #: ``kubernetes`` or ``connect``); None elsewhere. The ledger records it as ``backend.master``.
+    backend_master: str | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -312,4 +315,5 @@ class GateResult:
             "versions": dict(self.versions),
             "notes": list(self.notes),
             "backend": self.backend,
+            "backend_master": self.backend_master,
         }

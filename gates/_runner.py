@@ -151,7 +151,8 @@ def check(
             frame, or an already loaded :class:`~gates.Dataset`. ``None`` uses the suite's
             ``data:`` section.
         suite: a suite file path or a loaded suite.
-        table: a table in the DuckDB database ``data``.
+        table: a table in the DuckDB database ``data``; with ``engine="spark"`` and no
+            ``data``, a table in the Spark session's catalog (or ``parquet.`/path```).
         sql: a DuckDB query to check instead of a file.
         format: force the file format (parquet, csv, tsv, json, ndjson, arrow).
         engine: ``auto`` (default), ``polars``, ``duckdb``, ``spark``, ``reference``, ``gx`` or
@@ -175,6 +176,10 @@ def check(
         InputError: the data cannot be read (missing, empty, malformed, wrong encoding).
         SuiteDefinitionError: the suite is invalid.
     """
+    if engine == "spark" and table is not None and data is None and sql is None:
+        from .backends._spark import catalog_table  # --table NAME: the Spark session's catalog
+
+        data, table = catalog_table(table, spark_master), None
     tracker = None if lineage == "off" else _lineage_for(lineage)
     if tracker is not None:  # the same run between a START and a COMPLETE/FAIL event
         return tracker.run(
@@ -257,7 +262,17 @@ def check(
         finished_at=dt.datetime.now(dt.UTC),
         versions=versions(),
         backend=dataset.backend,
+        backend_master=_master_kind(dataset),
     )
+
+
+def _master_kind(dataset: Dataset) -> str | None:
+    """The kind of Spark master the data's session runs on (None off Spark)."""
+    if dataset.backend != "spark":
+        return None
+    from .backends._spark import frame_master_kind
+
+    return frame_master_kind(dataset.native)
 
 
 def _lineage_for(target: str | Lineage | None) -> Lineage | None:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["ENGINES", "GateOptions", "add_options", "expand_suites", "suites_to_add"]
 
 #: The engine modes the plugin offers (see ``gates.check(engine=...)``).
-ENGINES = ("auto", "reference")
+ENGINES = ("auto", "polars", "duckdb", "spark", "reference")
 _SUFFIXES = (".yml", ".yaml")
 
 
@@ -37,7 +37,9 @@ def add_options(parser: pytest.Parser) -> None:
         "--gate-engine",
         default=None,
         choices=ENGINES,
-        help="engine mode for suite checks: auto (default) or reference (ini: gate_engine)",
+        help="engine mode for suite checks: auto (default), polars, duckdb, spark (the suites'"
+        " data read by Spark; a Spark DataFrame handed to the gate fixture runs there anyway)"
+        " or reference (ini: gate_engine)",
     )
     group.addoption(
         "--gate-ledger",
@@ -49,7 +51,11 @@ def add_options(parser: pytest.Parser) -> None:
         "gate_suites", "suite files, folders or globs to collect as tests", type="args", default=[]
     )
     parser.addini("gate_report_dir", "folder for each suite's JSON and HTML report", default="")
-    parser.addini("gate_engine", "engine mode for suite checks: auto or reference", default="auto")
+    parser.addini(
+        "gate_engine",
+        "engine mode for suite checks: auto, polars, duckdb, spark or reference",
+        default="auto",
+    )
     parser.addini("gate_ledger", "run ledger file to record suite runs in", default="")
 
 
