@@ -188,17 +188,20 @@ def test_spark_local_from_env_matches_polars(
     needs_spark: Path,
     tmp_path: Path,
 ) -> None:
-    """GATES_SPARK_MASTER=local[1] with --engine spark: Polars' results; recorded as Spark."""
+    """GATES_SPARK_MASTER=local[1], --engine spark and a path-based catalog table (--table
+    parquet.`PATH`, no DATA): Polars' results; report and ledger name Spark and the master kind."""
     env = {**os.environ, "GATES_SPARK_MASTER": "local[1]"}
     env.pop("SPARK_REMOTE", None)
     ledger = tmp_path / "ledger.duckdb"
+    table = f"parquet.`{orders_parquet}`"
     run = gates_cli(
-        str(orders_parquet), "-s", SUITE, "--engine", "spark", "--ledger", str(ledger), env=env
+        "--table", table, "-s", SUITE, "--engine", "spark", "--ledger", str(ledger), env=env
     )
     assert run.code == 1 and run.report is not None, run.stderr[-3000:]
-    assert run.report["backend"] == "spark"
+    assert (run.report["backend"], run.report["backend_master"]) == ("spark", "local")
+    assert run.report["dataset"]["source"] == table
     assert _digest(run.report) == _digest(polars_report)
     (stored,) = Ledger(ledger).list()
-    assert stored.record["backend"]["name"] == "spark"
+    assert stored.record["backend"] == {"name": "spark", "master": "local"}
     # Spark's own start-up chatter is kept off the terminal: only our lines are printed
     assert "Stage 0" not in run.stderr

@@ -88,3 +88,51 @@ def test_fingerprint_of_a_parquet_scan_is_the_files_hash(spark: Any, orders_parq
     derived = df.withColumn("amount", F.col("amount") * 2)
     got = gates.check(derived, SUITE).dataset.fingerprint
     assert got.startswith("rows:") and got == spark_fingerprint(derived)
+
+
+def test_catalog_table_on_spark(spark: Any, orders_parquet: Path) -> None:
+    """table= with engine="spark" and no data: a view in the session's catalog, or a
+    path-based table; the result names the master kind (JSON ``backend_master``)."""
+    spark.read.parquet(str(orders_parquet)).createOrReplaceTempView("orders_view")
+    want = _digest(gates.check(orders_parquet, SUITE, engine="polars"))
+    for table in ("orders_view", f"parquet.`{orders_parquet}`"):
+        got = gates.check(None, SUITE, table=table, engine="spark")
+        assert (got.backend, got.backend_master, got.dataset.source) == ("spark", "local", table)
+        assert got.to_dict()["backend_master"] == "local"
+        assert _digest(got) == want, table
+    with pytest.raises(InputError, match=r"^table no_such_table: Spark cannot read it: "):
+        gates.check(None, SUITE, table="no_such_table", engine="spark")
+
+
+def test_gate_engine_spark_in_the_plugin(spark: Any, pytester: pytest.Pytester) -> None:
+    """--gate-engine spark: collected suites and the gate fixture run on Spark (the session
+    already running in the process); an engine the plugin does not know is refused."""
+    import polars as pl
+
+    pl.DataFrame({"a": [1, 2, 3]}).write_parquet(pytester.path / "a.parquet")
+    pytester.makefile(
+        ".yml",
+        gate="name: g\ndata: a.parquet\ncolumns:\n  a: {nullable: false}\n"
+        "expectations:\n  - type: expect_column_median_to_be_between\n"
+        "    kwargs: {column: a, min_value: 2, max_value: 2}\n",
+    )
+    pytester.makepyfile(
+        test_data="""
+        from pathlib import Path
+
+        from pyspark.sql import SparkSession
+
+        def test_frame(gate):
+            path = str(Path("a.parquet").resolve())  # the JVM's working folder is not pytester's
+            frame = SparkSession.getActiveSession().read.parquet(path)
+            result = gate.check(frame, "gate.yml")
+            assert (result.backend, result.passed, len(result.checks)) == ("spark", True, 2)
+        """
+    )
+    ran = pytester.runpytest("--gate-suites", "gate.yml", "--gate-engine", "spark", "-v")
+    ran.assert_outcomes(passed=5)  # column_exists, not_nullable, the median, "other", the test
+    bad = pytester.runpytest("--gate-engine", "nope")
+    bad.stderr.fnmatch_lines(
+        ["*--gate-engine: invalid choice: 'nope' (choose from *'auto', 'polars', 'duckdb',"
+         " 'spark', 'reference')"]
+    )  # fmt: skip
