@@ -3,7 +3,8 @@
 Polars' ``approx_n_unique`` is cheap but its error is unstated and large on some columns
 (-12.5% on 6,936 hourly timestamps of a 336,776-row table). So the first pass only uses it to
 tell small from large: every column whose estimate is at most :data:`EXACT_CARDINALITY_MAX`
-is then counted exactly (one streaming select over those columns; the hash sets stay small),
+is then counted exactly (one streaming ``unique`` per column, collected together; the hash
+sets stay small),
 and the rest get a HyperLogLog with 2^14 registers, whose relative standard error is
 1.04 / sqrt(2^14) = 0.81% (Flajolet et al. 2007). The registers are computed by Polars itself
 (a seeded 64-bit hash, its top 14 bits pick the register, the leading zeros of the rest give
@@ -119,14 +120,16 @@ def refine_distinct(
             exact[name] = value
         else:
             sketch[name] = value
+    counts: dict[str, int] = {}
     if exact:
-        counts = (
-            lf.select([v.drop_nulls().n_unique().alias(n) for n, v in exact.items()])
-            .collect(engine="streaming")
-            .row(0, named=True)
+        # one streaming unique() per column: n_unique() in a select holds every column
+        # (1.8 GB at 10M rows of the benchmark table, against 0.9 GB)
+        names = list(exact)
+        frames = pl.collect_all(
+            [lf.select(exact[n].alias("v")).drop_nulls().unique().select(pl.len()) for n in names],
+            engine="streaming",
         )
-    else:
-        counts = {}
+        counts = {n: int(f.item()) for n, f in zip(names, frames, strict=True)}
     estimates = hll_distinct(lf, sketch) if sketch else {}
     for name, st in zip(schema, raw, strict=True):
         if name in counts:

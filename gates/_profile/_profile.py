@@ -188,7 +188,8 @@ def profile(
         sample: profile about this many rows (a seeded hash sample), not all of them.
         fraction: profile this share of rows (0-1), chosen by a seeded hash of the row number.
         seed: the seed of the sample.
-        correlations: also compute Pearson correlations between numeric columns.
+        correlations: also compute Pearson and Spearman correlations between numeric columns
+            and Cramér's V (plain and bias-corrected) between categorical columns.
         bins: histogram bins for numeric and datetime columns.
         top_k: top values kept for categorical columns (the rest is counted as ``other``).
         distinct: ``auto`` (default: exact for every column of at most
@@ -275,6 +276,11 @@ def profile(
                 text=text,
                 times=times,
                 stride=max(1, math.ceil(rows / TEXT_SAMPLE_ROWS)),
+                rows=rows,
+                # row groups can be skipped (not a CSV/JSON scan) and no seeded sample in between
+                blocks=ds.format in ("parquet", "arrow", "frame")
+                and sample is None
+                and fraction is None,
                 empty={n: int(st.get("empty") or 0) for n, st in zip(schema, raw, strict=True)},
             ),
             ds.input_error,

@@ -6,8 +6,11 @@ merge of partitions' sketches is a sketch of their concatenation, with the same 
 however many partitions were merged.
 
 :attr:`KLL.rank_error` is DataSketches' a-priori normalised rank error for one quantile at 99%
-confidence (0.14% with k = 2048): the rank of each reported quantile is within
-``q ± rank_error`` of the asked share with probability 0.99. Until the sketch first compacts
+confidence (0.1385% with k = 2048): the rank of each reported quantile is within
+``q ± rank_error`` of the asked share with probability 0.99. It depends on k alone (a merge
+keeps the smaller k), so it does not grow with rows or merges. :attr:`KLL.pmf_error` is the
+two-sided error of a bin's mass (0.184%), the bound on each histogram count read off
+:meth:`KLL.counts`. Until the sketch first compacts
 (at most ``k`` values) it holds every value and quantiles are exact, with the same linear
 interpolation as Polars. DataSketches' compactions flip their own coins, so two sketches of
 the same values may differ within that bound.
@@ -73,6 +76,11 @@ class KLL:
     def rank_error(self) -> float:
         """The normalised rank error of one quantile at 99% confidence (0 when exact)."""
         return 0.0 if self.exact else float(self._s.normalized_rank_error(False))
+
+    @property
+    def pmf_error(self) -> float:
+        """The error of one bin's share (:meth:`counts`) at 99% confidence (0 when exact)."""
+        return 0.0 if self.exact else float(self._s.normalized_rank_error(True))
 
     def update(self, values: Sequence[float] | Floats) -> KLL:
         """Add finite values (NaN and inf are the caller's to drop)."""

@@ -254,6 +254,8 @@ def pass_two(
     times: Sequence[str] = (),
     stride: int = 1,
     empty: Mapping[str, int] | None = None,
+    rows: int = 0,
+    blocks: bool = False,
 ) -> SecondResult:
     """Histogram counts, top values with counts, Pearson correlations, text and time statistics.
 
@@ -298,7 +300,7 @@ def pass_two(
             jobs.append(("top", name))
     sampled = [name for name in text if name not in top]
     if sampled:
-        queries.append(text_sample(lf, sampled, stride=stride))
+        queries.append(text_sample(lf, sampled, stride=stride, rows=rows, blocks=blocks))
         jobs.append(("text", ""))
     for name in times:
         timeq = time_query(lf, name, schema[name])
@@ -327,7 +329,11 @@ def pass_two(
         if job == "text":
             for col in sampled:
                 extras.setdefault(col, {})["text"] = text_result(
-                    frame[col], empty=int(empty.get(col, 0)), words=text[col], stride=stride
+                    frame[col],
+                    empty=int(empty.get(col, 0)),
+                    words=text[col],
+                    stride=stride,
+                    blocks=blocks,
                 )
             continue
         if job == "time":

@@ -131,17 +131,24 @@ def test_text_statistics_of_real_names_match_python() -> None:
     assert words["counts"][0] == sum(v.lower().split().count("airport") for v in values)
 
 
-def test_text_statistics_without_top_values_use_every_kth_row() -> None:
-    """A high-cardinality column: statistics over every k-th row (k = rows / 20,000), exact empties."""
+def test_text_statistics_without_top_values_are_sampled(tmp_path: Path) -> None:
+    """A high-cardinality column: 20 blocks of 1,000 rows from a frame or Parquet file, every
+    k-th row (k = rows / 20,000) from a CSV file; the empty count is over every row."""
     n = 120_000
     values = [f"user {i}" if i % 7 else f" user{i}" for i in range(n)]
     values[5] = ""
-    p = profile(pl.DataFrame({"v": values}))
-    text = p.column("v").text
+    frame = pl.DataFrame({"v": values})
+    text = profile(frame).column("v").text
+    assert text is not None and text["method"] == "blocks"
+    blocks = [v for i in range(20) for v in values[i * n // 20 : i * n // 20 + 1_000]]
+    assert text["values"] == len(blocks)
+    assert text["empty"] == 1  # counted on every row
+    assert text["padded"] == _expected_text(blocks)["padded"]
+    frame.write_csv(tmp_path / "v.csv")
+    text = profile(tmp_path / "v.csv").column("v").text
     assert text is not None and text["method"] == "every_kth"
     sampled = values[::6]
-    assert text["values"] == len(sampled)
-    assert text["empty"] == 1  # counted on every row
+    assert (text["values"], text["empty"]) == (len(sampled), 1)
     assert text["padded"] == _expected_text(sampled)["padded"]
     direct = text_result(pl.Series(sampled), empty=1, words=False, stride=6)
     assert text["classes"] == direct["classes"]
