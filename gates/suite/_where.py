@@ -1,19 +1,25 @@
-"""``where:``: the rows a check is about, as a small SQL condition every backend reads alike.
+"""``where:``: the rows a check is about, as a SQL condition every backend reads alike.
 
 A check's ``where: "status = 'hurricane' and wind >= 64"`` keeps the rows for which the
 condition is true (false and null rows are left out, as in SQL's ``WHERE``); the check then
-judges only those rows, and its failing fraction is over them. The dialect is a subset of SQL
-that has one meaning on Polars, DuckDB and Spark, because it is parsed here (not by one of the
-engines) and compiled to the same expression operations in each backend's namespace (Polars,
-or narwhals for DuckDB and Spark):
+judges only those rows, and its failing fraction is over them. The condition is read by
+DuckDB's own SQL parser (``json_serialize_sql`` of ``SELECT * FROM t WHERE <condition>``, no
+binding and no data), and its parse tree is mapped onto the small tree below, which is compiled
+to the same expression operations in each backend's namespace (Polars, or narwhals for DuckDB
+and Spark), so it has one meaning on Polars, DuckDB and Spark. The dialect is this subset of
+DuckDB's SQL:
 
-- column names (``wind``, ``"two words"`` or ```two words```; ``date`` too), numbers, ``'strings'`` (``''``
-  is a quote), ``true``/``false``, ``date '2024-01-31'``, ``timestamp '2024-01-31 08:00'``;
+- column names (``wind``, ``größe``, ``"two words"`` or ```two words```; ``date`` too), numbers,
+  ``'strings'`` (``''`` is a quote), ``true``/``false``, ``date '2024-01-31'``,
+  ``timestamp '2024-01-31 08:00'``;
 - ``= == != <> < <= > >=``, ``+ - * /``, ``and or not``, parentheses;
 - ``x is [not] null``, ``x [not] in (1, 2)``, ``x [not] between a and b``,
   ``x [not] like 'abc%'`` (``%`` at the start and/or end only);
 - ``lower(s)``, ``upper(s)``, ``length(s)`` (characters), ``abs(n)``.
 
+Anything else DuckDB parses (a subquery, another function, ``ilike``, ``~``, a cast, ``case``,
+a window, ...) is refused with its position and this list, and so is anything that is not one
+condition: a ``;``, a comment, or a clause after it (``order by``, ``limit``, ``window``, ...).
 Nulls follow SQL's three-valued logic on every backend. A string compared with a date or
 datetime column is read as one (ISO format). :func:`parse_where` runs when the suite loads (a
 bad condition is a suite error with its line); :func:`compile_where` runs against the data's
@@ -24,8 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import operator
-import re
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from ._catalog import did_you_mean
 
 if TYPE_CHECKING:
+    import duckdb
     import polars as pl
 
 __all__ = ["WhereError", "compile_where", "parse_where", "where_columns"]
@@ -77,266 +86,398 @@ class Like:
 
 Node = Col | Lit | Op | In | Like
 
-_KEYWORDS = {
-    "and",
-    "or",
-    "not",
-    "is",
-    "null",
-    "in",
-    "between",
-    "like",
-    "true",
-    "false",
-    "date",
-    "timestamp",
-}
+# --- DuckDB's parser -------------------------------------------------------------------------
+#: The statement a condition is parsed in; DuckDB's offsets count UTF-8 bytes of it.
+_PREFIX = "SELECT * FROM t WHERE "
+_START = len(_PREFIX.encode())
+_NO_LOCATION = 2**64 - 1  # DuckDB's "no position" (a typed literal's string, implicit casts)
+_SUPPORTED = (
+    "comparisons (= != <> < <= > >=), + - * /, and, or, not, parentheses, is [not] null,"
+    " [not] in (…), [not] between … and …, [not] like ('abc%', '%abc', '%abc%'),"
+    " lower(), upper(), length(), abs(), date '…' and timestamp '…'"
+)
 _FUNCTIONS = {"lower": 1, "upper": 1, "length": 1, "abs": 1}
 _COMPARISONS = {
-    "=": "=",
-    "==": "=",
-    "!=": "!=",
-    "<>": "!=",
-    "<": "<",
-    "<=": "<=",
-    ">": ">",
-    ">=": ">=",
+    "COMPARE_EQUAL": "=",
+    "COMPARE_NOTEQUAL": "!=",
+    "COMPARE_LESSTHAN": "<",
+    "COMPARE_LESSTHANOREQUALTO": "<=",
+    "COMPARE_GREATERTHAN": ">",
+    "COMPARE_GREATERTHANOREQUALTO": ">=",
 }
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<num>\d+\.\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
-    | (?P<str>'(?:[^']|'')*')
-    | (?P<qid>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
-    | (?P<id>[^\W\d]\w*)
-    | (?P<op><=|>=|<>|!=|==|[=<>+\-*/(),])
-    )""",
-    re.VERBOSE,
-)
+#: What a user wrote, for the parse-tree classes and operators the dialect refuses.
+_CONSTRUCTS = {
+    "SUBQUERY": "a subquery",
+    "WINDOW": "a window function",
+    "CASE": "CASE",
+    "CAST": "a cast (cast(… as …) or ::)",
+    "COLLATE": "COLLATE",
+    "PARAMETER": "a parameter (? or $1)",
+    "LAMBDA": "a lambda",
+    "STAR": "* or COLUMNS(…)",
+    "POSITIONAL_REFERENCE": "a positional reference (#1)",
+    "COMPARE_DISTINCT_FROM": "IS DISTINCT FROM",
+    "COMPARE_NOT_DISTINCT_FROM": "IS NOT DISTINCT FROM (or IS TRUE/IS FALSE)",
+    "~~*": "ILIKE",
+    "!~~*": "NOT ILIKE",
+    "~~~": "GLOB",
+    "!~~~": "NOT GLOB",
+    "like_escape": "LIKE … ESCAPE",
+    "not_like_escape": "NOT LIKE … ESCAPE",
+    "ilike_escape": "ILIKE … ESCAPE",
+    "not_ilike_escape": "NOT ILIKE … ESCAPE",
+    "regexp_full_match": "SIMILAR TO",
+    "regexp_matches": "a regular expression (~ or regexp_matches())",
+    "row": "a row value (a, b)",
+    "list_value": "a list [...]",
+    "struct_pack": "a struct {...}",
+    "contains": "IN () or IN [...]",
+}
+_HINTS = {
+    "ILIKE": "write lower(s) like 'abc%'",
+    "NOT ILIKE": "write lower(s) not like 'abc%'",
+    "SIMILAR TO": "use a str_matches check for patterns",
+    "a regular expression (~ or regexp_matches())": "use a str_matches check for patterns",
+    "a cast (cast(… as …) or ::)": (
+        "a date is date '2024-01-31', and text compared with a date column is read as a date"
+    ),
+    "IS NOT DISTINCT FROM (or IS TRUE/IS FALSE)": "write x = true, or x is null",
+    "IN () or IN [...]": "IN takes a parenthesised list of values, as in `x in (1, 2)`",
+}
+_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str  # num str id kw op end
-    text: str
-    value: Any
-    pos: int
+@functools.cache
+def _connection(pid: int) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per process (a forked child opens its own), for parsing only.
+
+    It runs one constant query, so it needs no worker threads, no optimizer and no files.
+    """
+    import duckdb
+
+    con = duckdb.connect(config={"threads": 1, "enable_external_access": False})
+    con.execute("pragma disable_optimizer")  # a third less time per parse
+    return con
 
 
-def _tokens(text: str) -> list[_Tok]:
-    out: list[_Tok] = []
-    pos = 0
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            out.append(_Tok("end", "", None, pos))
-            return out
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            if text[pos] in "'\"`":
-                raise WhereError(f"unclosed quote {text[pos]} at character {pos + 1}")
-            raise WhereError(f"unexpected {text[pos]!r} at character {pos + 1}")
-        start = m.start(m.lastgroup or 0)
-        kind, raw = m.lastgroup or "", m.group(m.lastgroup or 0)
-        if kind == "num":
-            number: float = float(raw)
-            value: Any = int(raw) if re.fullmatch(r"\d+", raw) else number
-            out.append(_Tok("num", raw, value, start))
-        elif kind == "str":
-            out.append(_Tok("str", raw, raw[1:-1].replace("''", "'"), start))
-        elif kind == "qid":
-            q = raw[0]
-            out.append(_Tok("id", raw, raw[1:-1].replace(q + q, q), start))
-        elif kind == "id" and raw.lower() in _KEYWORDS:
-            out.append(_Tok("kw", raw.lower(), raw, start))
-        else:
-            out.append(_Tok(kind, raw, raw, start))
-        pos = m.end()
+def _serialize(sql: str) -> dict[str, Any]:
+    with _LOCK:  # a connection is not for concurrent use; parsing takes tens of microseconds
+        row = _connection(os.getpid()).execute("select json_serialize_sql(?)", [sql]).fetchone()
+    assert row is not None
+    out: dict[str, Any] = json.loads(row[0])
+    return out
 
 
-class _Parser:
+@functools.cache
+def _bare_select() -> dict[str, Any]:
+    """The parsed ``SELECT * FROM t`` with no WHERE: a condition may add a where clause only."""
+    node: dict[str, Any] = _serialize(_PREFIX.removesuffix(" WHERE "))["statements"][0]["node"]
+    return node
+
+
+class _Reader:
+    """DuckDB's parse tree of one condition → the tree above, refusing what the subset lacks."""
+
     def __init__(self, text: str) -> None:
-        self.toks = _tokens(text)
-        self.i = 0
+        import duckdb
 
-    @property
-    def tok(self) -> _Tok:
-        return self.toks[self.i]
+        self.text = text
+        self.raw = text.encode()
+        #: (byte offset, is a comment) of each token; DuckDB's tokenizer never fails
+        self.tokens = [
+            (start, kind == duckdb.token_type.comment) for start, kind in duckdb.tokenize(text)
+        ]
 
-    def take(self) -> _Tok:
-        t = self.toks[self.i]
-        self.i += 1
-        return t
+    def character(self, offset: int) -> int:
+        """The 1-based character of the condition at a byte offset of the whole statement."""
+        offset = min(max(offset - _START, 0), len(self.raw))
+        return len(self.raw[:offset].decode(errors="ignore")) + 1
 
-    def at(self, kind: str, *texts: str) -> bool:
-        t = self.tok
-        return t.kind == kind and (not texts or t.text in texts)
+    def at(self, node: dict[str, Any], fallback: int) -> int:
+        loc = node.get("query_location", _NO_LOCATION)
+        return fallback if not isinstance(loc, int) or loc == _NO_LOCATION else loc
 
-    def expect(self, kind: str, text: str, what: str) -> None:
-        if not self.at(kind, text):
-            raise self.error(f"expected {what}")
-        self.take()
+    def refuse(self, what: str, offset: int) -> WhereError:
+        hint = _HINTS.get(what)
+        return WhereError(
+            f"{what} at character {self.character(offset)} is not in the where: dialect,"
+            f" which has {_SUPPORTED}{'; ' + hint if hint else ''}"
+        )
 
-    def error(self, message: str) -> WhereError:
-        t = self.tok
-        found = "the end" if t.kind == "end" else repr(t.text)
-        return WhereError(f"{message} at character {t.pos + 1}, found {found}")
+    def syntax_error(self, out: dict[str, Any]) -> WhereError:
+        offset = int(out.get("position") or _START)
+        message = str(out.get("error_message", "syntax error"))
+        at = f"at character {self.character(offset)}"
+        if message.startswith("unterminated string"):
+            return WhereError(f"unclosed quote ' {at}")
+        if message.startswith("unterminated quoted identifier"):
+            return WhereError(f'unclosed quote " {at}')
+        if message.startswith("unterminated /*"):
+            return WhereError(f"unclosed /* comment {at}")
+        near = message.removeprefix("syntax error at or near ")
+        if near != message:
+            # DuckDB names the last token when the text stops short; with one more word the
+            # error then moves past the end (or goes away): the condition is incomplete
+            more = _serialize(f"{_PREFIX}{self.text} x")
+            if not more.get("error") or int(more.get("position") or 0) >= _START + len(self.raw):
+                return WhereError(f"the condition is incomplete: it ends after {near} {at}")
+            return WhereError(f"syntax error {at}, near {near}")
+        return WhereError(f"{message} {at}")
 
-    def parse(self) -> Node:
-        node = self.or_()
-        if not self.at("end"):
-            raise self.error("expected and/or or the end of the condition")
-        return node
-
-    def or_(self) -> Node:
-        node = self.and_()
-        while self.at("kw", "or"):
-            self.take()
-            node = Op("or", (node, self.and_()))
-        return node
-
-    def and_(self) -> Node:
-        node = self.not_()
-        while self.at("kw", "and"):
-            self.take()
-            node = Op("and", (node, self.not_()))
-        return node
-
-    def not_(self) -> Node:
-        if self.at("kw", "not"):
-            self.take()
-            return Op("not", (self.not_(),))
-        return self.predicate()
-
-    def predicate(self) -> Node:
-        left = self.sum_()
-        if self.tok.kind == "op" and self.tok.text in _COMPARISONS:
-            op = _COMPARISONS[self.take().text]
-            return Op(op, (left, self.sum_()))
-        if self.at("kw", "is"):
-            self.take()
-            negated = self.at("kw", "not")
-            if negated:
-                self.take()
-            self.expect("kw", "null", "NULL after IS (write `x is null` or `x is not null`)")
-            node: Node = Op("is_null", (left,))
-            return Op("not", (node,)) if negated else node
-        negated = self.at("kw", "not")
-        if negated:
-            self.take()
-            if not self.at("kw", "in", "between", "like"):
-                raise self.error("expected IN, BETWEEN or LIKE after NOT")
-        if self.at("kw", "in"):
-            self.take()
-            return In(left, self.literal_list(), negated)
-        if self.at("kw", "between"):
-            self.take()
-            lo = self.sum_()
-            self.expect("kw", "and", "AND between the bounds (`x between 1 and 9`)")
-            hi = self.sum_()
-            node = Op("and", (Op(">=", (left, lo)), Op("<=", (left, hi))))
-            return Op("not", (node,)) if negated else node
-        if self.at("kw", "like"):
-            self.take()
-            if not self.at("str"):
-                raise self.error("expected a quoted pattern after LIKE")
-            pattern = str(self.take().value)
-            if "_" in pattern or "%" in pattern.strip("%"):
+    # --- the statement around the condition ---------------------------------------------------
+    def check_tokens(self) -> None:
+        """No ``;`` (a second statement) and no comment (it would hide text from the reader)."""
+        for start, comment in self.tokens:
+            if comment:
                 raise WhereError(
-                    f"LIKE {pattern!r}: only `%` at the start and/or end is supported"
-                    " ('abc%', '%abc', '%abc%'); use a str_matches check for other patterns"
+                    f"a comment at character {self.character(_START + start)}: a where: condition"
+                    " holds no SQL comments (-- or /* */); put a YAML # comment after the value"
                 )
-            return Like(left, pattern, negated)
-        return left
-
-    def literal_list(self) -> tuple[Lit, ...]:
-        self.expect("op", "(", "a parenthesised list after IN, as in `x in (1, 2)`")
-        values: list[Lit] = []
-        while True:
-            node = self.unary()
-            if not isinstance(node, Lit) or node.value is None:
-                raise self.error("IN takes a list of literal values (numbers, strings, dates)")
-            values.append(node)
-            if self.at("op", ","):
-                self.take()
-                continue
-            self.expect("op", ")", "`,` or `)` in the IN list")
-            return tuple(values)
-
-    def sum_(self) -> Node:
-        node = self.product()
-        while self.at("op", "+", "-"):
-            node = Op(self.take().text, (node, self.product()))
-        return node
-
-    def product(self) -> Node:
-        node = self.unary()
-        while self.at("op", "*", "/"):
-            node = Op(self.take().text, (node, self.unary()))
-        return node
-
-    def unary(self) -> Node:
-        if self.at("op", "-"):
-            self.take()
-            inner = self.unary()
-            if isinstance(inner, Lit) and isinstance(inner.value, int | float):
-                return Lit(-inner.value)
-            return Op("neg", (inner,))
-        return self.primary()
-
-    def primary(self) -> Node:
-        t = self.tok
-        if t.kind == "num":
-            self.take()
-            return Lit(t.value)
-        if t.kind == "str":
-            self.take()
-            return Lit(t.value)
-        if t.kind == "kw" and t.text in ("true", "false", "null"):
-            self.take()
-            return Lit({"true": True, "false": False, "null": None}[t.text])
-        if t.kind == "kw" and t.text in ("date", "timestamp"):
-            self.take()
-            if not self.at("str"):  # a column called date (as SQL engines allow)
-                return Col(str(t.value))
-            raw = str(self.take().value)
-            try:
-                value: Any = (
-                    dt.date.fromisoformat(raw)
-                    if t.text == "date"
-                    else dt.datetime.fromisoformat(raw)
+            if self.raw[start : start + 1] == b";":
+                raise WhereError(
+                    f"`;` at character {self.character(_START + start)}: a where: is one"
+                    " condition, not statements"
                 )
-            except ValueError:
-                raise WhereError(f"{t.text} {raw!r} is not an ISO {t.text}") from None
-            return Lit(value)
-        if t.kind == "id":
-            self.take()
-            if self.at("op", "(") and t.text == t.value:
-                name = t.text.lower()
-                if name not in _FUNCTIONS:
+
+    def condition(self, out: dict[str, Any]) -> dict[str, Any]:
+        """The where clause of the only statement, if that is all the text added to ``SELECT``."""
+        statements = out.get("statements", [])
+        if len(statements) != 1:
+            raise WhereError(f"a where: is one condition, got {len(statements)} statements")
+        node = statements[0].get("node", {})
+        bare = _bare_select()
+        if node.get("type") != "SELECT_NODE":
+            clause = str(node.get("setop_type", node.get("type", "a query"))).replace("_", " ")
+            raise WhereError(f"{clause} after the condition: a where: is one condition")
+        extra = [k for k, v in node.items() if k != "where_clause" and v != bare.get(k)]
+        if extra:
+            raise WhereError(
+                f"{self._clause(node, extra)} after the condition: a where: is one condition"
+                " (no order by, limit, group by, having, qualify, sample or window)"
+            )
+        where: dict[str, Any] = node["where_clause"]
+        # a clause DuckDB drops from the tree (an unused ``window w as (...)``) still leaves
+        # tokens after the condition's last node: only closing parentheses may follow it
+        end = _end(where)
+        for start, _ in self.tokens:
+            if _START + start >= end and self.raw[start : start + 1] != b")":
+                word = self.raw[start:].split(maxsplit=1)[0].decode(errors="replace")
+                raise WhereError(
+                    f"{word!r} at character {self.character(_START + start)} follows the"
+                    " condition: a where: is one condition (no order by, limit, window, ...)"
+                )
+        return where
+
+    @staticmethod
+    def _clause(node: dict[str, Any], keys: list[str]) -> str:
+        names = {
+            "group_expressions": "GROUP BY",
+            "group_sets": "GROUP BY",
+            "having": "HAVING",
+            "qualify": "QUALIFY",
+            "sample": "USING SAMPLE",
+        }
+        for key in keys:
+            if key == "modifiers":
+                kinds = [m.get("type") for m in node["modifiers"]]
+                if "ORDER_MODIFIER" in kinds:
+                    return "ORDER BY"
+                if "LIMIT_MODIFIER" in kinds or "LIMIT_PERCENT_MODIFIER" in kinds:
+                    return "LIMIT/OFFSET"
+                return "a clause"
+            if key in names:
+                return names[key]
+        return "a clause"
+
+    # --- expressions ---------------------------------------------------------------------------
+    def expr(self, n: dict[str, Any], fallback: int = _START) -> Node:
+        at = self.at(n, fallback)
+        cls, kind = n.get("class"), n.get("type")
+        if n.get("alias"):
+            raise self.refuse("an alias (AS)", at)
+        if cls == "COLUMN_REF":
+            names = n["column_names"]
+            if len(names) != 1:
+                dotted = ".".join(names)
+                raise WhereError(
+                    f"{dotted!r} at character {self.character(at)}: a column is named alone;"
+                    f' quote a name with a dot in it: "{dotted}"'
+                )
+            return Col(str(names[0]))
+        if cls == "CONSTANT":
+            return self.constant(n, at)
+        if cls == "CAST":
+            return self.typed_literal(n, at)
+        if cls == "CONJUNCTION" and kind in ("CONJUNCTION_AND", "CONJUNCTION_OR"):
+            op = "and" if kind == "CONJUNCTION_AND" else "or"
+            first, *rest = (self.expr(c, at) for c in n["children"])
+            return functools.reduce(lambda a, b: Op(op, (a, b)), rest, first)
+        if cls == "COMPARISON" and kind in _COMPARISONS:
+            return Op(_COMPARISONS[kind], (self.expr(n["left"], at), self.expr(n["right"], at)))
+        if cls == "BETWEEN":
+            x, lo, hi = (self.expr(n[k], at) for k in ("input", "lower", "upper"))
+            return Op("and", (Op(">=", (x, lo)), Op("<=", (x, hi))))
+        if cls == "OPERATOR":
+            return self.operator(n, str(kind), at)
+        if cls == "FUNCTION":
+            return self.function(n, at)
+        raise self.refuse(_CONSTRUCTS.get(str(kind), _CONSTRUCTS.get(str(cls), str(cls))), at)
+
+    def operator(self, n: dict[str, Any], kind: str, at: int) -> Node:
+        children = n.get("children", [])
+        if kind == "OPERATOR_NOT" and len(children) == 1:
+            inner = self.expr(children[0], at)
+            if isinstance(inner, In):
+                return In(inner.arg, inner.values, not inner.negated)
+            return Op("not", (inner,))
+        if kind in ("OPERATOR_IS_NULL", "OPERATOR_IS_NOT_NULL") and len(children) == 1:
+            node: Node = Op("is_null", (self.expr(children[0], at),))
+            return Op("not", (node,)) if kind == "OPERATOR_IS_NOT_NULL" else node
+        if kind in ("COMPARE_IN", "COMPARE_NOT_IN") and len(children) >= 2:
+            values = []
+            for child in children[1:]:
+                value = self.expr(child, at)
+                if not isinstance(value, Lit) or value.value is None:
                     raise WhereError(
-                        f"unknown function {t.text!r}{did_you_mean(name, _FUNCTIONS)};"
-                        f" the functions are {', '.join(_FUNCTIONS)}"
+                        f"IN at character {self.character(at)} takes a list of literal values"
+                        " (numbers, strings, dates), as in `x in (1, 2)`"
                     )
-                self.take()
-                arg = self.or_()
-                self.expect("op", ")", f"`)` closing {name}(")
-                return Op(name, (arg,))
-            return Col(str(t.value))
-        if t.kind == "op" and t.text == "(":
-            self.take()
-            node = self.or_()
-            self.expect("op", ")", "`)`")
-            return node
-        raise self.error("expected a column, a value or `(`")
+                values.append(value)
+            return In(self.expr(children[0], at), tuple(values), kind == "COMPARE_NOT_IN")
+        what = kind.removeprefix("OPERATOR_").replace("_", " ")
+        raise self.refuse(_CONSTRUCTS.get(kind, what), at)
+
+    def function(self, n: dict[str, Any], at: int) -> Node:
+        name = str(n.get("function_name", "")).lower()
+        args = n.get("arguments", [])
+        if n.get("is_operator"):
+            shown = _CONSTRUCTS.get(name, f"the {name} operator")
+        else:
+            shown = _CONSTRUCTS.get(name, f"{name}()")
+        plain = not (
+            n.get("schema")
+            or n.get("catalog")
+            or n.get("distinct")
+            or n.get("filter")
+            or n.get("export_state")
+            or (n.get("order_bys") or {}).get("orders")
+            or any(v for a in args for k, v in a.items() if k != "expression")
+        )
+        if not plain:
+            raise self.refuse(f"{shown} with a qualifier (schema., DISTINCT, FILTER, ORDER BY)", at)
+        exprs = [a["expression"] for a in args]
+        if n.get("is_operator"):
+            if name in ("+", "-", "*", "/") and len(exprs) == 2:
+                return Op(name, (self.expr(exprs[0], at), self.expr(exprs[1], at)))
+            if name == "-" and len(exprs) == 1:
+                inner = self.expr(exprs[0], at)
+                if isinstance(inner, Lit) and type(inner.value) in (int, float):
+                    return Lit(-inner.value)
+                return Op("neg", (inner,))
+            if name in ("~~", "!~~") and len(exprs) == 2:
+                return self.like(exprs, name == "!~~", at)
+            raise self.refuse("unary +" if name == "+" else shown, at)
+        if name in _FUNCTIONS:
+            if len(exprs) != _FUNCTIONS[name]:
+                raise WhereError(
+                    f"{name}() at character {self.character(at)} takes one argument,"
+                    f" got {len(exprs)}"
+                )
+            return Op(name, (self.expr(exprs[0], at),))
+        if name in _CONSTRUCTS:
+            raise self.refuse(_CONSTRUCTS[name], at)
+        raise WhereError(
+            f"unknown function {name!r} at character {self.character(at)}"
+            f"{did_you_mean(name, _FUNCTIONS)}; the functions are {', '.join(_FUNCTIONS)}"
+        )
+
+    def like(self, exprs: list[dict[str, Any]], negated: bool, at: int) -> Like:
+        pattern = exprs[1]
+        literal = pattern.get("literal", {}) if pattern.get("class") == "CONSTANT" else {}
+        if literal.get("kind") != "STRING":
+            raise WhereError(
+                f"LIKE at character {self.character(at)} takes a quoted pattern, as in"
+                " `s like 'abc%'`"
+            )
+        text = str(literal.get("text", ""))
+        if "_" in text or "%" in text.strip("%"):
+            raise WhereError(
+                f"LIKE {text!r}: only `%` at the start and/or end is supported"
+                " ('abc%', '%abc', '%abc%'); use a str_matches check for other patterns"
+            )
+        return Like(self.expr(exprs[0], at), text, negated)
+
+    def constant(self, n: dict[str, Any], at: int) -> Lit:
+        literal = n.get("literal", {})
+        kind, text = literal.get("kind"), str(literal.get("text", ""))
+        if kind == "STRING":
+            return Lit(text)
+        if kind == "INTEGER":
+            return Lit(int(text))
+        if kind == "NUMERIC":
+            return Lit(float(text))
+        if kind == "BOOLEAN":
+            return Lit(text.lower() == "true")
+        if kind == "NULL_LITERAL":
+            return Lit(None)
+        raise self.refuse(f"a {str(kind).lower()} literal", at)
+
+    def typed_literal(self, n: dict[str, Any], at: int) -> Lit:
+        """``date '…'`` / ``timestamp '…'``: DuckDB's cast of a string it gives no position."""
+        child, type_expr = n.get("child", {}), n.get("type_expr", {})
+        literal = child.get("literal", {}) if child.get("class") == "CONSTANT" else {}
+        name = str(type_expr.get("type_name", "")).lower()
+        typed = (
+            literal.get("kind") == "STRING"
+            and child.get("query_location") == _NO_LOCATION
+            and not (n.get("try_cast") or type_expr.get("schema") or type_expr.get("catalog"))
+            and not type_expr.get("children")
+        )
+        if not typed and name != "interval":  # DuckDB locates an interval's string
+            raise self.refuse(_CONSTRUCTS["CAST"], at)
+        if name not in ("date", "timestamp") or not typed:
+            raise self.refuse(f"{_a(name)} literal ({name} '…')", at)
+        raw = str(literal["text"])
+        try:
+            value: Any = (
+                dt.date.fromisoformat(raw) if name == "date" else dt.datetime.fromisoformat(raw)
+            )
+        except ValueError:
+            raise WhereError(f"{name} {raw!r} is not an ISO {name}") from None
+        return Lit(value)
+
+
+def _end(tree: dict[str, Any]) -> int:
+    """The byte offset just past the last node of a parse tree that DuckDB located."""
+    best = 0
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+            continue
+        loc = node.get("query_location")
+        if isinstance(loc, int) and loc != _NO_LOCATION:
+            best = max(best, loc + int(node.get("query_location_length") or 0))
+        stack.extend(v for k, v in node.items() if isinstance(v, dict | list) and k != "literal")
+    return best
 
 
 @functools.lru_cache(maxsize=4096)
 def parse_where(text: str) -> Node:
-    """The condition's syntax tree; ``WhereError`` (saying where and what) when it is not one."""
+    """The condition's syntax tree; ``WhereError`` (saying where and what) when it is not one.
+
+    DuckDB's SQL parser reads ``SELECT * FROM t WHERE <text>``; its tree must be that statement
+    with a where clause and nothing else, built only of the dialect's constructs.
+    """
     if not isinstance(text, str) or not text.strip():
         raise WhereError("where is a condition written as a string, e.g. \"status = 'open'\"")
-    node = _Parser(text).parse()
+    reader = _Reader(text)
+    reader.check_tokens()
+    out = _serialize(_PREFIX + text)
+    if out.get("error"):
+        raise reader.syntax_error(out)
+    node = reader.expr(reader.condition(out))
     if not _columns(node):
         raise WhereError(f"{text!r} mentions no column; a filter keeps rows by their values")
     return node

@@ -67,6 +67,11 @@ def test_the_errors_the_page_quotes_are_what_gates_prints(tmp_path: Path) -> Non
             "no column 'stauts' in the data (did you mean 'status'?)",
         ),
         (
+            "\"status ilike 'hurr%'\"   # only",
+            "columns.wind.checks.0.where: invalid where \"status ilike 'hurr%'\": ILIKE at"
+            " character 8 is not in the where: dialect, which has comparisons",
+        ),
+        (
             "\"wind = 'strong'\"   # only",
             "`=` compares column 'wind' (Int64, a number) with 'strong' (a string)",
         ),

@@ -145,8 +145,8 @@ def test_threshold_forms(text: str, op: str, percent: bool) -> None:
         ),
         (
             'where: "kind == "',
-            "s.yml:5:9: columns.value.checks.0.where: invalid where 'kind == ': expected a column,"
-            " a value or `(` at character 9, found the end",
+            "s.yml:5:9: columns.value.checks.0.where: invalid where 'kind == ': the condition is"
+            ' incomplete: it ends after "==" at character 6',
         ),
         (
             "where: \"kind like 'a_b'\"",

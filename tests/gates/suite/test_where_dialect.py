@@ -1,6 +1,7 @@
-"""The ``where:`` dialect is SQL: each generated condition keeps the rows DuckDB's own ``WHERE``
-keeps, whether compiled for Polars or for narwhals on a DuckDB relation (a derandomized
-property test; DuckDB's SQL engine is the oracle, our parser and compiler are under test)."""
+"""The ``where:`` dialect is DuckDB's SQL, a subset: each generated condition keeps the rows
+DuckDB's own ``WHERE`` keeps, whether compiled for Polars or for narwhals on a DuckDB relation
+(a derandomized property test; DuckDB's SQL engine is the oracle, the mapping of its parse tree
+and our compiler are under test), and what DuckDB parses beyond the subset is refused by name."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from typing import Any
 import duckdb
 import narwhals as nw
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gates.suite._where import compile_where
+from gates import SuiteDefinitionError
+from gates.suite import parse_suite
+from gates.suite._where import _SUPPORTED as SUPPORTED
+from gates.suite._where import WhereError, compile_where, parse_where
 
 FRAME = pl.DataFrame(
     {
@@ -35,7 +40,7 @@ string_columns = st.sampled_from(["s", "lower(s)", "upper(s)"])
 strings = st.one_of(
     string_columns, st.sampled_from(["'ab'", "'abc'", "'b'", "''", "'Abc'", "'zz'", "'it''s'"])
 )
-ops = st.sampled_from(["=", "!=", "<", "<=", ">", ">="])
+ops = st.sampled_from(["=", "==", "!=", "<>", "<", "<=", ">", ">="])
 
 
 def _atom() -> st.SearchStrategy[str]:
@@ -122,3 +127,126 @@ def test_column_names_may_be_unicode_or_called_date() -> None:
     assert frame.filter(keep)["größe"].to_list() == [5]
     keep = compile_where("date > date '2024-01-01'", frame.schema)
     assert frame.filter(keep).height == 1
+
+
+# --- what DuckDB's parser reads but a where: refuses ------------------------------------------
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("n = 1; drop table t", "`;` at character 6: a where: is one condition, not statements"),
+        ("n = 1;", "`;` at character 6: a where: is one condition, not statements"),
+        ("n = 1 order by s", "ORDER BY after the condition: a where: is one condition"),
+        ("n = 1 limit 1", "LIMIT/OFFSET after the condition"),
+        ("n = 1 offset 2", "LIMIT/OFFSET after the condition"),
+        ("n = 1 group by s", "GROUP BY after the condition"),
+        ("n = 1 having n > 1", "HAVING after the condition"),
+        ("n = 1 qualify n > 1", "QUALIFY after the condition"),
+        ("n = 1 using sample 1", "USING SAMPLE after the condition"),
+        ("n = 1 union select 1", "UNION after the condition: a where: is one condition"),
+        # DuckDB drops an unused window definition from its tree; its words are still there
+        ("n = 1 window w as ()", "'window' at character 7 follows the condition"),
+        ("(n = 1) window w as ()", "'window' at character 9 follows the condition"),
+        ("n = 1 -- or true", "a comment at character 7: a where: condition holds no SQL comments"),
+        ("n = 1 /* or true */", "a comment at character 7"),
+        ("n = 1 /* or true", "a comment at character 7"),
+        ("n = 1) or (1 = 1", 'syntax error at character 6, near ")"'),
+    ],
+)
+def test_a_condition_cannot_add_a_statement_a_clause_or_a_comment(where: str, message: str) -> None:
+    with pytest.raises(WhereError) as err:
+        parse_where(where)
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "construct"),
+    [
+        ("n = (select 1)", "a subquery at character 5"),
+        ("exists (select 1)", "a subquery at character 1"),
+        ("n in (select 1)", "a subquery at character 6"),
+        ("row_number() over () = 1", "a window function at character 1"),
+        ("s ilike 'a%'", "ILIKE at character 3"),
+        ("s not ilike 'a%'", "NOT ILIKE at character 7"),
+        ("s ~ 'a'", "a regular expression (~ or regexp_matches()) at character 3"),
+        ("regexp_matches(s, 'a')", "a regular expression (~ or regexp_matches()) at character 1"),
+        ("s similar to 'a'", "SIMILAR TO at character 3"),
+        ("s glob 'a*'", "GLOB at character 3"),
+        ("s like 'a%' escape '!'", "LIKE … ESCAPE at character 3"),
+        ("n::varchar = '1'", "a cast (cast(… as …) or ::) at character 2"),
+        ("cast(n as varchar) = '1'", "a cast (cast(… as …) or ::) at character 1"),
+        ("d = timestamptz '2024-01-01'", "a timestamptz literal (timestamptz '…') at character 5"),
+        ("case when ok then 1 end = 1", "CASE at character 1"),
+        ("coalesce(n, 0) = 1", "COALESCE at character 1"),
+        ("n is distinct from 1", "IS DISTINCT FROM at character 1"),
+        ("ok is true", "IS NOT DISTINCT FROM (or IS TRUE/IS FALSE) at character 4"),
+        ("n = ?", "a parameter (? or $1) at character 5"),
+        ("n % 2 = 1", "the % operator at character 1"),
+        ("s || 'a' = 'ba'", "the || operator at character 1"),
+        ("+n > 1", "unary + at character 1"),
+        (
+            "lower(distinct s) = 'a'",
+            "lower() with a qualifier (schema., DISTINCT, FILTER, ORDER BY) at character 1",
+        ),
+        ("s = 'a' collate nocase", "COLLATE at character 5"),
+        ("n in ()", "IN () or IN [...] at character 6"),
+    ],
+)
+def test_what_duckdb_parses_beyond_the_subset_is_refused_by_name(
+    where: str, construct: str
+) -> None:
+    with pytest.raises(WhereError) as err:
+        parse_where(where)
+    assert str(err.value).startswith(f"{construct} is not in the where: dialect, which has ")
+    assert SUPPORTED in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("sum(n) > 1", "unknown function 'sum' at character 1; the functions are lower, upper"),
+        ("lenght(s) > 1", "unknown function 'lenght' at character 1 (did you mean 'length'?)"),
+        ("lower(s, 1) = 'a'", "lower() at character 1 takes one argument, got 2"),
+        ("t.n = 1", "'t.n' at character 1: a column is named alone; quote a name with a dot"),
+        ("n in (1, null)", "IN at character 6 takes a list of literal values"),
+        ("n in (x)", "IN at character 6 takes a list of literal values"),
+        ("s like x", "LIKE at character 3 takes a quoted pattern"),
+        ("d = date '2024-13-01'", "date '2024-13-01' is not an ISO date"),
+        ("größe = 'a", "unclosed quote ' at character 9"),  # characters, not UTF-8 bytes
+        ('"größe = 1', 'unclosed quote " at character 1'),
+        ("n = 1 and", 'the condition is incomplete: it ends after "and" at character 7'),
+        ("(n = 1", 'the condition is incomplete: it ends after "1" at character 6'),
+        ("n = = 1", 'syntax error at character 5, near "="'),
+        ("1 = 1", "'1 = 1' mentions no column"),
+    ],
+)
+def test_other_refusals_say_where_and_what(where: str, message: str) -> None:
+    with pytest.raises(WhereError) as err:
+        parse_where(where)
+    assert message in str(err.value)
+
+
+def test_duckdb_spellings_of_the_subset_mean_what_they_say() -> None:
+    same = [
+        ("n isnull", "n is null"),
+        ("n notnull", "n is not null"),
+        ("not n in (1, 2)", "n not in (1, 2)"),
+        ("N IS NOT NULL AND S LIKE 'a%'", "N is not null and S like 'a%'"),
+        ("LOWER(s) = 'a'", "lower(s) = 'a'"),
+        ("n = -(1)", "n = -1"),
+        ("d = DATE '2024-01-01'", "d = date '2024-01-01'"),
+        ('"date" > 1', "date > 1"),
+        ("`two words` = 1", '"two words" = 1'),
+        ("n > 1 and n < 5 and n != 3", "((n > 1) and (n < 5)) and (n != 3)"),
+    ]
+    for a, b in same:
+        assert parse_where(a) == parse_where(b), (a, b)
+
+
+def test_a_refused_where_is_a_suite_error_at_its_line() -> None:
+    text = "columns:\n  n:\n    checks:\n      - ge: 0\n        where: \"s ilike 'a%'\"\n"
+    with pytest.raises(SuiteDefinitionError) as err:
+        parse_suite(text, path="s.yml")
+    assert str(err.value).startswith(
+        "s.yml:5:9: columns.n.checks.0.where: invalid where \"s ilike 'a%'\": ILIKE at"
+        " character 3 is not in the where: dialect, which has comparisons"
+    )
