@@ -127,19 +127,30 @@ def timed(
     return out
 
 
-def in_process(ledger: Path, repeat: int) -> dict[str, list[float]]:
-    """The queries behind the commands, without interpreter and CLI start-up."""
+def in_process(ledger: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
+    """The queries behind the commands, and recording one run, without interpreter start-up."""
     from gates.history import History, history_path
+    from gates.ledger import Ledger
+
+    def clock(func: Any) -> tuple[float, float]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        func()
+        return time.perf_counter() - t0, time.process_time() - c0
 
     store = History(history_path(ledger))
-    out: dict[str, list[float]] = {"list_series": [], "series": []}
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        store.list_series(recent=20)
-        out["list_series"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        store.series("row_count", limit=30)
-        out["series"].append(time.perf_counter() - t0)
+    copy = History(ledger.with_name("record-copy.duckdb"))
+    shutil.copy(store.path, copy.path)
+    (newest,) = Ledger(ledger).list(limit=1)
+    rng = random.Random(1)
+    when = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    out: dict[str, list[tuple[float, float]]] = {"list_series": [], "series": [], "record": []}
+    for i in range(repeat):
+        out["list_series"].append(clock(lambda: store.list_series(recent=20)))
+        out["series"].append(clock(lambda: store.series("row_count", limit=30)))
+        run = (10**7 + i, f"r{i}", "h", _variant(newest.record, when, rng))
+        out["record"].append(clock(lambda run=run: copy.add([run])))
+    copy.path.unlink()
+    copy.path.with_name(copy.path.name + ".lock").unlink(missing_ok=True)
     return out
 
 
@@ -213,7 +224,9 @@ def check_overhead(folder: Path, rows: int, repeat: int) -> dict[str, list[tuple
     base = [_gates(), "check", str(data), "-s", str(SUITE), "-q"]
     env = {**os.environ, "GATES_LEDGER": str(seed / "ledger.duckdb")}
     env.pop("GATES_HISTORY", None)
-    subprocess.run([*base, "--ledger", str(seed / "ledger.duckdb")], env=env, check=False)
+    subprocess.run(
+        [*base, "--ledger", str(seed / "ledger.duckdb")], env=env, check=False, capture_output=True
+    )
     out: dict[str, list[tuple[float, float]]] = {"history on": [], "history off": []}
     for i in range(repeat):  # interleaved, so load drifts hit both alike
         for label in ("history on", "history off"):
@@ -266,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             timed([gates, "history", "show", "row_count", *hist], args.repeat),
         ),
     ]
-    rows += [_row(f"in-process {k}", v) for k, v in in_process(ledger, args.repeat).items()]
+    names = {"list_series": "History.list_series", "series": "History.series"}
+    names["record"] = "recording one run (History.add, 10,000 runs there)"
+    found_in = in_process(ledger, args.repeat)
+    rows += [_row(f"in-process {names[k]}", v) for k, v in found_in.items()]
     if args.ui:
         rows += [_row(f"GET {k}", v) for k, v in ui_pages(ledger, args.repeat).items()]
     ratio = ""
