@@ -144,25 +144,27 @@ _HINTS = {
     "IS NOT DISTINCT FROM (or IS TRUE/IS FALSE)": "write x = true, or x is null",
     "IN () or IN [...]": "IN takes a parenthesised list of values, as in `x in (1, 2)`",
 }
-_LOCK = threading.Lock()
+_TOO_DEEP = "the condition nests too deeply (hundreds of levels of not, - or parentheses)"
 
 
 @functools.cache
-def _connection(pid: int) -> duckdb.DuckDBPyConnection:
-    """One in-memory DuckDB per process (a forked child opens its own), for parsing only.
+def _connection(pid: int) -> tuple[duckdb.DuckDBPyConnection, threading.Lock]:
+    """One in-memory DuckDB per process (a forked child opens its own), for parsing only,
+    and the lock that keeps its use to one thread at a time.
 
     It runs one constant query, so it needs no worker threads, no optimizer and no files.
     """
     import duckdb
 
     con = duckdb.connect(config={"threads": 1, "enable_external_access": False})
-    con.execute("pragma disable_optimizer")  # a third less time per parse
-    return con
+    con.execute("pragma disable_optimizer")  # about a third less CPU per parse
+    return con, threading.Lock()
 
 
 def _serialize(sql: str) -> dict[str, Any]:
-    with _LOCK:  # a connection is not for concurrent use; parsing takes tens of microseconds
-        row = _connection(os.getpid()).execute("select json_serialize_sql(?)", [sql]).fetchone()
+    con, lock = _connection(os.getpid())
+    with lock:  # held for the parse only (well under a millisecond)
+        row = con.execute("select json_serialize_sql(?)", [sql]).fetchone()
     assert row is not None
     out: dict[str, Any] = json.loads(row[0])
     return out
@@ -208,6 +210,8 @@ class _Reader:
         offset = int(out.get("position") or _START)
         message = str(out.get("error_message", "syntax error"))
         at = f"at character {self.character(offset)}"
+        if message.startswith("Max expression depth"):
+            return WhereError(_TOO_DEEP)
         if message.startswith("unterminated string"):
             return WhereError(f"unclosed quote ' {at}")
         if message.startswith("unterminated quoted identifier"):
@@ -221,7 +225,13 @@ class _Reader:
             more = _serialize(f"{_PREFIX}{self.text} x")
             if not more.get("error") or int(more.get("position") or 0) >= _START + len(self.raw):
                 return WhereError(f"the condition is incomplete: it ends after {near} {at}")
-            return WhereError(f"syntax error {at}, near {near}")
+            word = near.strip('"')
+            if word.lower() in _RESERVED_HINT_SKIP or not _is_keyword(word):
+                return WhereError(f"syntax error {at}, near {near}")
+            return WhereError(
+                f"syntax error {at}, near {near}: {word} is a reserved SQL word; write a column"
+                f' of that name in double quotes, "{word}"'
+            )
         return WhereError(f"{message} {at}")
 
     # --- the statement around the condition ---------------------------------------------------
@@ -310,8 +320,7 @@ class _Reader:
             return self.typed_literal(n, at)
         if cls == "CONJUNCTION" and kind in ("CONJUNCTION_AND", "CONJUNCTION_OR"):
             op = "and" if kind == "CONJUNCTION_AND" else "or"
-            first, *rest = (self.expr(c, at) for c in n["children"])
-            return functools.reduce(lambda a, b: Op(op, (a, b)), rest, first)
+            return _balanced(op, [self.expr(c, at) for c in n["children"]])
         if cls == "COMPARISON" and kind in _COMPARISONS:
             return Op(_COMPARISONS[kind], (self.expr(n["left"], at), self.expr(n["right"], at)))
         if cls == "BETWEEN":
@@ -447,6 +456,25 @@ class _Reader:
         return Lit(value)
 
 
+#: The dialect's own keywords: a syntax error near one of them is not about a column's name.
+_RESERVED_HINT_SKIP = {"and", "or", "not", "is", "null", "in", "between", "like", "true", "false"}
+
+
+def _is_keyword(word: str) -> bool:
+    import duckdb
+
+    tokens = duckdb.tokenize(word)
+    return len(tokens) == 1 and tokens[0][1] == duckdb.token_type.keyword
+
+
+def _balanced(op: str, parts: list[Node]) -> Node:
+    """``a and b and c ...`` as a balanced tree (as deep as log2 of the parts, not their number)."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return Op(op, (_balanced(op, parts[:half]), _balanced(op, parts[half:])))
+
+
 def _end(tree: dict[str, Any]) -> int:
     """The byte offset just past the last node of a parse tree that DuckDB located."""
     best = 0
@@ -474,10 +502,13 @@ def parse_where(text: str) -> Node:
         raise WhereError("where is a condition written as a string, e.g. \"status = 'open'\"")
     reader = _Reader(text)
     reader.check_tokens()
-    out = _serialize(_PREFIX + text)
-    if out.get("error"):
-        raise reader.syntax_error(out)
-    node = reader.expr(reader.condition(out))
+    try:
+        out = _serialize(_PREFIX + text)
+        if out.get("error"):
+            raise reader.syntax_error(out)
+        node = reader.expr(reader.condition(out))
+    except RecursionError:
+        raise WhereError(_TOO_DEEP) from None
     if not _columns(node):
         raise WhereError(f"{text!r} mentions no column; a filter keeps rows by their values")
     return node
@@ -732,7 +763,10 @@ def compile_where(text: str, schema: pl.Schema, ns: Any = None) -> Any:
 
         ns = ns_pl
     node = parse_where(text)
-    expr = _Compiler(schema, ns).build(node)
+    try:
+        expr = _Compiler(schema, ns).build(node)
+    except RecursionError:
+        raise WhereError(_TOO_DEEP) from None
     if expr[1] != "bool":
         raise WhereError(f"{text!r} is a {expr[1]}, not a condition (true/false)")
     return expr[0].fill_null(False)

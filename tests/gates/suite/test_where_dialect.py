@@ -217,6 +217,13 @@ def test_what_duckdb_parses_beyond_the_subset_is_refused_by_name(
         ("(n = 1", 'the condition is incomplete: it ends after "1" at character 6'),
         ("n = = 1", 'syntax error at character 5, near "="'),
         ("1 = 1", "'1 = 1' mentions no column"),
+        (
+            "start < end",
+            'syntax error at character 9, near "end": end is a reserved SQL word; write a column'
+            ' of that name in double quotes, "end"',
+        ),
+        ("not " * 1200 + "ok", "the condition nests too deeply"),  # DuckDB's depth limit
+        ("not " * 900 + "ok", "the condition nests too deeply"),  # Python's
     ],
 )
 def test_other_refusals_say_where_and_what(where: str, message: str) -> None:
@@ -250,3 +257,9 @@ def test_a_refused_where_is_a_suite_error_at_its_line() -> None:
         "s.yml:5:9: columns.n.checks.0.where: invalid where \"s ilike 'a%'\": ILIKE at"
         " character 3 is not in the where: dialect, which has comparisons"
     )
+
+
+def test_a_long_chain_of_ands_is_no_deeper_than_its_log() -> None:
+    where = " and ".join(f"n != {i}" for i in range(3000))
+    keep = compile_where(where, FRAME.schema)
+    assert FRAME.filter(keep)["n"].to_list() == [-3]
