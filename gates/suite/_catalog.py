@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ._args import check_arguments
 
 __all__ = ["COLUMN_CHECKS", "TABLE_CHECKS", "CheckSignature", "did_you_mean"]
 
@@ -28,6 +30,10 @@ class CheckSignature:
     doc: str = ""
     #: A table check (its arguments are validated by their table kinds).
     table: bool = False
+    _accepted: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_accepted", frozenset(self.required + self.optional))
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -38,6 +44,8 @@ class CheckSignature:
         """Turn the YAML value of a check into keyword arguments, or raise ``ValueError``."""
         if args is None:
             kwargs: dict[str, object] = {}
+        elif type(args) is dict and all(type(k) is str for k in args):  # the YAML case, fast
+            kwargs = dict(args)
         elif isinstance(args, Mapping):
             kwargs = {str(k): v for k, v in args.items()}
         elif isinstance(args, list | tuple) and self.positional:
@@ -57,7 +65,8 @@ class CheckSignature:
                 f"check {self.name!r} takes a mapping of arguments ({', '.join(self.params) or 'none'}),"
                 f" got {type(args).__name__} {args!r}"
             )
-        unknown = [k for k in kwargs if k not in self.params]
+        accepted = self._accepted
+        unknown = [k for k in kwargs if k not in accepted]
         if unknown:
             hint = did_you_mean(unknown[0], self.params)
             raise ValueError(
@@ -70,8 +79,6 @@ class CheckSignature:
                 f"check {self.name!r} needs the argument{'s' if len(missing) > 1 else ''} "
                 f"{', '.join(repr(m) for m in missing)}"
             )
-        from ._args import check_arguments
-
         problems = check_arguments(self.name, kwargs, table=self.table)
         if problems:
             raise ValueError("; ".join(problems))

@@ -7,8 +7,11 @@ libyaml (PyYAML's C parser) builds the node tree; the values are made here, so t
 - an alias is expanded into a bounded number of values (a "billion laughs" file is refused at
   once instead of growing without end) and an alias inside itself is refused;
 - a key given twice is a problem, like any other, reported with both lines;
-- the garbage collector is paused while the tree is built (it dominates the time of a large
-  file otherwise: a 5 MB suite composes in about a second instead of ten).
+- the garbage collector is paused while the tree is built, and what was built is handed to
+  the oldest generation afterwards (it dominates the time of a large file otherwise);
+- a plain scalar's tag and value are worked out once per distinct text (a large suite
+  repeats a few hundred texts). ``python -m benchmarks.suite_load`` times each phase: a 5 MB
+  suite is read in about 1.7 s of CPU, half libyaml's compose, half building the values.
 """
 
 from __future__ import annotations
@@ -70,10 +73,39 @@ for _name, _regex, _first in _IMPLICIT:
     _Resolver.add_implicit_resolver(_TAG + _name, re.compile(_regex), _starts)
 
 
+_STR, _SEQ, _MAP = _TAG + "str", _TAG + "seq", _TAG + "map"
+_MISSING = object()
+_MERGE, _NULL = _TAG + "merge", _TAG + "null"
+
+
 class _Loader(CParser, _Resolver):  # libyaml's parser with the YAML 1.2 resolver
+    """The resolver's answer for a plain scalar depends only on its text: it is remembered.
+
+    PyYAML's ``resolve`` tries the regexes of every scalar, and its path-resolver hooks run
+    for every node although a suite has no path resolvers; a large suite repeats the same
+    few hundred texts (keys, dtypes, bounds), so this halves the time libyaml's compose takes.
+    """
+
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         _Resolver.__init__(self)
+        self._resolved: dict[str, str] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted, or a block scalar
+            tag = self._resolved.get(value)
+            if tag is None:
+                tag = self._resolved[value] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+            return tag
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None  # no path resolvers
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -104,13 +136,21 @@ class YamlError(ValueError):
 
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while many small objects are made (none of them cyclic)."""
+    """No cyclic garbage collection while many small objects are made (none of them cyclic).
+
+    On the way out the objects alive are handed to the oldest generation (``gc.freeze`` then
+    ``gc.unfreeze``) instead of being traversed by the young collections that the millions
+    of new objects would trigger at once (about a second for a 5 MB suite); they are looked
+    at again only by a full collection, as any long-lived object is.
+    """
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -193,8 +233,16 @@ class _Builder:
         self.seen: set[int] = set()
         self.expanded = 0
         self.path: set[int] = set()
+        #: Values of the scalars seen so far, by (tag, text): a suite repeats most of them.
+        self.scalars: dict[tuple[str, str], Any] = {}
 
     def build(self, node: Node, loc: Loc) -> Any:
+        if type(node) is ScalarNode:  # most nodes: no alias budget, no recursion guard
+            key = (node.tag, node.value)
+            value = self.scalars.get(key, _MISSING)
+            if value is _MISSING:
+                value = self.scalars[key] = _scalar(node)  # immutable: shared safely
+            return value
         ident = id(node)
         if ident in self.path:
             raise YamlError(
@@ -218,9 +266,19 @@ class _Builder:
                 if node.tag != _TAG + "seq":
                     raise YamlError(f"unsupported YAML tag {node.tag!r} on a list", *_mark(node))
                 out_list = []
+                locations, scalars = self.locations, self.scalars
                 for i, item in enumerate(node.value):
-                    self.locations[(*loc, i)] = _mark(item)
-                    out_list.append(self.build(item, (*loc, i)))
+                    here = (*loc, i)
+                    mark = item.start_mark
+                    locations[here] = (mark.line + 1, mark.column + 1)
+                    if type(item) is ScalarNode:  # inline: the most common item
+                        skey = (item.tag, item.value)
+                        value = scalars.get(skey, _MISSING)
+                        if value is _MISSING:
+                            value = scalars[skey] = _scalar(item)
+                        out_list.append(value)
+                    else:
+                        out_list.append(self.build(item, here))
                 return out_list
             assert isinstance(node, MappingNode)
             if node.tag != _TAG + "map":
@@ -231,33 +289,41 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        first: dict[str, tuple[int, int]] = {}
         merged: list[Node] = []
+        locations, scalars = self.locations, self.scalars
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
+            if type(key_node) is not ScalarNode:
                 raise YamlError(
                     "a key must be a plain value, not a list or mapping", *_mark(key_node)
                 )
-            if key_node.tag == _TAG + "merge":
+            tag = key_node.tag
+            if tag == _MERGE:
                 merged.extend(
                     value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 )
                 continue
-            key = key_node.value if key_node.tag != _TAG + "null" or key_node.value else "null"
-            where = _mark(key_node)
-            if key in first:
-                path = ".".join(map(str, (*loc, key)))
+            key = key_node.value if tag != _NULL or key_node.value else "null"
+            mark = key_node.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            here = (*loc, key)
+            if key in out:
                 self.problems.append(
                     YamlProblem(
-                        f"{path}: key {key!r} is given twice (first at line {first[key][0]}); "
-                        "keep one",
+                        f"{'.'.join(map(str, here))}: key {key!r} is given twice (first at line "
+                        f"{locations[here][0]}); keep one",
                         *where,
                     )
                 )
                 continue
-            first[key] = where
-            self.locations[(*loc, key)] = where
-            out[key] = self.build(value_node, (*loc, key))
+            locations[here] = where
+            if type(value_node) is ScalarNode:  # inline: the most common value
+                skey = (value_node.tag, value_node.value)
+                value = scalars.get(skey, _MISSING)
+                if value is _MISSING:
+                    value = scalars[skey] = _scalar(value_node)
+                out[key] = value
+            else:
+                out[key] = self.build(value_node, here)
         for source in merged:  # `<<: *defaults`: keys written here win
             if not isinstance(source, MappingNode):
                 raise YamlError("`<<` merges a mapping (or a list of mappings)", *_mark(source))
