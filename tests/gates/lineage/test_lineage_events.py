@@ -167,3 +167,25 @@ def test_an_unwritable_target_warns_once_and_keeps_the_verdict(
     assert len(lines) == 1
     assert lines[0].startswith(f"warning: lineage events to file:{target} not delivered (")
     assert lines[0].endswith("; the verdict is not affected")
+
+
+def test_anomaly_measured_statistics_fill_the_metrics_facet(
+    tmp_path: Path, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anomaly item on amount.p75 measures amount's statistics: quantiles, min, max, sum."""
+    monkeypatch.setenv("GATES_HISTORY", str(tmp_path / "history.duckdb"))
+    suite = tmp_path / "anomaly.yml"
+    suite.write_text("name: orders\nanomaly:\n  - metric: amount.p75\n", encoding="utf-8")
+    out = tmp_path / "events.ndjson"
+    gates.check(data, suite, lineage=f"file:{out}")
+    complete = _events(out)[1]
+    validate_event(complete)
+    amount = complete["inputs"][0]["inputFacets"]["dataQualityMetrics"]["columnMetrics"]["amount"]
+    values = pl.read_parquet(data)["amount"]
+    assert amount["nullCount"] == 1
+    assert amount["distinctCount"] == 4
+    assert (amount["min"], amount["max"], amount["sum"]) == (-5.0, 300.0, 325.0)
+    assert amount["quantiles"] == pytest.approx(
+        {"0.5": values.median(), "0.75": values.quantile(0.75, interpolation="linear")}
+    )
+    assert "count" not in amount  # an anomaly item does not count values; a profile does
