@@ -190,10 +190,16 @@ class _Reader:
             (start, kind == duckdb.token_type.comment) for start, kind in duckdb.tokenize(text)
         ]
 
-    def character(self, offset: int) -> int:
-        """The 1-based character of the condition at a byte offset of the whole statement."""
+    def place(self, offset: int) -> str:
+        """``character N`` of the condition at a byte offset of the whole statement, with its
+        line and column when the condition has several lines (a YAML block scalar)."""
         offset = min(max(offset - _START, 0), len(self.raw))
-        return len(self.raw[:offset].decode(errors="ignore")) + 1
+        before = self.raw[:offset].decode(errors="ignore")
+        if "\n" not in self.text:
+            return f"character {len(before) + 1}"
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return f"character {len(before) + 1} (line {line}, column {column})"
 
     def at(self, node: dict[str, Any], fallback: int) -> int:
         loc = node.get("query_location", _NO_LOCATION)
@@ -202,14 +208,14 @@ class _Reader:
     def refuse(self, what: str, offset: int) -> WhereError:
         hint = _HINTS.get(what)
         return WhereError(
-            f"{what} at character {self.character(offset)} is not in the where: dialect,"
+            f"{what} at {self.place(offset)} is not in the where: dialect,"
             f" which has {_SUPPORTED}{'; ' + hint if hint else ''}"
         )
 
     def syntax_error(self, out: dict[str, Any]) -> WhereError:
         offset = int(out.get("position") or _START)
         message = str(out.get("error_message", "syntax error"))
-        at = f"at character {self.character(offset)}"
+        at = f"at {self.place(offset)}"
         if message.startswith("Max expression depth"):
             return WhereError(_TOO_DEEP)
         if message.startswith("unterminated string"):
@@ -240,12 +246,12 @@ class _Reader:
         for start, comment in self.tokens:
             if comment:
                 raise WhereError(
-                    f"a comment at character {self.character(_START + start)}: a where: condition"
+                    f"a comment at {self.place(_START + start)}: a where: condition"
                     " holds no SQL comments (-- or /* */); put a YAML # comment after the value"
                 )
             if self.raw[start : start + 1] == b";":
                 raise WhereError(
-                    f"`;` at character {self.character(_START + start)}: a where: is one"
+                    f"`;` at {self.place(_START + start)}: a where: is one"
                     " condition, not statements"
                 )
 
@@ -273,7 +279,7 @@ class _Reader:
             if _START + start >= end and self.raw[start : start + 1] != b")":
                 word = self.raw[start:].split(maxsplit=1)[0].decode(errors="replace")
                 raise WhereError(
-                    f"{word!r} at character {self.character(_START + start)} follows the"
+                    f"{word!r} at {self.place(_START + start)} follows the"
                     " condition: a where: is one condition (no order by, limit, window, ...)"
                 )
         return where
@@ -310,7 +316,7 @@ class _Reader:
             if len(names) != 1:
                 dotted = ".".join(names)
                 raise WhereError(
-                    f"{dotted!r} at character {self.character(at)}: a column is named alone;"
+                    f"{dotted!r} at {self.place(at)}: a column is named alone;"
                     f' quote a name with a dot in it: "{dotted}"'
                 )
             return Col(str(names[0]))
@@ -348,7 +354,7 @@ class _Reader:
                 value = self.expr(child, at)
                 if not isinstance(value, Lit) or value.value is None:
                     raise WhereError(
-                        f"IN at character {self.character(at)} takes a list of literal values"
+                        f"IN at {self.place(at)} takes a list of literal values"
                         " (numbers, strings, dates), as in `x in (1, 2)`"
                     )
                 values.append(value)
@@ -389,14 +395,13 @@ class _Reader:
         if name in _FUNCTIONS:
             if len(exprs) != _FUNCTIONS[name]:
                 raise WhereError(
-                    f"{name}() at character {self.character(at)} takes one argument,"
-                    f" got {len(exprs)}"
+                    f"{name}() at {self.place(at)} takes one argument, got {len(exprs)}"
                 )
             return Op(name, (self.expr(exprs[0], at),))
         if name in _CONSTRUCTS:
             raise self.refuse(_CONSTRUCTS[name], at)
         raise WhereError(
-            f"unknown function {name!r} at character {self.character(at)}"
+            f"unknown function {name!r} at {self.place(at)}"
             f"{did_you_mean(name, _FUNCTIONS)}; the functions are {', '.join(_FUNCTIONS)}"
         )
 
@@ -405,8 +410,7 @@ class _Reader:
         literal = pattern.get("literal", {}) if pattern.get("class") == "CONSTANT" else {}
         if literal.get("kind") != "STRING":
             raise WhereError(
-                f"LIKE at character {self.character(at)} takes a quoted pattern, as in"
-                " `s like 'abc%'`"
+                f"LIKE at {self.place(at)} takes a quoted pattern, as in `s like 'abc%'`"
             )
         text = str(literal.get("text", ""))
         if "_" in text or "%" in text.strip("%"):

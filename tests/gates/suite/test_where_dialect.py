@@ -263,3 +263,14 @@ def test_a_long_chain_of_ands_is_no_deeper_than_its_log() -> None:
     where = " and ".join(f"n != {i}" for i in range(3000))
     keep = compile_where(where, FRAME.schema)
     assert FRAME.filter(keep)["n"].to_list() == [-3]
+
+
+def test_a_refusal_in_a_block_scalar_gives_the_line_and_column_in_the_condition() -> None:
+    text = (
+        "columns:\n  n:\n    checks:\n      - ge: 0\n        where: |-\n"
+        "          status = 'a'\n          and s ilike 'b%'\n"
+    )
+    with pytest.raises(SuiteDefinitionError) as err:
+        parse_suite(text, path="s.yml")
+    assert "s.yml:5:9: columns.n.checks.0.where: invalid where" in str(err.value)
+    assert "ILIKE at character 20 (line 2, column 7) is not in the where: dialect" in str(err.value)
