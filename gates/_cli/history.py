@@ -110,7 +110,7 @@ def list_series(
         bool,
         typer.Option(
             "--per-dataset",
-            help="One series per suite and dataset source (default: per suite, whatever the source).",
+            help="One series per suite and dataset source, instead of one per suite whatever the source.",
         ),
     ] = False,
     points: Annotated[

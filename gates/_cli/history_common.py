@@ -49,9 +49,9 @@ HistoryPath = Annotated[
     Path | None,
     typer.Option(
         "--history",
-        help="The history file itself (default: next to --ledger; or $GATES_HISTORY).",
+        help="The history file itself.",
         dir_okay=False,
-        show_default=False,
+        show_default="$GATES_HISTORY, else <ledger>.history.duckdb next to --ledger",
     ),
 ]
 Suite = Annotated[str | None, typer.Option(help="Only this suite (a glob: 'ord*').")]

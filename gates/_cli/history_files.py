@@ -61,7 +61,9 @@ def export(
     history: HistoryPath = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="csv, parquet, json or ndjson (default: from the suffix)."),
+        typer.Option(
+            "--format", help="csv, parquet, json or ndjson.", show_default="from the suffix"
+        ),
     ] = None,
     suite: Suite = None,
     dataset: Dataset = None,

@@ -59,7 +59,7 @@ def labels(
     ] = ...,  # type: ignore[assignment]
     features: Annotated[
         str | None,
-        typer.Option(help="Comma-separated feature columns (default: every other column)."),
+        typer.Option(help="Comma-separated feature columns.", show_default="every other column"),
     ] = None,
     pred_probs: Annotated[
         Path | None,

@@ -8,6 +8,7 @@ After changing a flag on purpose, refresh them with
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,6 +76,18 @@ def test_every_snapshot_belongs_to_a_command() -> None:
 def test_no_help_line_is_longer_than_the_width(command: tuple[str, ...]) -> None:
     text = (SNAPSHOTS / f"{'_'.join(command) or 'gates'}.txt").read_text(encoding="utf-8")
     assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_help_is_spelled_one_way() -> None:
+    """Issue 16: no <bool> beside flags, positional arguments in capitals, defaults only as
+    ``[default: ...]`` (never in prose, never in parentheses), one overwrite flag (--force)."""
+    for path in SNAPSHOTS.glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        usage = next(line for line in text.splitlines() if "Usage:" in line)
+        assert "<bool>" not in text, path.name
+        assert "(default" not in text.lower() and "[default: (" not in text, path.name
+        assert "--overwrite" not in text, path.name
+        assert not re.search(r"[\[{][a-z_]+[\]}]", usage), (path.name, usage)
 
 
 def _long_ids_project(tmp_path: Path) -> Path:
