@@ -98,6 +98,17 @@ class Tally:
             f" {per[INEXPRESSIBLE]} not expressible"
         )
 
+    def backend_lines(self) -> list[str]:
+        """One line per backend: the same three buckets, for that backend's cases."""
+        per: dict[str, Counter[str]] = {}
+        for (_, backend), (kind, _) in self.outcomes.items():
+            per.setdefault(backend, Counter())[kind] += 1
+        return [
+            f"  {b}: {n[AGREE]} agree, {n[DIVERGE]} disagree-with-reason,"
+            f" {n[INEXPRESSIBLE]} not expressible"
+            for b, n in sorted(per.items())
+        ]
+
     def dump(self) -> list[list[str]]:
         """The outcomes as JSON-able rows (an xdist worker hands them to the controller)."""
         return [[c, b, k, r] for (c, b), (k, r) in self.outcomes.items()]

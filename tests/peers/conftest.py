@@ -73,3 +73,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     terminalreporter.section("peer conformance")
     for board in TALLIES.values():
         terminalreporter.write_line(board.line())
+        for line in board.backend_lines():
+            terminalreporter.write_line(line)
