@@ -446,10 +446,11 @@ class _Reader:
             and not (n.get("try_cast") or type_expr.get("schema") or type_expr.get("catalog"))
             and not type_expr.get("children")
         )
-        if not typed and name != "interval":  # DuckDB locates an interval's string
-            raise self.refuse(_CONSTRUCTS["CAST"], at)
-        if name not in ("date", "timestamp") or not typed:
+        if name == "interval" or (typed and name not in ("date", "timestamp")):
+            # (DuckDB gives an interval's string a position, so it is named by its type)
             raise self.refuse(f"{_a(name)} literal ({name} '…')", at)
+        if not typed:
+            raise self.refuse(_CONSTRUCTS["CAST"], at)
         raw = str(literal["text"])
         try:
             value: Any = (
