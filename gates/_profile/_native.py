@@ -31,6 +31,7 @@ __all__ = [
     "native_guard",
     "native_pass_one",
     "native_pass_two",
+    "native_spearman",
 ]
 
 _counter = itertools.count()
@@ -441,6 +442,36 @@ def _native_time(native: Any, d: Dialect, name: str, dtype: pl.DataType) -> dict
         }
     )
     return time_result(frame) if got else None
+
+
+#: Spearman runs in the engine up to this many rows (where Polars ranks every row too).
+NATIVE_SPEARMAN_MAX_ROWS = 250_000
+
+
+def native_spearman(
+    native: Any, dialect: str, pairs: Sequence[tuple[str, str]], *, rows: int
+) -> dict[tuple[str, str], float | None]:
+    """Spearman's correlation of each pair over its finite pairs, with average ranks for ties
+    (as Polars); above :data:`NATIVE_SPEARMAN_MAX_ROWS` rows none (a global sort per pair)."""
+    if not pairs or rows > NATIVE_SPEARMAN_MAX_ROWS:
+        return {}
+    d = DIALECTS[dialect]
+    branches = []
+    for j, (left, right) in enumerate(pairs):
+        xa = _finite(f"CAST({d.quote(left)} AS DOUBLE)", "float")
+        xb = _finite(f"CAST({d.quote(right)} AS DOUBLE)", "float")
+        rank = "rank() OVER (ORDER BY {x}) + (count(*) OVER (PARTITION BY {x}) - 1) / 2.0"
+        branches.append(
+            f"SELECT {j} AS j, corr(ra, rb) AS r FROM (SELECT {rank.format(x='a')} AS ra, "
+            f"{rank.format(x='b')} AS rb FROM (SELECT {xa} AS a, {xb} AS b FROM __gates_t) AS p{j} "
+            f"WHERE a IS NOT NULL AND b IS NOT NULL) AS q{j}"
+        )
+    out: dict[tuple[str, str], float | None] = {}
+    for row in d.run(native, " UNION ALL ".join(branches)):
+        value = row["r"]
+        finite = value is not None and math.isfinite(value)
+        out[pairs[int(row["j"])]] = float(value) if finite else None
+    return out
 
 
 def native_cramers(

@@ -475,7 +475,13 @@ def _profile_native(
     duplicates: bool,
     say: Progress,
 ) -> Profile:
-    from ._native import native_cramers, native_guard, native_pass_one, native_pass_two
+    from ._native import (
+        native_cramers,
+        native_guard,
+        native_pass_one,
+        native_pass_two,
+        native_spearman,
+    )
 
     schema = ds.schema
     say("pass 1: statistics", 0.1)
@@ -501,6 +507,9 @@ def _profile_native(
                 rows=rows,
             ),
             ds.source,
+        ),
+        ranks=lambda pairs: native_guard(
+            lambda: native_spearman(ds.native, engine, pairs, rows=rows), ds.source
         ),
         associations=lambda cols: native_guard(
             lambda: native_cramers(ds.native, engine, cols), ds.source

@@ -68,7 +68,7 @@ def _same(got: Profile, want: Profile, *, samples: bool = True) -> None:
     g_corr, w_corr = g_doc["correlations"] or [], w_doc["correlations"] or []
     assert [(c["a"], c["b"]) for c in g_corr] == [(c["a"], c["b"]) for c in w_corr]
     for gc, wc in zip(g_corr, w_corr, strict=True):
-        for key in ("pearson", "cramers_v", "cramers_v_corrected"):
+        for key in ("pearson", "spearman", "cramers_v", "cramers_v_corrected"):
             if wc[key] is None:
                 assert gc[key] is None, (gc["a"], gc["b"], key)
             else:  # Cramér's V: every row on DuckDB/Spark, every row on Polars below 250k rows
