@@ -272,7 +272,8 @@ class SuiteRowValidator:
             bad = expr.not_().fill_null(False)
             if table_check.where:
                 # only the rows the check is about can fail it (docs/suites.md, where:)
-                from .suite._where import WhereError, compile_where
+                from .suite._where import WhereError
+                from .suite._where_compile import compile_where
 
                 try:
                     bad = compile_where(table_check.where, schema) & bad

@@ -74,7 +74,7 @@ class RunContext:
         """The check's ``where:`` as a "keep this row" expression (Polars, or ``ns``), or None."""
         if spec.where is None:
             return None
-        from ..suite._where import compile_where
+        from ..suite._where_compile import compile_where
 
         return compile_where(spec.where, self.dataset.schema, ns)
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from gates import SuiteDefinitionError
 from gates.suite import parse_suite
 from gates.suite._where import _SUPPORTED as SUPPORTED
-from gates.suite._where import WhereError, compile_where, parse_where
+from gates.suite._where import WhereError, parse_where
+from gates.suite._where_compile import compile_where
 
 FRAME = pl.DataFrame(
     {
