@@ -133,6 +133,30 @@ def _drive(url: str, body: bytes, clients: int, requests: int) -> dict[str, Any]
     return result
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its descendants (the ledger writer); Linux only.
+
+    Unlike latency, this barely moves with other work on the machine: it is the figure to
+    compare between runs on a shared box.
+    """
+    total, stack = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while stack:
+        current = stack.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{current}/task"):
+                stack += [
+                    int(c)
+                    for c in Path(f"/proc/{current}/task/{task}/children").read_text().split()
+                ]
+        except (OSError, ValueError, IndexError):
+            if current == pid:
+                return float("nan")
+    return total
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -211,7 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _drive(url, body, 2, 30)  # warm-up: first polars/pandera paths, connection setup
             rows = []
             for clients in args.clients:
+                cpu_before = _cpu_seconds(server.pid)
                 res = _drive(url, body, clients, args.requests)
+                cpu = _cpu_seconds(server.pid) - cpu_before
                 lat = [x * 1000 for x in res["latencies"]]
                 rows.append(
                     {
@@ -221,6 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         "p99": _percentile(lat, 0.99),
                         "mean": statistics.fmean(lat) if lat else float("nan"),
                         "rps": len(lat) / res["wall"],
+                        "cpu": cpu * 1000 / max(1, sum(res["statuses"].values())),
                         "busy": res["statuses"].get(503, 0),
                         "other": sum(v for k, v in res["statuses"].items() if k not in (200, 503)),
                     }
@@ -234,13 +261,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = Ledger(folder / "ledger.duckdb").verify()
 
     table = [
-        "| clients | requests ok | p50 (ms) | p99 (ms) | mean (ms) | throughput (req/s) | 503 | other errors |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| clients | requests ok | p50 (ms) | p99 (ms) | mean (ms) | throughput (req/s) | server CPU (ms/request) | 503 | other errors |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         table.append(
             f"| {r['clients']} | {r['ok']} | {r['p50']:.1f} | {r['p99']:.1f} | {r['mean']:.1f} | "
-            f"{r['rps']:.1f} | {r['busy']} | {r['other']} |"
+            f"{r['rps']:.1f} | {r['cpu']:.1f} | {r['busy']} | {r['other']} |"
         )
     expected = 30 + sum(r["ok"] for r in rows)
     text = "\n".join(
@@ -253,7 +280,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"- server: `gates serve --workers {args.workers}` on 127.0.0.1, no auth; load generator: a separate process, "
             "httpx clients in threads, keep-alive",
             f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-            f"1-min load average before the run: {load_before:.1f} (other work on the machine inflates the tail)",
+            f"1-min load average before the run: {load_before:.1f}, after: {os.getloadavg()[0]:.1f} "
+            "(other work on the machine inflates the tail; server CPU per request, the server "
+            "process and its ledger writer child, does not move much with it)",
             f"- ledger after the run: {report.records} records (expected {expected}), chain intact: {report.ok}; "
             f"runs listed by /v1/runs (limit 1000): {runs}",
             "",
