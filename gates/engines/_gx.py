@@ -9,6 +9,8 @@ translates never imports it.
 GX 1.x reports an exception per metric (``exception_info`` keyed by metric), and an exception
 inside ``batch.validate`` would lose every result: both become that expectation's check error,
 and a failing batch is re-validated one expectation at a time so the others still run.
+Repeats of an expectation whose metric GX 1.24 shares across one validation (two quantile
+expectations on one column) are validated on their own.
 """
 
 from __future__ import annotations
@@ -128,8 +130,9 @@ class GXEngine:
         batch = batch_def.get_batch(batch_parameters={"dataframe": pdf})
         result_format = {"result_format": "COMPLETE", "partial_unexpected_count": ctx.sample_size}
         suite = gx.ExpectationSuite(name=ctx.suite.name)
-        for _, spec, expectation in runnable:
-            if spec.where is None:  # a where: runs on its own batch of the kept rows
+        solo = _solo_ids(runnable)
+        for cid, spec, expectation in runnable:
+            if spec.where is None and cid not in solo:  # a where: runs on a batch of its rows
                 suite.add_expectation(expectation)
 
         def alone(
@@ -166,6 +169,9 @@ class GXEngine:
             if spec.where is not None:
                 results[cid] = kept(cid, spec, expectation)
                 continue
+            if cid in solo:
+                results[cid] = alone(cid, spec, expectation)
+                continue
             match = next(
                 (
                     r
@@ -180,3 +186,21 @@ class GXEngine:
             pending.remove(match)
             results[cid] = gx_result(ctx, cid, spec, match, len(pdf))
         return [results[c] for c in order]
+
+
+#: Expectations GX 1.24 mixes up when two share a column in one validation: the metric's id is
+#: fixed before the quantiles join its kwargs, so the second reads the first one's values.
+_SHARED_METRIC = frozenset({"expect_column_quantile_values_to_be_between"})
+
+
+def _solo_ids(runnable: list[tuple[str, ExpectationSpec, Any]]) -> set[str]:
+    """Ids to validate on their own: every repeat of a ``_SHARED_METRIC`` type on one column."""
+    seen: set[tuple[str, str | None]] = set()
+    solo = set()
+    for cid, spec, _ in runnable:
+        if spec.type in _SHARED_METRIC:
+            key = (spec.type, spec.column)
+            if key in seen:
+                solo.add(cid)
+            seen.add(key)
+    return solo

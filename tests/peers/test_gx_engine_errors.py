@@ -121,17 +121,13 @@ def _quantiles(qs: list[float]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GX 1.24 fixes a MetricConfiguration's id in __init__, and the quantile expectation"
-    " adds its quantiles to metric_value_kwargs afterwards, so two quantile expectations on one"
-    " column in one validation share the first one's column.quantile_values ('list index out of"
-    " range', or the wrong values); the fix belongs in gates/engines/_gx.py (validate such"
-    " expectations in validations of their own)",
-)
 @pytest.mark.parametrize("order", [[[0.0, 1.0], [0.0, 0.5, 1.0]], [[0.0, 0.5, 1.0], [0.0, 1.0]]])
 def test_two_quantile_expectations_on_one_column(order: list[list[float]]) -> None:
-    """Found by GX's own quantile tests 0-2 (issue #17): native and GX must give one answer."""
+    """Found by GX's own quantile tests 0-2 (issue #17): native and GX must give one answer.
+
+    GX 1.24 fixes a MetricConfiguration's id before the quantiles join its kwargs, so two
+    quantile expectations on one column in one validation share the first one's values; the
+    GX engine validates the repeats on their own."""
     frame = pl.DataFrame({"q": [float(i) for i in range(1, 11)]})
     suite = parse_suite(json.dumps({"name": "q", "expectations": [_quantiles(qs) for qs in order]}))
     for engine in ("auto", "reference"):
