@@ -70,13 +70,17 @@ def _closed_port() -> int:
 
 
 @pytest.mark.slow
-def test_command_line_examples_run(needs_spark: Path, tmp_path: Path) -> None:
-    """Each `gates check` line of "From the command line" runs as written."""
+@pytest.mark.parametrize(
+    ("marker", "count"), [("## From the command line", 4), ("without `DATA` reads a table", 2)]
+)
+def test_command_line_examples_run(
+    marker: str, count: int, needs_spark: Path, tmp_path: Path
+) -> None:
+    """Each `gates check` line of "From the command line" (files, then catalog tables) runs
+    as written."""
     project = docs_project(tmp_path)
-    lines = [
-        ln for ln in _block_after("## From the command line", "bash").splitlines() if ln.strip()
-    ]
-    assert len(lines) == 4 and all(ln.startswith("gates check ") for ln in lines)
+    lines = [ln for ln in _block_after(marker, "bash").splitlines() if ln.strip()]
+    assert len(lines) == count and all(ln.startswith("gates check ") for ln in lines)
     env = {k: v for k, v in os.environ.items() if k not in ("SPARK_REMOTE", "GATES_SPARK_MASTER")}
     for line in lines:
         args = shlex.split(line)[1:]
