@@ -311,8 +311,33 @@ def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Data
         names = [str(f) for f in dataset.files]
         df = read(spark, names[0] if len(names) == 1 else names, format=dataset.format)
     else:
-        df = spark.createDataFrame(dataset.lazy.collect().to_arrow())
+        df = spark.createDataFrame(_spark_safe(dataset).to_arrow())
     return from_native(df, "spark", source=dataset.source)
+
+
+#: Spark has no unsigned integers: each widens to the signed type that holds all its values.
+_WIDER = {"UInt8": "Int16", "UInt16": "Int32", "UInt32": "Int64", "UInt64": "Int64"}
+
+
+def _spark_safe(dataset: Dataset) -> Any:
+    """The frame with unsigned integer columns widened for Spark (UInt64 only when it fits)."""
+    import polars as pl
+
+    frame = dataset.lazy.collect()
+    casts = []
+    for name, dtype in frame.schema.items():
+        wider = _WIDER.get(str(dtype))
+        if wider is None:
+            continue
+        if wider == "Int64" and str(dtype) == "UInt64":
+            top = frame.get_column(name).max()
+            if top is not None and int(top) > 2**63 - 1:  # type: ignore[arg-type]
+                raise InputError(
+                    f"{dataset.source}: column {name!r} is UInt64 with values above Spark's"
+                    " largest integer (2^63-1); cast it to a decimal or run on Polars/DuckDB"
+                )
+        casts.append(pl.col(name).cast(getattr(pl, wider)))
+    return frame.with_columns(casts) if casts else frame
 
 
 def _duckdb_relation(con: Any, dataset: Dataset) -> Any:
