@@ -189,3 +189,32 @@ def test_anomaly_measured_statistics_fill_the_metrics_facet(
         {"0.5": values.median(), "0.75": values.quantile(0.75, interpolation="linear")}
     )
     assert "count" not in amount  # an anomaly item does not count values; a profile does
+
+
+def test_the_official_schemas_refuse_what_the_spec_refuses(
+    data: Path, suite: Path, tmp_path: Path
+) -> None:
+    """The vendored spec files really judge the facets: an edited event is refused."""
+    import jsonschema
+
+    out = tmp_path / "events.ndjson"
+    gates.check(data, suite, lineage=f"file:{out}")
+    complete = _events(out)[-1]
+    validate_event(complete)
+    inp = complete["inputs"][0]
+    facets = {**inp.get("facets", {}), **inp.get("inputFacets", {})}
+    where = {k: "facets" if k in inp.get("facets", {}) else "inputFacets" for k in facets}
+    broken = json.loads(json.dumps(complete))
+    assertions = broken["inputs"][0][where["dataQualityAssertions"]]["dataQualityAssertions"]
+    del assertions["assertions"][0]["success"]
+    with pytest.raises(jsonschema.ValidationError, match="'success' is a required property"):
+        validate_event(broken)
+    broken = json.loads(json.dumps(complete))
+    broken["inputs"][0][where["dataQualityMetrics"]]["dataQualityMetrics"]["rowCount"] = "five"
+    with pytest.raises(jsonschema.ValidationError, match="'five' is not of type 'integer'"):
+        validate_event(broken)
+    assert {"dataQualityAssertions", "dataQualityMetrics"} <= set(facets)
+    broken = json.loads(json.dumps(complete))
+    broken["eventType"] = "DONE"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_event(broken)
