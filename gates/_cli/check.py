@@ -15,7 +15,6 @@ from ._common import (
     ExitCode,
     FormatOpt,
     SqlOpt,
-    TableOpt,
     err_console,
     fail,
     is_tty,
@@ -69,7 +68,13 @@ def check(
     suite: Annotated[
         Path, typer.Option("--suite", "-s", help="The suite YAML file.", show_default=False)
     ] = ...,  # type: ignore[assignment]
-    table: TableOpt = None,
+    table: Annotated[
+        str | None,
+        typer.Option(
+            help="Table in the DuckDB database DATA; with --engine spark and no DATA, a table of"
+            " the Spark session's catalog (or parquet.`/path`)."
+        ),
+    ] = None,
     sql: SqlOpt = None,
     fmt: FormatOpt = None,
     engine: Annotated[
