@@ -90,6 +90,9 @@ bench-full: $(STAMP)  ## the full benchmark set (100k, 1M, 10M rows, Spark, part
 	$(PY) -m benchmarks.spark_bench --sizes 1M,10M --repeat 3
 	$(PY) -m benchmarks.profile_incremental --rows 1000000 --parts 10
 	$(PY) -m benchmarks.profile_ydata --rows 100000
+	$(PY) -m benchmarks.service_latency
+	$(PY) -m benchmarks.suite_load
+	$(PY) -m benchmarks.history_bench --ui
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
