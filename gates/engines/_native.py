@@ -16,7 +16,7 @@ from __future__ import annotations
 from .._result import CheckResult
 from ..backends import get_backend
 from ._base import RunContext
-from ._native_plan import Plan, plan_compiles
+from ._native_plan import Plan, compiling_plans
 from ._translate_gx import gx_plans
 from ._translate_pandera import pandera_plans
 from ._translate_table import table_plans
@@ -47,7 +47,7 @@ class NativeEngine:
         if ctx.mode != "reference":
             plans += table_plans(ctx, schema, ns)
         if backend.name == "polars":
-            return [p for p in plans if plan_compiles(p, schema)]
+            return compiling_plans(plans, schema)
         compiling = getattr(backend, "compiling", None)
         return list(compiling(ctx, plans)) if compiling is not None else plans
 

@@ -19,6 +19,7 @@ from .._result import CheckResult
 __all__ = [
     "Expr",
     "Plan",
+    "compiling_plans",
     "count_true",
     "gx_value",
     "is_float",
@@ -92,27 +93,44 @@ def count_true(expr: Expr, ns: Any = pl) -> Expr:
     return expr.sum() if ns is pl else expr.cast(ns.Int64).sum()
 
 
-def plan_compiles(plan: Plan, schema: pl.Schema) -> bool:
-    """Whether the plan's expressions type-check against the schema (run on an empty frame).
-
-    Only for Polars expressions; a narwhals backend checks its plans on its own empty frame.
-    """
-    empty = pl.DataFrame(schema={c: schema[c] for c in plan.columns if c in schema}).lazy()
+def _probe_exprs(plan: Plan, tag: str = "") -> list[pl.Expr]:
     exprs = [
-        e.alias(f"a{i}")
+        e.alias(f"{tag}a{i}")
         for i, e in enumerate([*plan.aggs.values(), *(e for e, _ in plan.costly.values())])
     ]
     if plan.probe is not None:
-        exprs.append(plan.probe.alias("probe"))
+        exprs.append(plan.probe.alias(f"{tag}probe"))
     if plan.bad is not None:
-        exprs.append(plan.bad.sum().alias("bad"))
+        exprs.append(plan.bad.sum().alias(f"{tag}bad"))
+    return exprs
+
+
+def _type_checks(exprs: list[pl.Expr], schema: pl.Schema, columns: Any) -> bool:
     if not exprs:
         return True
+    empty = pl.DataFrame(schema={c: schema[c] for c in columns if c in schema}).lazy()
     try:
         empty.select(exprs).collect()
     except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError):
         return False
     return True
+
+
+def plan_compiles(plan: Plan, schema: pl.Schema) -> bool:
+    """Whether the plan's expressions type-check against the schema (run on an empty frame).
+
+    Only for Polars expressions; a narwhals backend checks its plans on its own empty frame.
+    """
+    return _type_checks(_probe_exprs(plan), schema, plan.columns)
+
+
+def compiling_plans(plans: list[Plan], schema: pl.Schema) -> list[Plan]:
+    """The plans that type-check: all of them in one empty-frame select, one by one only when
+    that fails (the usual run pays one Polars plan, not one per check: /records latency)."""
+    exprs = [e for i, p in enumerate(plans) for e in _probe_exprs(p, f"p{i}_")]
+    if _type_checks(exprs, schema, {c for p in plans for c in p.columns}):
+        return plans
+    return [p for p in plans if plan_compiles(p, schema)]
 
 
 # --- regex: Python ``re`` (GX on pandas) vs Rust ``regex`` (Polars) --------------------------
