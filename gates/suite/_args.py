@@ -77,9 +77,21 @@ def _family(value: Any) -> str:
     return type(value).__name__
 
 
+class _Described:
+    """``describe_value(value)``, worked out only when a message prints it (most values pass)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return format(describe_value(self.value), spec)
+
+
 def _kind_problem(check: str, arg: str, kind: str, value: Any) -> str | None:
     """Why ``value`` cannot be ``arg`` of ``check``, or None."""
-    got = describe_value(value)
+    got = _Described(value)
     if kind == "value":
         if isinstance(value, list | dict):
             return f"{check}: {arg} is one value, got {got}; use isin for a list of values"
