@@ -156,33 +156,18 @@ def threshold_result(
                 if failing == 0
                 else f"{failing:,} of {of} fail ({fraction:.2%}); does not cross {unmet}"
             )
-        return CheckResult(
-            id=id,
-            name=spec.label or name,
-            engine=engine,
-            column=column,
-            severity=severity,
-            passed=passed,
-            observed=round(fraction, 6),
-            expected=expected,
-            failing_count=failing,
-            failing_fraction=fraction,
-            sample=tuple(sample[: ctx.sample_size]),
-            threshold=spec.threshold_text(),
-            message=message,
-            details=details,
-        )
-    allowed = spec.allowed_failures(rows)
-    passed = failing <= allowed
-    severity = ctx.suite.suite.severity_of(spec, col_spec)
-    if passed and failing == 0:
-        message = f"all {of} pass"
-    elif passed:
-        message = f"{failing:,} of {of} fail ({fraction:.2%}), within the allowed {allowed:,}"
     else:
-        message = f"{failing:,} of {of} fail ({fraction:.2%})" + (
-            f"; allowed {allowed:,}" if allowed else ""
-        )
+        allowed = spec.allowed_failures(rows)
+        passed = failing <= allowed
+        severity = ctx.suite.suite.severity_of(spec, col_spec)
+        if passed and failing == 0:
+            message = f"all {of} pass"
+        elif passed:
+            message = f"{failing:,} of {of} fail ({fraction:.2%}), within the allowed {allowed:,}"
+        else:
+            message = f"{failing:,} of {of} fail ({fraction:.2%})" + (
+                f"; allowed {allowed:,}" if allowed else ""
+            )
     return CheckResult(
         id=id,
         name=spec.label or name,
