@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 from _backend_cli import Run, run_gates
+from spark_local import local_session, require_spark
 
 from gates._sample import make_orders
 
@@ -36,14 +36,7 @@ def _unavailable(reason: str) -> None:
 
 
 def _spark_home() -> Path:
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        _unavailable("no Java runtime: install openjdk-17-jre-headless (make java does it as root)")
-    try:
-        import pyspark
-    except ImportError:
-        _unavailable("pyspark is not installed: pip install 'datagates[spark]'")
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    return Path(pyspark.__file__).resolve().parent
+    return require_spark()
 
 
 def _free_port() -> int:
@@ -120,29 +113,7 @@ def needs_spark() -> Path:
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     """One `local[2]` session on loopback for the module: small, quiet, four shuffle partitions."""
-    _spark_home()
-    from pyspark.sql import SparkSession
-
-    # a Connect session earlier in this worker (PySpark's builder.remote sets the flag for the
-    # process) would turn this builder into Connect's: hide it while the classic session starts
-    hidden = {
-        k: os.environ.pop(k)
-        for k in ("SPARK_REMOTE", "SPARK_CONNECT_MODE_ENABLED")
-        if k in os.environ
-    }
-    try:
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("datagates-tests")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.memory", "1g")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
-    finally:
-        os.environ.update(hidden)
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_session("datagates-tests", cores=2, partitions=4)
     yield session
     session.stop()
 

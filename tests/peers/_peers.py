@@ -6,10 +6,7 @@ import base64
 import dataclasses
 import datetime as dt
 import decimal
-import importlib.util
 import json
-import os
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -120,12 +117,3 @@ TALLIES: dict[str, Tally] = {}
 
 def tally(peer: str) -> Tally:
     return TALLIES.setdefault(peer, Tally(peer))
-
-
-def spark_unavailable() -> str | None:
-    """Why no local Spark session can start here (no Java, no PySpark), or None."""
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        return "no Java runtime: install openjdk-17-jre-headless (make java does it as root)"
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not installed: pip install 'datagates[spark]'"
-    return None

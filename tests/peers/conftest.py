@@ -6,12 +6,12 @@ Under pytest-xdist each worker tallies the cases it ran; the tallies travel to t
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from _peers import TALLIES, spark_unavailable, tally
+from _peers import TALLIES, tally
+from spark_local import local_session
 
 
 @pytest.fixture(scope="module")
@@ -21,34 +21,7 @@ def spark() -> Iterator[Any]:
     Without Java or PySpark the Spark cases skip and say why, except when the environment
     variable CI is set: CI must run them, so they fail.
     """
-    why = spark_unavailable()
-    if why is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{why} (CI is set: the Spark peer cases must run there)", pytrace=False)
-        pytest.skip(why)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    # an earlier Connect session in this worker would turn the builder into Connect's
-    hidden = {
-        k: os.environ.pop(k)
-        for k in ("SPARK_REMOTE", "SPARK_CONNECT_MODE_ENABLED")
-        if k in os.environ
-    }
-    try:
-        session = (
-            SparkSession.builder.master("local[2]")
-            .appName("datagates-peers")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.driver.memory", "1g")
-            .config("spark.sql.session.timeZone", "UTC")
-            .getOrCreate()
-        )
-    finally:
-        os.environ.update(hidden)
-    session.sparkContext.setLogLevel("ERROR")
+    session = local_session("datagates-peers", cores=2, partitions=2)
     yield session
     session.stop()
 

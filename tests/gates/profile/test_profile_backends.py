@@ -4,8 +4,6 @@ Spark (never collected), with the numbers of the Polars path on the same rows.""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +11,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
+from spark_local import local_session
 
 from gates import InputError, profile
 from gates._profile import Profile
@@ -114,25 +113,8 @@ def test_a_duckdb_relation_with_a_sample_uses_the_polars_view(frame: pl.DataFram
 
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
-    """A `local[1]` session on loopback for this module."""
-    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("no Java runtime: install openjdk-17-jre-headless")
-    pyspark = pytest.importorskip("pyspark")
-    del pyspark
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("datagates-profile-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
+    """A `local[1]` session on loopback for this module (fails instead of skipping when CI is set)."""
+    session = local_session("datagates-profile-tests", cores=1, partitions=2)
     yield session
     session.stop()
 
