@@ -51,7 +51,9 @@ def _temp_next_to(path: Path) -> Path:
 
 
 def _exists(path: Path) -> ExportExists:
-    return ExportExists(f"{path} already exists; pass overwrite=True (gates ledger export --force) to replace it")
+    return ExportExists(
+        f"{path} already exists; pass overwrite=True (gates ledger export --force) to replace it"
+    )
 
 
 def _publish(tmp: Path, path: Path, *, overwrite: bool) -> None:
