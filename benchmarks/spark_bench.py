@@ -171,6 +171,7 @@ def timed(
         times.append(time.perf_counter() - start)
         assert answer is None or got == answer, (got, answer)
         answer = got
+    assert answer is not None, "repeat must be at least 1"
     return statistics.median(times), min(times), max(times), answer
 
 
