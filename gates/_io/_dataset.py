@@ -21,6 +21,8 @@ from ._pandas import from_pandas
 __all__ = ["FORMATS", "Dataset", "load"]
 
 #: File suffix → format name.
+#: Formats whose files are parsed as they are read (a bad byte or row fails the read).
+TEXT_FORMATS = frozenset({"csv", "tsv", "json", "ndjson"})
 FORMATS: dict[str, str] = {
     ".parquet": "parquet",
     ".pq": "parquet",
@@ -151,6 +153,11 @@ class Dataset:
                 raise self.input_error(exc) from exc
         return self._rows
 
+    @property
+    def is_text(self) -> bool:
+        """True for CSV/TSV/JSON/NDJSON files: parsed while read, so a read can fail half-way."""
+        return self.format in TEXT_FORMATS
+
     def known_rows(self) -> int | None:
         """The row count if it has been computed already, else None."""
         return self._rows
@@ -162,7 +169,7 @@ class Dataset:
     def input_error(self, exc: BaseException) -> InputError:
         """Turn a reader's exception into a one-line :class:`InputError` naming the file and line."""
         for f in self.files:
-            if self.format in ("csv", "tsv", "json", "ndjson"):
+            if self.format in TEXT_FORMATS:
                 found = diagnose_text_file(f, separator="\t" if self.format == "tsv" else ",")
                 if found:
                     return InputError(found, source=str(f))

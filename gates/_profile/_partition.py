@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from .._errors import InputError
-from .._io import Dataset, load
+from .._io import TEXT_FORMATS, Dataset, load
 from ._distinct import _HASH_SEED, HLL_PRECISION, _registers, registers_of
 from ._model import Profile
 from ._profile import _column, _memory, _version, _with_alerts, infer_semantic
@@ -46,7 +46,12 @@ def build_state(
 ) -> TableState:
     """The state of one partition: pass 1 without quantiles, then hashes, top counts and sketches."""
     rows, dupes, raw = pass_one(
-        lf, schema, exact_distinct=False, duplicates=duplicates, quantiles=False
+        lf,
+        schema,
+        exact_distinct=False,
+        duplicates=duplicates,
+        quantiles=False,
+        parse_alone=format in TEXT_FORMATS,
     )
     queries: list[pl.LazyFrame] = []
     jobs: list[tuple[int, str]] = []

@@ -243,6 +243,7 @@ def profile(
             duplicates=duplicates,
             quantile_stride=stride,
             fuse_duplicates=total is not None and total <= FUSED_DUPLICATES_MAX_ROWS,
+            parse_alone=ds.is_text,
         ),
         ds.input_error,
     )

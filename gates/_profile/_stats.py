@@ -20,6 +20,7 @@ __all__ = [
     "ColumnKind",
     "HistSpec",
     "SecondResult",
+    "collect_batch",
     "hist_spec",
     "kind_of",
     "pass_one",
@@ -94,6 +95,20 @@ def _finite(name: str, kind: ColumnKind) -> pl.Expr:
     return x.filter(x.is_finite()) if kind in ("float", "decimal") else x
 
 
+def collect_batch(queries: Sequence[pl.LazyFrame], *, parse_alone: bool) -> list[pl.DataFrame]:
+    """Collect several queries over one source on the streaming engine, in one batch.
+
+    With ``parse_alone`` the first query (which must read every column) runs by itself first:
+    a parse error inside a batch of several queries makes Polars 2.1's streaming engine print
+    a Rust panic ("joined on cancelled task") and, now and then, deadlock; a single query
+    fails cleanly. Once the first query has read the file, the rest cannot meet a parse error.
+    """
+    if parse_alone and len(queries) > 1:
+        first = queries[0].collect(engine="streaming")
+        return [first, *pl.collect_all(queries[1:], engine="streaming")]
+    return pl.collect_all(queries, engine="streaming")
+
+
 def pass_one(
     lf: pl.LazyFrame,
     schema: Mapping[str, pl.DataType],
@@ -104,6 +119,7 @@ def pass_one(
     quantile_stride: int = 1,
     fuse_duplicates: bool = False,
     quantiles: bool = True,
+    parse_alone: bool = False,
 ) -> tuple[int, int | None, list[dict[str, Any]]]:
     """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
 
@@ -111,7 +127,9 @@ def pass_one(
     every k-th row, in a second query collected together with the first. ``fuse_duplicates``
     counts duplicate rows inside the main select (faster, but that select then holds the
     columns in memory: for small tables only). ``quantiles=False`` leaves them out (a mergeable
-    state sketches them instead).
+    state sketches them instead). ``parse_alone`` collects the main select on its own before
+    the other queries: give it for text files (CSV/TSV/JSON), which can fail to parse half-way
+    (see :func:`collect_batch`).
     """
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     qexprs: list[pl.Expr] = []
@@ -193,7 +211,7 @@ def pass_one(
         )
         queries.append(strided.select(qexprs))
     row: dict[str, Any] = {}
-    for frame in pl.collect_all(queries, engine="streaming"):
+    for frame in collect_batch(queries, parse_alone=parse_alone):
         row.update(frame.row(0, named=True))
     rows = int(row["__rows"])
     dupes = rows - int(row["__unique_rows"]) if "__unique_rows" in row else None
