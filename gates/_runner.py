@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
+from ._coerce import coerce_columns
 from ._errors import InputError
 from ._io import Dataset, load
 from ._io._names import row_index_name, sample_key, sample_row
@@ -206,6 +207,13 @@ def check(
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
     dataset = _on_backend(dataset, engine, spark_master)
+    keep = loaded.suite.sample_size if sample_size is None else sample_size
+    try:
+        # `coerce: true` columns converted on the backend before any check reads them
+        coerced = coerce_columns(dataset, loaded, sample_size=keep)
+    except pl.exceptions.PolarsError as exc:
+        raise dataset.input_error(exc) from exc
+    dataset = coerced.dataset
     # arguments that do not fit their column's dtype: converted when lossless, else explained
     typed = typecheck_args(loaded, dataset.schema)
     loaded = typed.suite
@@ -213,13 +221,15 @@ def check(
         dataset=dataset,
         suite=loaded,
         mode=engine,
-        sample_size=loaded.suite.sample_size if sample_size is None else sample_size,
+        sample_size=keep,
         progress=progress,
         history=Path(history) if history is not None else None,
         started_at=started,
+        coerced=coerced.columns,
     )
     ctx.handled.update(typed.keys)  # misfits: no engine runs them, explain() reports them
     results: list[CheckResult] = ctx.results
+    results.extend(coerced.results)
     try:
         if dataset.format in ("csv", "tsv"):
             _ = (

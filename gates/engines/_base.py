@@ -34,6 +34,8 @@ class RunContext:
     history: Path | None = None
     #: When the run started (UTC); the anomaly baseline is the runs before it.
     started_at: dt.datetime | None = None
+    #: Columns converted by ``coerce: true`` (their ``dtype`` result is the conversion's).
+    coerced: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._check_filters()

@@ -40,7 +40,7 @@ class SchemaEngine:
                         )
                     )
                 continue
-            if spec.dtype is not None:
+            if spec.dtype is not None and column not in ctx.coerced:
                 actual = schema[column]
                 ok = dtype_matches(actual, spec.dtype)
                 results.append(

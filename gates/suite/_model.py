@@ -341,6 +341,12 @@ class ColumnSpec(_Strict):
     required: bool = Field(
         True, strict=True, description="false: a missing column is not a failure"
     )
+    coerce: bool | None = Field(
+        None,
+        strict=True,
+        description="true: convert the column to `dtype` before any check reads it; values that"
+        " do not convert fail the `dtype` check (default: the suite's `coerce`)",
+    )
     severity: Severity | None = Field(None, description="default severity of this column's checks")
     description: str | None = None
     checks: list[ColumnCheck] = Field(default_factory=list)
@@ -359,6 +365,18 @@ class ColumnSpec(_Strict):
                     raise
                 raise ValueError(f"unknown dtype {value!r}; write {near!r}") from None
         return value
+
+    @model_validator(mode="after")
+    def _coerce_to_a_type(self) -> ColumnSpec:
+        if self.coerce and self.dtype is None:
+            raise ValueError("coerce: true needs a `dtype` to convert the column to; add one")
+        if self.coerce and self.dtype is not None:
+            from .._coerce import coerce_problem
+
+            problem = coerce_problem(self.dtype)
+            if problem:
+                raise ValueError(problem)
+        return self
 
 
 class ExpectationSpec(_Strict):
@@ -470,6 +488,12 @@ class Suite(_Strict):
     severity: Severity = Field(Severity.BLOCK, description="default severity of every check")
     sample_size: int = Field(
         20, ge=0, le=10_000, strict=True, description="failing rows kept per check"
+    )
+    coerce: bool = Field(
+        False,
+        strict=True,
+        description="true: convert every column with a `dtype` to it before the checks (a"
+        " column's own `coerce` wins)",
     )
     columns: dict[str, ColumnSpec] = Field(default_factory=dict)
     checks: list[TableCheck] = Field(default_factory=list, description="table-level checks")

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _coerce_cases import FRAME, NOT_COERCED
+from _coerce_cases import SUITE as COERCE_SUITE
 
 import gates
 from gates import InputError
@@ -136,3 +138,19 @@ def test_gate_engine_spark_in_the_plugin(spark: Any, pytester: pytest.Pytester) 
         ["*--gate-engine: invalid choice: 'nope' (choose from *'auto', 'polars', 'duckdb',"
          " 'spark', 'reference')"]
     )  # fmt: skip
+
+
+def test_coerce_converts_on_spark_as_on_polars(spark: Any, write_suite: Any) -> None:
+    """`coerce: true` on a Spark frame: the same values fail to convert as on Polars and DuckDB."""
+    df = spark.createDataFrame(FRAME.to_pandas())
+    result = gates.check(df, write_suite(COERCE_SUITE))
+    assert result.backend == "spark"
+    by_id = {c.id: c for c in result.checks}
+    found = {
+        c: (by_id[f"{c}::dtype"].passed, by_id[f"{c}::dtype"].failing_count) for c in NOT_COERCED
+    }
+    assert found == {c: (not bad, len(bad)) for c, bad in NOT_COERCED.items()}
+    for column, bad in NOT_COERCED.items():
+        assert [r[column] for r in by_id[f"{column}::dtype"].sample] == bad
+    assert by_id["qty::greater_than"].passed
+    assert (by_id["code::isin"].passed, by_id["code::isin"].failing_count) == (False, 1)
