@@ -65,20 +65,24 @@ def _is_profile_json(path: str) -> bool:
 
 
 def _side(
-    source: str,
+    source: str | None,
     *,
     baseline: Profile | None = None,
     progress: Callable[[str, float], None] | None = None,
-    **load: Any,
+    table: str | None = None,
+    sql: str | None = None,
+    fmt: str | None = None,
 ) -> Profile:
+    """A profile JSON as it is, or the data (read as ``gates check`` reads it) profiled."""
     from .._profile import profile, read_profile
 
-    if not load.get("sql") and not load.get("table") and _is_profile_json(source):
+    if source is not None and not sql and not table and _is_profile_json(source):
         return read_profile(source)
     edges = (
         {c.name: c.histogram.edges for c in baseline.columns if c.histogram} if baseline else None
     )
-    return profile(source, bin_edges=edges, progress=progress, **load)
+    data = load_data(source, table=table, sql=sql, fmt=fmt)
+    return profile(data, bin_edges=edges, progress=progress)
 
 
 def _write(path: Path, text: str, *, reads: tuple[str | Path | None, ...] = ()) -> str | None:
@@ -269,13 +273,30 @@ def _incremental(
 
 def drift_cmd(
     current: Annotated[
-        str, typer.Argument(help="The data now: a data path or a profile JSON.", show_default=False)
-    ],
+        str | None,
+        typer.Argument(
+            help="The data now: a data path or a profile JSON (a DuckDB database with --table"
+            " or --sql). Leave it out with --sql.",
+            show_default=False,
+            metavar="CURRENT",
+        ),
+    ] = None,
     baseline: Annotated[
-        str,
-        typer.Argument(help="The reference: a profile JSON or a data path.", show_default=False),
-    ],
+        str | None,
+        typer.Argument(
+            help="The reference: a profile JSON or a data path.",
+            show_default=False,
+            metavar="BASELINE",
+        ),
+    ] = None,
     table: Annotated[str | None, typer.Option(help="Table in the DuckDB database CURRENT.")] = None,
+    sql: Annotated[
+        str | None,
+        typer.Option(
+            help='A DuckDB query for the data now, instead of CURRENT, e.g. "SELECT * FROM'
+            " 'data/*.parquet'\"; with a DuckDB database as CURRENT it can read its tables."
+        ),
+    ] = None,
     fmt: FormatOpt = None,
     threshold: Annotated[
         list[str] | None,
@@ -304,11 +325,20 @@ def drift_cmd(
         gates drift profiles/today.json profiles/baseline.json --json reports/drift.json --fail-on-drift
 
         gates drift data/today.parquet data/last_month.parquet -t psi=0.1 -t null_rate_change=0.01
+
+        gates drift --sql "SELECT * FROM 'data/2024-06-*.parquet'" profiles/baseline.json
     """
     from .._profile._console import print_drift
     from .._profile._drift import DEFAULT_THRESHOLDS, METRICS, compare
     from .._profile._html import to_html
 
+    if baseline is None and sql is not None and current is not None:
+        current, baseline = None, current  # `gates drift --sql QUERY BASELINE`
+    if baseline is None:
+        fail(
+            "missing BASELINE: pass the data now and the reference, e.g. `gates drift"
+            " data/today.parquet profiles/baseline.json` (or `--sql QUERY BASELINE`)"
+        )
     with user_errors():
         limits = dict(DEFAULT_THRESHOLDS)
         for item in threshold or []:
@@ -325,7 +355,7 @@ def drift_cmd(
                 )
         base = _side(baseline)
         with progress_bar(is_tty() and not quiet, "profiling") as say:
-            cur = _side(current, baseline=base, progress=say, table=table, format=fmt)
+            cur = _side(current, baseline=base, progress=say, table=table, sql=sql, fmt=fmt)
         report = compare(cur, base, thresholds=limits)
         if json_path is not None:
             _write(

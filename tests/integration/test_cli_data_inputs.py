@@ -190,3 +190,39 @@ def test_a_database_without_table_or_sql_says_which_flag(project: Path) -> None:
         "error: shop.duckdb: a DuckDB database; name the table with --table NAME or a query"
         " with --sql"
     )
+
+
+@pytest.fixture(scope="module")
+def baseline(project: Path) -> Path:
+    """The 240 rows' profile: the reference each drift run below compares with."""
+    path = project / "baseline.json"
+    done = gates("profile", "orders.parquet", "--json", str(path), "-q", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+@pytest.mark.parametrize("how", list(INPUTS))
+def test_drift_reads_each_input(project: Path, baseline: Path, how: str) -> None:
+    """`gates drift` takes the data now the four ways `gates check` does; same data, no drift."""
+    done = gates("drift", *INPUTS[how], baseline.name, "--json", "-", cwd=project)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert sorted(c["column"] for c in doc["columns"]) == ["id", "label", "qty", "x"]
+    assert [c["column"] for c in doc["columns"] if c["drifted"]] == []
+
+
+def test_drift_with_sql_finds_the_drift_in_the_query(project: Path, baseline: Path) -> None:
+    """The query's rows are what is compared: shifted values drift, and exit 1 says so."""
+    query = "SELECT id, x + 3 AS x, qty, label FROM 'orders.parquet'"
+    done = gates("drift", "--sql", query, baseline.name, "--fail-on-drift", "-q", cwd=project)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.startswith("drift: 1 of 4 columns drifted: x (")
+
+
+def test_drift_without_a_baseline_is_one_line(project: Path) -> None:
+    done = gates("drift", "orders.parquet", cwd=project)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: missing BASELINE: pass the data now and the reference, e.g. `gates drift"
+        " data/today.parquet profiles/baseline.json` (or `--sql QUERY BASELINE`)"
+    )
