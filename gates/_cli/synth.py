@@ -243,9 +243,11 @@ def _print_summary(
 ) -> None:
     """The per-condition table, scores, notes, the coverage after the fill, and the files."""
     from rich.table import Table
+    from rich.text import Text
 
-    # long conditions and notes fold inside their cells, so a narrow or piped console never
-    # crops the columns on the right
+    # long conditions and notes fold inside their cells and numbers are never split, so a
+    # narrow or piped console never crops the columns on the right (tests/integration/
+    # test_cli_synth.py::test_a_narrow_console_shows_every_column_and_whole_numbers)
     table = Table(title="synthetic fill", title_justify="left", show_edge=False)
     for name, justify in (
         ("condition", "left"),
@@ -281,6 +283,11 @@ def _print_summary(
             f"{q.yardstick:.3f}" if q is not None and q.yardstick is not None else "-",
             _escape(o.skip.value if o.skip is not None else ""),
         )
+    for column in table.columns:  # a count or a score is read whole: never split its digits
+        if column.justify == "right":
+            column.min_width = max(
+                (Text.from_markup(str(c)).cell_len for c in column.cells), default=1
+            )
     console.print(table)
     console.print(
         "method: how the rows were made (bootstrap: the smoothed bootstrap of the condition's "

@@ -154,6 +154,35 @@ def test_existing_out_needs_force_and_same_seed_same_rows(
     assert pl.read_parquet(target).equals(data)
 
 
+def test_a_narrow_console_shows_every_column_and_whole_numbers(project: Path) -> None:
+    """Piped into an 80-column log: no line is wider, the last column is there, no number split."""
+    import re
+
+    from rich.text import Text
+
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run(
+        [GATES, "synth", "train.parquet", "-s", "small.yml", "-o", "narrow.parquet", "--seed", "3"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert max(Text(line).cell_len for line in done.stdout.splitlines()) <= 80
+    table = done.stdout.split("synthetic fill", 1)[1].split("\nmethod:", 1)[0]
+    header, body = table.split("━\n", 1)
+    assert header.splitlines()[-2].rstrip().endswith("note")  # the last column is not cropped
+    manifest = json.loads((project / "narrow.parquet.manifest.json").read_text())
+    rows = [line.split("│") for line in body.splitlines()]
+    # real rows, requested, filled, rejected x2, unfilled, quality, yardstick (method is text)
+    numbers = [row[i].strip() for row in rows for i in (1, 3, 4, 5, 6, 7, 8, 9) if row[i].strip()]
+    assert all(re.fullmatch(r"-|[0-9][0-9,]*|[01]\.[0-9]{3}", n) for n in numbers), numbers
+    assert sum(int(r[4]) for r in rows if r[4].strip()) == manifest["synthetic_rows"]
+
+
 def test_out_may_not_be_the_input(project: Path) -> None:
     got = run(
         "synth", "train.parquet", "-s", "small.yml", "-o", "train.parquet", "--force", cwd=project
