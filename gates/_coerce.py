@@ -332,7 +332,7 @@ def _polars(dataset: Dataset, convert: dict[str, str], sample_size: int) -> _Low
         ]
     )
     out = dataclasses.replace(dataset, lazy=lazy, _schema=None)
-    return _keep_identity(dataset, out), counts, int(row[0])
+    return out.take_identity(dataset), counts, int(row[0])
 
 
 # ---------------------------------------------------------------------------- DuckDB and Spark
@@ -442,7 +442,7 @@ def _duckdb(dataset: Dataset, convert: dict[str, str], sample_size: int) -> _Low
         native=view,
     )
     out._schema = get_backend("duckdb").schema(view)
-    return _keep_identity(dataset, out), counts, int(row[0])
+    return out.take_identity(dataset), counts, int(row[0])
 
 
 def _spark(dataset: Dataset, convert: dict[str, str], sample_size: int) -> _Lowered:
@@ -470,19 +470,4 @@ def _spark(dataset: Dataset, convert: dict[str, str], sample_size: int) -> _Lowe
         for c in dataset.columns
     ]
     out = from_native(df.select(*cols), "spark", source=dataset.source)
-    return _keep_identity(dataset, out), counts, int(row[0])
-
-
-def _keep_identity(before: Dataset, after: Dataset) -> Dataset:
-    """``after`` with ``before``'s format, files, row count and fingerprint (the data as read).
-
-    The fingerprint and the row count are the data's, not the converted view's: they are
-    taken over, not computed again.
-    """
-    after.format, after.files, after._rows = before.format, before.files, before._rows
-    after._fingerprint = before._fingerprint
-    if hasattr(before, "_task"):
-        after._task = before._task
-    if hasattr(before, "_con"):  # the DuckDB connection lives as long as the data
-        after._con = before._con  # type: ignore[attr-defined]
-    return after
+    return out.take_identity(dataset), counts, int(row[0])

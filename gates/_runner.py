@@ -309,9 +309,18 @@ def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Data
     if engine == "duckdb":
         import duckdb
 
-        con = duckdb.connect()
+        from ._io._duckdb import duckdb_config
+
+        con = duckdb.connect(config=duckdb_config())
         rel = _duckdb_relation(con, dataset)
-        out = from_native(rel, "duckdb", source=dataset.source)
+        # Parquet and frames are read again by each pass (no copy in memory); text formats
+        # are parsed once into a temporary table
+        again = dataset.format not in ("csv", "tsv", "json", "ndjson")
+        out = from_native(rel, "duckdb", source=dataset.source, materialise=not again)
+        out.take_identity(dataset)  # the files' hash, not a pass hashing the relation's rows
+        # the reference engines and the sample lookup read the same rows through Polars' own
+        # scan (or the frame itself), not through DuckDB's Arrow export of the relation
+        out.lazy = dataset.lazy
         out._con = con  # type: ignore[attr-defined]  # the connection lives as long as the data
         return out
     from .backends._spark import read, session

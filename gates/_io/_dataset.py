@@ -158,6 +158,17 @@ class Dataset:
         """True for CSV/TSV/JSON/NDJSON files: parsed while read, so a read can fail half-way."""
         return self.format in TEXT_FORMATS
 
+    def take_identity(self, before: Dataset) -> Dataset:
+        """This view of ``before``'s data with ``before``'s format, files, row count and
+        fingerprint: they describe the data as read (and are not computed again)."""
+        self.format, self.files, self._rows = before.format, before.files, before._rows
+        self._fingerprint = before._fingerprint
+        if hasattr(before, "_task"):
+            self._task = before._task
+        if hasattr(before, "_con"):  # a DuckDB connection lives as long as the data
+            self._con = before._con
+        return self
+
     def known_rows(self) -> int | None:
         """The row count if it has been computed already, else None."""
         return self._rows
@@ -399,18 +410,20 @@ def spark_fingerprint(df: Any) -> str:
     return "rows:" + h.hexdigest()
 
 
-def from_native(data: Any, backend: str, *, source: str) -> Dataset:
+def from_native(data: Any, backend: str, *, source: str, materialise: bool = True) -> Dataset:
     """A Dataset over a DuckDB relation or a PySpark DataFrame, read by that engine.
 
     A DuckDB relation is materialised once into a temporary table (every pass reads it; the
-    reference engines read it through a Polars view); a Spark frame is never collected.
+    reference engines read it through a Polars view) unless ``materialise`` is false (a scan
+    of Parquet files or of an in-memory frame: cheap to read again, and a copy would hold the
+    whole table in memory); a Spark frame is never collected.
     """
     from ..backends import get_backend
 
     if backend == "duckdb":
-        from ..backends._duckdb import materialise
+        from ..backends._duckdb import materialise as stored
 
-        rel = materialise(data)
+        rel = stored(data) if materialise else data
         ds = Dataset(
             source=source, format="relation", lazy=rel.pl(lazy=True), backend="duckdb", native=rel
         )

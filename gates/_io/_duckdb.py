@@ -12,12 +12,30 @@ import polars as pl
 from .._errors import DataSourceNotFound, InputError
 from ._dataset import Dataset
 
-__all__ = ["MEMORY", "load_duckdb"]
+__all__ = ["MEMORY", "duckdb_config", "load_duckdb"]
 
 
 #: ``:memory:`` (any case) names DuckDB's in-memory database, as in ``duckdb.connect``.
 MEMORY = ":memory:"
 _RESERVED_CATALOGS = {"memory", "system", "temp", "main"}
+
+
+def duckdb_config() -> dict[str, str]:
+    """DuckDB settings from the environment: ``GATES_DUCKDB_MEMORY_LIMIT`` (e.g. ``1GB``) caps
+    the memory DuckDB's operators hold (a larger group-by or a stored query spills to
+    ``GATES_DUCKDB_TEMP_DIRECTORY``, default DuckDB's ``.tmp`` beside the working folder);
+    unset, DuckDB's own defaults (80% of RAM) apply. docs/backends.md, "Memory"."""
+    import os
+
+    config = {}
+    for env, key in (
+        ("GATES_DUCKDB_MEMORY_LIMIT", "memory_limit"),
+        ("GATES_DUCKDB_TEMP_DIRECTORY", "temp_directory"),
+    ):
+        value = os.environ.get(env, "").strip()
+        if value:
+            config[key] = value
+    return config
 
 
 def _connect(database: str | None) -> tuple[Any, str | None]:
@@ -31,7 +49,7 @@ def _connect(database: str | None) -> tuple[Any, str | None]:
     """
     import duckdb
 
-    con = duckdb.connect(MEMORY)
+    con = duckdb.connect(MEMORY, config=duckdb_config())
     if database is None:
         return con, None
     catalog = Path(database).stem

@@ -226,3 +226,38 @@ def test_drift_without_a_baseline_is_one_line(project: Path) -> None:
         "error: missing BASELINE: pass the data now and the reference, e.g. `gates drift"
         " data/today.parquet profiles/baseline.json` (or `--sql QUERY BASELINE`)"
     )
+
+
+def test_duckdb_memory_limit_and_temp_directory_come_from_the_environment(
+    project: Path, tmp_path: Path
+) -> None:
+    """GATES_DUCKDB_MEMORY_LIMIT / _TEMP_DIRECTORY reach the connection a --sql query runs on."""
+    spill = tmp_path / "spill"
+    suite = tmp_path / "settings.yml"
+    suite.write_text(
+        "name: settings\ncolumns:\n"
+        "  m: {checks: [{isin: {allowed_values: ['953.6 MiB']}}]}\n"
+        f"  t: {{checks: [{{isin: {{allowed_values: ['{spill}']}}}}]}}\n"
+    )
+    query = "SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t"
+    env = {"GATES_DUCKDB_MEMORY_LIMIT": "1GB", "GATES_DUCKDB_TEMP_DIRECTORY": str(spill)}
+    done = subprocess.run(
+        [GATES, "check", "--sql", query, "-s", str(suite), "--json", "-", "--no-ledger"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["verdict"] == "pass"
+    unset = {k: v for k, v in os.environ.items() if not k.startswith("GATES_DUCKDB_")}
+    done = subprocess.run(
+        [GATES, "check", "--sql", query, "-s", str(suite), "-q", "--no-ledger"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=unset,
+        timeout=300,
+    )
+    assert done.returncode == 1  # DuckDB's own defaults: neither value is the one set above
