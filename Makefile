@@ -93,6 +93,7 @@ bench-full: $(STAMP)  ## the full benchmark set (100k, 1M, 10M rows, Spark, part
 	$(PY) -m benchmarks.service_latency
 	$(PY) -m benchmarks.suite_load
 	$(PY) -m benchmarks.history_bench --ui
+	$(PY) -m benchmarks.out_of_core --rows 100M
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR, help="cache of generated tables")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run before a kill")
+    p.add_argument(
+        "--tools",
+        default="",
+        help="only the tools whose name contains one of these words, e.g. datagates,GX"
+        " (the floors always run: every ratio needs them)",
+    )
     return p
 
 
@@ -104,7 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             datasets.append(ensure_dataset(n, seed=args.seed, data_dir=args.data_dir))
     results = []
     probes: dict[tuple[str, ...], bool] = {}
+    wanted = [w.strip().lower() for w in args.tools.split(",") if w.strip()]
     for task in build_tasks(datasets, groups, full=args.full):
+        if wanted and task.floor is None and not any(w in task.tool.lower() for w in wanted):
+            continue
         rows = size_label(task.rows) if task.rows else "-"
         print(f"== {task.group} {rows} {task.tool}", file=sys.stderr, flush=True)
         if not _probe(task, probes):

@@ -66,6 +66,8 @@ def check_tasks(ds: Dataset) -> list[Task]:
         Task("check", "DuckDB floor (1 SQL aggregate)", n, _py("-m", "benchmarks._floors", "check-duckdb", p), floor="duckdb"),
         Task("check", "Polars floor (1 select)", n, _py("-m", "benchmarks._floors", "check-polars", p), floor="polars"),
         Task("check", "datagates `gates check`", n, gates, ok_codes=(0, 1), probe=(_bin("gates"), "check", "--help"), probe_expect="--suite"),
+        Task("check", "datagates `--engine duckdb`", n, (*gates, "--engine", "duckdb"), ok_codes=(0, 1)),
+        Task("check", "datagates `--sql` (DuckDB backend)", n, (*gates[:2], "--sql", f"SELECT * FROM '{p}'", *gates[3:]), ok_codes=(0, 1)),
         Task("check", "GX 1.x on pandas", n, _py("-m", "benchmarks._peers", "check-gx", p)),
         Task("check", "pandera on pandas", n, _py("-m", "benchmarks._peers", "check-pandera-pandas", p)),
         Task("check", "pandera on polars", n, _py("-m", "benchmarks._peers", "check-pandera-polars", p)),

@@ -206,3 +206,24 @@ def test_missing_extra_benchmark_is_skipped(monkeypatch: pytest.MonkeyPatch) -> 
     assert cli._run_extras(["labels"]) == [
         "- labels: benchmarks/no_such_bench.py not present, skipped"
     ]
+
+
+def test_out_of_core_writes_parts_and_measures_every_backend(tmp_path: Path) -> None:
+    """At 30k rows: parts written once, every command ran, all see the same 5 failed checks."""
+    from benchmarks.out_of_core import main as out_of_core
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    argv = ["--rows", "30k", "--data-dir", str(data), "--out", str(out)]
+    assert out_of_core(argv) == 0
+    (folder,) = data.glob("orders-30k-*.parts")
+    assert len(list(folder.glob("part-*.parquet"))) == 1
+    (report,) = out.glob("out-of-core-30k-*.md")
+    rows = [line for line in report.read_text().splitlines() if line.startswith("| check |")]
+    assert [r.split(" | ")[1] for r in rows] == [
+        "DuckDB floor (1 SQL aggregate)",
+        "Polars floor (1 select)",
+        "datagates `--engine polars`",
+        "datagates `--engine duckdb`",
+        "datagates `--engine duckdb`, GATES_DUCKDB_MEMORY_LIMIT=1GB",
+    ]
+    assert all(r.endswith("| 5/12 checks failed |") for r in rows), rows
