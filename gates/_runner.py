@@ -321,7 +321,7 @@ def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Data
         # the reference engines and the sample lookup read the same rows through Polars' own
         # scan (or the frame itself), not through DuckDB's Arrow export of the relation
         out.lazy = dataset.lazy
-        out._con = con  # type: ignore[attr-defined]  # the connection lives as long as the data
+        out._con = con
         return out
     from .backends._spark import read, session
 

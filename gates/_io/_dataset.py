@@ -91,6 +91,8 @@ class Dataset:
     #: The backend's own data (a DuckDB relation, a PySpark DataFrame); None on Polars.
     native: Any = field(default=None, repr=False)
     _schema: pl.Schema | None = field(default=None, repr=False)
+    #: The DuckDB connection the data is read through: it lives as long as the data.
+    _con: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.backend == "spark" and self._fingerprint is None:
@@ -165,7 +167,7 @@ class Dataset:
         self._fingerprint = before._fingerprint
         if hasattr(before, "_task"):
             self._task = before._task
-        if hasattr(before, "_con"):  # a DuckDB connection lives as long as the data
+        if before._con is not None:
             self._con = before._con
         return self
 

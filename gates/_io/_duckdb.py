@@ -20,14 +20,14 @@ MEMORY = ":memory:"
 _RESERVED_CATALOGS = {"memory", "system", "temp", "main"}
 
 
-def duckdb_config() -> dict[str, str]:
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     """DuckDB settings from the environment: ``GATES_DUCKDB_MEMORY_LIMIT`` (e.g. ``1GB``) caps
     the memory DuckDB's operators hold (a larger group-by or a stored query spills to
     ``GATES_DUCKDB_TEMP_DIRECTORY``, default DuckDB's ``.tmp`` beside the working folder);
     unset, DuckDB's own defaults (80% of RAM) apply. docs/backends.md, "Memory"."""
     import os
 
-    config = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     for env, key in (
         ("GATES_DUCKDB_MEMORY_LIMIT", "memory_limit"),
         ("GATES_DUCKDB_TEMP_DIRECTORY", "temp_directory"),
@@ -177,5 +177,5 @@ def load_duckdb(database: str | None, *, table: str | None, sql: str | None) -> 
         native=rel,
         _schema=schema,
     )
-    ds._con = con  # type: ignore[attr-defined]  # keep the connection open as long as the frame lives
+    ds._con = con
     return ds
