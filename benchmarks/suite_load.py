@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         def build() -> Any:
             with paused_gc():
-                return _Builder().build(root, ())
+                return _Builder(aliases="&" in text).build(root, ())
 
         value = read_yaml(text).value
 

@@ -7,6 +7,7 @@ table against the installed pandera.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -41,30 +42,48 @@ class CheckSignature:
         return self.required + self.optional
 
     def normalise(self, args: object) -> dict[str, object]:
-        """Turn the YAML value of a check into keyword arguments, or raise ``ValueError``."""
+        """Turn the YAML value of a check into keyword arguments, or raise ``ValueError``.
+
+        Arguments seen valid before (the same values of the same types) are not checked
+        again: a large suite repeats a few check items thousands of times.
+        """
+        kwargs = self._kwargs(args)
+        key = _frozen(args)
+        if key is None or (self.name, self.table, key) not in _VALID:
+            self._check(kwargs)
+            if key is not None and len(_VALID) < _VALID_MAX:
+                _VALID.add((self.name, self.table, key))
+        for arg in ("allowed_values", "forbidden_values"):  # isin: 5 is the set {5}, as in pandera
+            if arg in kwargs and not isinstance(kwargs[arg], list):
+                kwargs[arg] = [kwargs[arg]]
+        return kwargs
+
+    def _kwargs(self, args: object) -> dict[str, object]:
+        """The YAML value of a check as keyword arguments (not yet checked)."""
         if args is None:
-            kwargs: dict[str, object] = {}
-        elif type(args) is dict and all(type(k) is str for k in args):  # the YAML case, fast
-            kwargs = dict(args)
-        elif isinstance(args, Mapping):
-            kwargs = {str(k): v for k, v in args.items()}
-        elif isinstance(args, list | tuple) and self.positional:
+            return {}
+        if type(args) is dict and all(type(k) is str for k in args):  # the YAML case, fast
+            return dict(args)
+        if isinstance(args, Mapping):
+            return {str(k): v for k, v in args.items()}
+        if isinstance(args, list | tuple) and self.positional:
             if len(args) > len(self.positional):
                 raise ValueError(
                     f"check {self.name!r} takes at most {len(self.positional)} positional "
                     f"arguments ({', '.join(self.positional)}), got {len(args)}"
                 )
             if len(args) == 1 and self.scalar is not None:  # str_length: [5] is exactly 5
-                kwargs = {self.scalar: args[0]}
-            else:
-                kwargs = dict(zip(self.positional, args, strict=False))
-        elif self.scalar is not None:
-            kwargs = {self.scalar: args}
-        else:
-            raise ValueError(
-                f"check {self.name!r} takes a mapping of arguments ({', '.join(self.params) or 'none'}),"
-                f" got {type(args).__name__} {args!r}"
-            )
+                return {self.scalar: args[0]}
+            return dict(zip(self.positional, args, strict=False))
+        if self.scalar is not None:
+            return {self.scalar: args}
+        raise ValueError(
+            f"check {self.name!r} takes a mapping of arguments ({', '.join(self.params) or 'none'}),"
+            f" got {type(args).__name__} {args!r}"
+        )
+
+    def _check(self, kwargs: dict[str, object]) -> None:
+        """``ValueError`` naming every problem with the arguments."""
         accepted = self._accepted
         unknown = [k for k in kwargs if k not in accepted]
         if unknown:
@@ -82,10 +101,44 @@ class CheckSignature:
         problems = check_arguments(self.name, kwargs, table=self.table)
         if problems:
             raise ValueError("; ".join(problems))
-        for arg in ("allowed_values", "forbidden_values"):  # isin: 5 is the set {5}, as in pandera
-            if arg in kwargs and not isinstance(kwargs[arg], list):
-                kwargs[arg] = [kwargs[arg]]
-        return kwargs
+
+
+#: Check arguments found valid, by check and :func:`_frozen` value (only valid ones: a
+#: message quotes the values as written, so a problem is always worked out afresh).
+_VALID: set[tuple[str, bool, object]] = set()
+_VALID_MAX = 100_000
+#: Values whose validity is decided by type and value alone (no container, no object state).
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None), bytes, dt.date, dt.datetime, dt.time})
+
+
+def _frozen(value: object) -> object:
+    """A hashable key equal only for YAML values of the same types and values, or None.
+
+    Types are part of the key: ``1``, ``1.0`` and ``true`` are equal in Python but not valid
+    for the same arguments.
+    """
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return (kind, value)
+    if kind is list:
+        items = []
+        for v in value:  # type: ignore[attr-defined]
+            k = _frozen(v)
+            if k is None:
+                return None
+            items.append(k)
+        return (list, tuple(items))
+    if kind is dict:
+        pairs = []
+        for name, v in value.items():  # type: ignore[attr-defined]
+            if type(name) is not str:
+                return None
+            k = _frozen(v)
+            if k is None:
+                return None
+            pairs.append((name, k))
+        return (dict, tuple(pairs))
+    return None
 
 
 def _sig(

@@ -257,10 +257,26 @@ class _Thresholded(_Strict):
         return ", ".join(parts) or None
 
 
+_MODIFIER_SET = frozenset(MODIFIERS)
+
+
+def _signature(name: str, catalogue: Mapping[str, CheckSignature]) -> CheckSignature | None:
+    """The signature a check name (or a column check's alias) stands for, or None."""
+    if catalogue is COLUMN_CHECKS:
+        name = ALIASES.get(name, name)
+    return catalogue.get(name)
+
+
 def _split_check_item(
     item: Any, catalogue: Mapping[str, CheckSignature], where: str
 ) -> dict[str, Any]:
     """``{in_range: {...}, severity: warn}`` → ``{check: in_range, kwargs: {...}, severity: warn}``."""
+    if type(item) is dict and len(item) == 1:  # `- in_range: {...}`: most items, fast
+        ((name, args),) = item.items()
+        if type(name) is str and name not in _MODIFIER_SET:
+            sig = _signature(name, catalogue)
+            if sig is not None:
+                return {"check": sig.name, "kwargs": sig.normalise(args)}
     if isinstance(item, str):
         item = {item: None}
     if not isinstance(item, Mapping):

@@ -10,8 +10,10 @@ libyaml (PyYAML's C parser) builds the node tree; the values are made here, so t
 - the garbage collector is paused while the tree is built, and what was built is handed to
   the oldest generation afterwards (it dominates the time of a large file otherwise);
 - a plain scalar's tag and value are worked out once per distinct text (a large suite
-  repeats a few hundred texts). ``python -m benchmarks.suite_load`` times each phase: a 5 MB
-  suite is read in about 1.7 s of CPU, half libyaml's compose, half building the values.
+  repeats a few hundred texts), and a text with no ``&anchor`` skips the alias bookkeeping.
+  ``python -m benchmarks.suite_load`` times each phase: a 5 MB suite is read in about 2 s of
+  CPU, a little more than half of it libyaml's compose (node and mark objects), the rest
+  building the values.
 """
 
 from __future__ import annotations
@@ -78,27 +80,22 @@ _MISSING = object()
 _MERGE, _NULL = _TAG + "merge", _TAG + "null"
 
 
-class _Loader(CParser, _Resolver):  # libyaml's parser with the YAML 1.2 resolver
-    """The resolver's answer for a plain scalar depends only on its text: it is remembered.
+class _Loader(CParser, _Resolver):  # libyaml's parser; the builder resolves plain scalars
+    """A plain scalar's tag is left None here and worked out by the builder, once per text.
 
-    PyYAML's ``resolve`` tries the regexes of every scalar, and its path-resolver hooks run
-    for every node although a suite has no path resolvers; a large suite repeats the same
-    few hundred texts (keys, dtypes, bounds), so this halves the time libyaml's compose takes.
+    libyaml asks ``resolve`` for the tag of every node; a large suite repeats the same few
+    hundred texts (keys, dtypes, bounds), so the builder resolves each distinct text once and
+    this call does as little as it can (it is most of compose's Python time otherwise).
+    PyYAML's path-resolver hooks are no-ops: a suite has no path resolvers.
     """
 
     def __init__(self, stream: str) -> None:
         CParser.__init__(self, stream)
         _Resolver.__init__(self)
-        self._resolved: dict[str, str] = {}
 
-    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str | None:
         if kind is ScalarNode:
-            if not implicit[0]:
-                return _STR  # quoted, or a block scalar
-            tag = self._resolved.get(value)
-            if tag is None:
-                tag = self._resolved[value] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
-            return tag
+            return None if implicit[0] else _STR  # None: plain (no tag can be None)
         return _SEQ if kind is SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -106,6 +103,21 @@ class _Loader(CParser, _Resolver):  # libyaml's parser with the YAML 1.2 resolve
 
     def ascend_resolver(self) -> None:
         return None
+
+
+#: The YAML 1.2 tag of each plain scalar text seen (the texts of a suite repeat).
+_PLAIN_TAGS: dict[str, str] = {}
+_RESOLVER = _Resolver()
+
+
+def _plain_tag(text: str) -> str:
+    """The tag YAML 1.2 gives a plain scalar with this text."""
+    tag = _PLAIN_TAGS.get(text)
+    if tag is None:
+        tag = str(_RESOLVER.resolve(ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
+        if len(_PLAIN_TAGS) < 100_000:
+            _PLAIN_TAGS[text] = tag
+    return tag
 
 
 @dataclass(frozen=True)
@@ -178,7 +190,8 @@ def _hint(problem: str, text: str, line: int | None) -> str:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    tag, text = node.tag, node.value
+    text = node.value
+    tag = _plain_tag(text) if node.tag is None else node.tag
     if not tag.startswith(_TAG) and tag != "!":
         raise YamlError(
             f"unsupported YAML tag {tag!r}; a suite holds plain values only", *_mark(node)
@@ -225,24 +238,43 @@ def _timestamp(text: str) -> dt.date | dt.datetime:
 
 
 class _Builder:
-    """Plain values from nodes, with the alias budget and the locations."""
+    """Plain values from nodes, with the alias budget and the locations.
 
-    def __init__(self) -> None:
+    ``aliases=False`` (the text has no ``&anchor``, so no node is reached twice) skips the
+    bookkeeping the alias budget and the recursion guard need: most suites, and every large
+    one we have seen.
+    """
+
+    def __init__(self, *, aliases: bool = True) -> None:
         self.locations: dict[Loc, tuple[int, int]] = {}
         self.problems: list[YamlProblem] = []
+        self.aliases = aliases
         self.seen: set[int] = set()
         self.expanded = 0
         self.path: set[int] = set()
-        #: Values of the scalars seen so far, by (tag, text): a suite repeats most of them.
+        #: Values of the plain scalars seen so far, by text, and of the others by (tag, text):
+        #: a suite repeats most of them (the values are immutable: shared safely).
+        self.plain: dict[str, Any] = {}
         self.scalars: dict[tuple[str, str], Any] = {}
 
-    def build(self, node: Node, loc: Loc) -> Any:
-        if type(node) is ScalarNode:  # most nodes: no alias budget, no recursion guard
-            key = (node.tag, node.value)
-            value = self.scalars.get(key, _MISSING)
+    def _value(self, node: ScalarNode) -> Any:
+        text = node.value
+        if node.tag is None:
+            value = self.plain.get(text, _MISSING)
             if value is _MISSING:
-                value = self.scalars[key] = _scalar(node)  # immutable: shared safely
+                value = self.plain[text] = _scalar(node)
             return value
+        key = (node.tag, text)
+        value = self.scalars.get(key, _MISSING)
+        if value is _MISSING:
+            value = self.scalars[key] = _scalar(node)
+        return value
+
+    def build(self, node: Node, loc: Loc) -> Any:
+        if type(node) is ScalarNode:
+            return self._value(node)
+        if not self.aliases:
+            return self._collection(node, loc)
         ident = id(node)
         if ident in self.path:
             raise YamlError(
@@ -262,47 +294,64 @@ class _Builder:
             return _scalar(node)
         self.path.add(ident)
         try:
-            if isinstance(node, SequenceNode):
-                if node.tag != _TAG + "seq":
-                    raise YamlError(f"unsupported YAML tag {node.tag!r} on a list", *_mark(node))
-                out_list = []
-                locations, scalars = self.locations, self.scalars
-                for i, item in enumerate(node.value):
-                    here = (*loc, i)
-                    mark = item.start_mark
-                    locations[here] = (mark.line + 1, mark.column + 1)
-                    if type(item) is ScalarNode:  # inline: the most common item
-                        skey = (item.tag, item.value)
-                        value = scalars.get(skey, _MISSING)
-                        if value is _MISSING:
-                            value = scalars[skey] = _scalar(item)
-                        out_list.append(value)
-                    else:
-                        out_list.append(self.build(item, here))
-                return out_list
-            assert isinstance(node, MappingNode)
-            if node.tag != _TAG + "map":
-                raise YamlError(f"unsupported YAML tag {node.tag!r} on a mapping", *_mark(node))
-            return self._mapping(node, loc)
+            return self._collection(node, loc)
         finally:
             self.path.discard(ident)
+
+    def _collection(self, node: Node, loc: Loc) -> Any:
+        if type(node) is SequenceNode:
+            if node.tag != _SEQ:
+                raise YamlError(f"unsupported YAML tag {node.tag!r} on a list", *_mark(node))
+            return self._sequence(node, loc)
+        assert isinstance(node, MappingNode)
+        if node.tag != _MAP:
+            raise YamlError(f"unsupported YAML tag {node.tag!r} on a mapping", *_mark(node))
+        return self._mapping(node, loc)
+
+    def _sequence(self, node: SequenceNode, loc: Loc) -> list[Any]:
+        out: list[Any] = []
+        append = out.append
+        locations, plain, value_of, build = self.locations, self.plain, self._value, self.build
+        for i, item in enumerate(node.value):
+            here = (*loc, i)
+            mark = item.start_mark
+            locations[here] = (mark.line + 1, mark.column + 1)
+            if type(item) is ScalarNode:  # inline: the most common item
+                if item.tag is None:
+                    value = plain.get(item.value, _MISSING)
+                    append(value if value is not _MISSING else value_of(item))
+                else:
+                    append(value_of(item))
+            else:
+                append(build(item, here))
+        return out
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
         merged: list[Node] = []
-        locations, scalars = self.locations, self.scalars
+        locations, plain, value_of, build = self.locations, self.plain, self._value, self.build
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode:
                 raise YamlError(
                     "a key must be a plain value, not a list or mapping", *_mark(key_node)
                 )
+            key = key_node.value
             tag = key_node.tag
-            if tag == _MERGE:
+            if tag is None:  # plain: `<<` merges, an empty key is null
+                if key == "<<":
+                    merged.extend(
+                        value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                    )
+                    continue
+                if not key:
+                    key = "null"
+            elif tag == _MERGE:
                 merged.extend(
                     value_node.value if isinstance(value_node, SequenceNode) else [value_node]
                 )
                 continue
-            key = key_node.value if tag != _NULL or key_node.value else "null"
+            elif tag == _NULL and not key:
+                key = "null"
             mark = key_node.start_mark
             where = (mark.line + 1, mark.column + 1)
             here = (*loc, key)
@@ -317,13 +366,13 @@ class _Builder:
                 continue
             locations[here] = where
             if type(value_node) is ScalarNode:  # inline: the most common value
-                skey = (value_node.tag, value_node.value)
-                value = scalars.get(skey, _MISSING)
-                if value is _MISSING:
-                    value = scalars[skey] = _scalar(value_node)
-                out[key] = value
+                if value_node.tag is None:
+                    value = plain.get(value_node.value, _MISSING)
+                    out[key] = value if value is not _MISSING else value_of(value_node)
+                else:
+                    out[key] = value_of(value_node)
             else:
-                out[key] = self.build(value_node, here)
+                out[key] = build(value_node, here)
         for source in merged:  # `<<: *defaults`: keys written here win
             if not isinstance(source, MappingNode):
                 raise YamlError("`<<` merges a mapping (or a list of mappings)", *_mark(source))
@@ -367,6 +416,6 @@ def read_yaml(text: str) -> YamlDoc:
             raise YamlError(f"invalid YAML: {str(exc).splitlines()[0]}") from None
         if root is None:
             return YamlDoc(None)
-        builder = _Builder()
+        builder = _Builder(aliases="&" in text)  # no anchor: no alias, no node seen twice
         value = builder.build(root, ())
     return YamlDoc(value, builder.locations, builder.problems)
