@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from ._drift import DriftReport
-from ._model import ColumnProfile, Profile, quantile_note
+from ._model import ColumnProfile, Profile, quantile_how, quantile_note
 
 __all__ = ["to_html"]
 
@@ -126,11 +126,11 @@ def _card(col: ColumnProfile) -> str:
         ("std", col.std),
     ]
     if col.quantiles:
-        kv += [("p50", col.quantiles.get("p50")), ("p99", col.quantiles.get("p99"))]
-        if col.quantile_method == "kll":
-            kv.append(("quantiles", f"KLL sketch, rank error ≤ {col.quantile_rank_error or 0:.2%}"))
-        elif col.quantile_method == "every_kth":
-            kv.append(("quantiles", "every k-th row (no error bound)"))
+        mark = "" if col.quantile_method in (None, "exact") else "≈"
+        for key in ("p50", "p99"):
+            value = col.quantiles.get(key)
+            kv.append((key, value if not mark or value is None else f"{mark}{_fmt(value)}"))
+        kv.append(("quantiles", quantile_how(col)))
     if col.length_mean is not None:
         kv += [("length", f"{col.length_min}–{col.length_max}"), ("mean length", col.length_mean)]
     if col.text:

@@ -20,12 +20,18 @@ __all__ = [
     "Histogram",
     "Profile",
     "TopValues",
+    "quantile_how",
+    "quantile_note",
     "read_profile",
     "strongest_pairs",
 ]
 
 #: Version of the profile JSON document; bump the major part on incompatible changes.
-PROFILE_SCHEMA_VERSION = "1.0"
+#: 1.1: quantiles above 250k rows come from a seeded hash sample (``quantile_method``
+#: ``hash_sample``) with a stated rank error, ``quantile_confidence``, ``quantile_sample_size``
+#: and the profile's ``quantile_sample``; ``every_kth`` and a ``quantile_stride`` above 1 are
+#: only in 1.0 documents.
+PROFILE_SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -88,13 +94,20 @@ class ColumnProfile:
     inf_count: int | None = None
     true_count: int | None = None
     quantiles: dict[str, float | None] | None = None
-    #: How the quantiles were computed: ``exact`` (every value, linear interpolation),
-    #: ``every_kth`` (every k-th row, k = the profile's ``quantile_stride``: no error bound) or
-    #: ``kll`` (a KLL sketch, Apache DataSketches; each quantile's rank is within
-    #: ``quantile_rank_error`` at 99% confidence).
+    #: How the quantiles were computed: ``exact`` (every finite value, linear interpolation),
+    #: ``hash_sample`` (a seeded hash sample of the rows, ``quantile_sample_size`` of the
+    #: column's finite values; the profile's ``quantile_sample``) or ``kll`` (a merged KLL
+    #: sketch, Apache DataSketches). Profiles of schema 1.0 may say ``every_kth`` (every k-th
+    #: row, k = ``quantile_stride``; no error bound).
     quantile_method: str | None = None
-    #: The rank error of a ``kll`` quantile at 99% confidence, as a share of ``count`` (0 when exact).
+    #: The rank error of each quantile, as a share of the column's finite values: with
+    #: probability ``quantile_confidence`` the reported q-quantile's rank is within
+    #: q ± this (0 when exact; None for ``every_kth``).
     quantile_rank_error: float | None = None
+    #: The confidence of ``quantile_rank_error``, per quantile (None when exact).
+    quantile_confidence: float | None = None
+    #: ``hash_sample``: how many of the column's finite values the quantiles were read from.
+    quantile_sample_size: int | None = None
     histogram: Histogram | None = None
     top_values: TopValues | None = None
     length_min: int | None = None
@@ -125,8 +138,12 @@ class Profile:
     #: ``{"method": "fraction"|"rows", "value": ..., "seed": ...}`` when profiled on a sample.
     sample: dict[str, Any] | None = None
     correlations: list[dict[str, Any]] | None = None
-    #: Quantiles were computed on every k-th row (1: on all rows, exact).
+    #: Schema 1.0: quantiles were computed on every k-th row. Always 1 from 1.1 (see
+    #: ``quantile_sample`` and each column's ``quantile_method``).
     quantile_stride: int = 1
+    #: ``{"rows": target, "rate": p, "seed": s}`` when quantiles come from a hash sample of the
+    #: rows (above 250,000 rows): each row is kept when its seeded hash falls below ``p``.
+    quantile_sample: dict[str, Any] | None = None
     #: The number of partition states merged into this profile (None: profiled in one pass).
     partitions: int | None = None
     #: ``[{column, alert, detail}]``: constant, empty, missing, unique, high_cardinality,
@@ -199,20 +216,48 @@ def _clean(value: Any) -> Any:
     return str(value)
 
 
+def quantile_how(c: ColumnProfile) -> str:
+    """How one column's quantiles were computed, with their bound: ``exact``, or the method and
+    ``rank error ≤ 0.33% (99% confidence)``."""
+    bound = f"rank error ≤ {c.quantile_rank_error or 0:.2%} per quantile (99% confidence)"
+    if c.quantile_method == "hash_sample":
+        return f"hash sample of {c.quantile_sample_size or 0:,} values, {bound}"
+    if c.quantile_method == "kll":
+        return f"KLL sketch, {bound}"
+    if c.quantile_method == "every_kth":
+        return "every k-th row (no error bound)"
+    return "exact"
+
+
 def quantile_note(p: Profile) -> str:
-    """One line on how the quantiles were computed, when not exactly (else empty)."""
-    methods = {c.quantile_method for c in p.columns if c.quantile_method}
-    if methods <= {"exact"}:
+    """One line on how the quantiles were computed and their worst rank error (empty: none)."""
+    cols = [c for c in p.columns if c.quantiles is not None and c.quantile_method]
+    if not cols:
         return ""
-    if "kll" in methods:
-        worst = max(c.quantile_rank_error or 0.0 for c in p.columns if c.quantile_method == "kll")
-        return (
-            f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): "
-            f"rank error ≤ {worst:.2%} (99% confidence)"
+    methods = {c.quantile_method for c in cols}
+    if methods == {"exact"}:
+        return "quantiles: exact (every finite value, linear interpolation)"
+
+    def worst(method: str) -> str:
+        bound = max(c.quantile_rank_error or 0.0 for c in cols if c.quantile_method == method)
+        return f"rank error ≤ {bound:.2%} per quantile (99% confidence)"
+
+    parts = []
+    if "hash_sample" in methods:
+        sizes = [c.quantile_sample_size or 0 for c in cols if c.quantile_method == "hash_sample"]
+        parts.append(
+            f"≈ quantiles from a seeded hash sample of the rows ({min(sizes):,}–{max(sizes):,} "
+            f"values per column): {worst('hash_sample')}"
         )
-    return (
-        f"≈ quantiles from every {p.quantile_stride:,}th row (above 250,000 rows; no error bound)"
-    )
+    if "kll" in methods:
+        parts.append(
+            f"≈ quantiles from a merged KLL sketch of {p.partitions} partition(s): {worst('kll')}"
+        )
+    if "every_kth" in methods:
+        parts.append(f"≈ quantiles from every {p.quantile_stride:,}th row (no error bound)")
+    if "exact" in methods:
+        parts.append("the other columns' quantiles are exact")
+    return "; ".join(parts)
 
 
 def strongest_pairs(p: Profile, limit: int) -> list[tuple[str, str, str]]:

@@ -268,7 +268,7 @@ def profile_from_state(
                 hist=hist,
                 top=top,
                 quantile_method="exact" if exact_q else "kll",
-                quantile_rank_error=0.0 if exact_q else round(sketch.rank_error, 6),  # type: ignore[union-attr]
+                quantile_rank_error=0.0 if exact_q else math.ceil(sketch.rank_error * 1e6) / 1e6,  # type: ignore[union-attr]
                 top_error=top_error,
             )
         )

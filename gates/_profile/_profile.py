@@ -17,6 +17,7 @@ from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS, cramers_v
 from ._distinct import HLL_RSE, refine_distinct
 from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._stats import (
+    QUANTILE_CONFIDENCE,
     QUANTILES,
     HistSpec,
     SecondResult,
@@ -24,6 +25,8 @@ from ._stats import (
     kind_of,
     pass_one,
     pass_two,
+    quantile_queries,
+    rank_error,
     run_guarded,
     spearman,
 )
@@ -34,8 +37,14 @@ __all__ = ["infer_semantic", "profile"]
 #: ``distinct="auto"`` counts exactly up to this many rows (or this many bytes of text files).
 EXACT_DISTINCT_MAX_ROWS = 250_000
 EXACT_DISTINCT_MAX_BYTES = 200 << 20
-#: Quantiles are exact up to this many rows; above, they use every k-th row (k = rows / this).
+#: Quantiles are exact up to this many rows; above, they come from a seeded hash sample of
+#: about this many rows (and Spearman and Cramér's V use every k-th row, k = rows / this).
 QUANTILE_EXACT_MAX_ROWS = 250_000
+#: A column whose share of the sample holds fewer finite values than this share of
+#: QUANTILE_EXACT_MAX_ROWS (sparse columns) gets its own sample, at its own rate.
+QUANTILE_TOP_UP_SHARE = 0.5
+#: Seeds the quantile sample's row hash (xor the profile's ``seed``).
+QUANTILE_SEED = 0x7175616E
 #: Up to this many rows, duplicate rows are counted inside the main statistics select.
 FUSED_DUPLICATES_MAX_ROWS = 2_000_000
 #: At most this many distinct values make a string or integer column categorical.
@@ -234,6 +243,8 @@ def profile(
         total = math.ceil(total * fraction)
     exact = _distinct_exact(ds, distinct, total)
     stride = max(1, math.ceil(total / QUANTILE_EXACT_MAX_ROWS)) if total else 1
+    rate = min(1.0, QUANTILE_EXACT_MAX_ROWS / total) if total else 1.0
+    qseed = QUANTILE_SEED ^ seed
     say("pass 1: statistics", 0.1)
     rows, dupes, raw = run_guarded(
         lambda: pass_one(
@@ -241,12 +252,18 @@ def profile(
             schema,
             exact_distinct=exact,
             duplicates=duplicates,
-            quantile_stride=stride,
+            quantile_rate=rate,
+            quantile_seed=qseed,
             fuse_duplicates=total is not None and total <= FUSED_DUPLICATES_MAX_ROWS,
             parse_alone=ds.is_text,
         ),
         ds.input_error,
     )
+    if rate < 1:
+        say("quantiles of sparse columns", 0.45)
+        run_guarded(
+            lambda: _settle_quantiles(lf, schema, raw, rows=rows, seed=qseed), ds.input_error
+        )
     if not exact:
         say("distinct counts", 0.5)
         run_guarded(
@@ -291,7 +308,9 @@ def profile(
             lambda: cramers_v(lf, cols, stride=stride), ds.input_error
         ),
         exact=exact,
-        stride=stride,
+        quantile_sample={"rows": QUANTILE_EXACT_MAX_ROWS, "rate": rate, "seed": qseed}
+        if rate < 1
+        else None,
         sampled=sampled,
         correlations=correlations,
         bins=bins,
@@ -300,6 +319,50 @@ def profile(
         started=started,
         say=say,
     )
+
+
+def _settle_quantiles(
+    lf: pl.LazyFrame,
+    schema: Mapping[str, pl.DataType],
+    raw: list[dict[str, Any]],
+    *,
+    rows: int,
+    seed: int,
+) -> None:
+    """Say how each column's quantiles were computed, and re-sample the sparse columns.
+
+    Pass 1 read the quantiles off one hash sample of about QUANTILE_EXACT_MAX_ROWS rows. A
+    column with few finite values got few of them into it (a column 1% filled: about 2,500,
+    a 2.7% rank error); such a column gets a second query over its finite values alone, at
+    the rate that keeps about QUANTILE_EXACT_MAX_ROWS of them (all of them, exact, when it has
+    no more). Each column's ``quantile_method``, ``quantile_rank_error`` and
+    ``quantile_sample_size`` go into its raw statistics.
+    """
+    topup: dict[int, float] = {}
+    for i, st in enumerate(raw):
+        if "quantile_n" not in st:
+            continue
+        finite = int(st["finite"]) if "finite" in st else rows - int(st["null_count"])
+        if finite and st["quantile_n"] < QUANTILE_TOP_UP_SHARE * min(
+            finite, QUANTILE_EXACT_MAX_ROWS
+        ):
+            topup[i] = min(1.0, QUANTILE_EXACT_MAX_ROWS / finite)
+    for i, (quant, n) in quantile_queries(lf, schema, topup, seed=seed).items():
+        raw[i].update(quantiles=quant, quantile_n=n)
+        if topup[i] >= 1:
+            raw[i].update(quantile_method="exact", quantile_rank_error=0.0)
+    for st in raw:
+        if "quantile_n" in st and "quantile_method" not in st:
+            m = int(st["quantile_n"])
+            finite = int(st["finite"]) if "finite" in st else rows - int(st["null_count"])
+            if m >= finite:  # every value made it into the sample
+                st.update(quantile_method="exact", quantile_rank_error=0.0)
+            else:
+                st.update(
+                    quantile_method="hash_sample",
+                    quantile_rank_error=math.ceil(rank_error(m) * 1e6) / 1e6,  # never rounded down
+                    quantile_sample_size=m,
+                )
 
 
 SecondPass = Callable[
@@ -319,7 +382,7 @@ def _finish(
     ranks: Callable[[list[tuple[str, str]]], dict[tuple[str, str], float | None]] | None = None,
     associations: Associations | None = None,
     exact: bool,
-    stride: int,
+    quantile_sample: dict[str, Any] | None,
     sampled: dict[str, Any] | None,
     correlations: bool,
     bins: int,
@@ -395,8 +458,9 @@ def _finish(
             exact=exact,
             hist=counts.get(name),
             top=top_values.get(name),
-            quantile_method="exact" if stride == 1 else "every_kth",
-            quantile_rank_error=0.0 if stride == 1 else None,
+            quantile_method=st.get("quantile_method", "exact"),
+            quantile_rank_error=st.get("quantile_rank_error", 0.0),
+            quantile_sample_size=st.get("quantile_sample_size"),
             depth=extras.get(name),
         )
         for (name, dtype), st in zip(schema.items(), raw, strict=True)
@@ -416,7 +480,7 @@ def _finish(
             ),
             sample=sampled,
             correlations=_correlations(corr, rank_corr, assoc) if correlations else None,
-            quantile_stride=stride,
+            quantile_sample=quantile_sample,
             elapsed_seconds=round(time.perf_counter() - started, 4),
             gates_version=_version(),
         )
@@ -516,7 +580,7 @@ def _profile_native(
             lambda: native_cramers(ds.native, engine, cols), ds.source
         ),
         exact=True,
-        stride=1,
+        quantile_sample=None,
         sampled=None,
         correlations=correlations,
         bins=bins,
@@ -545,6 +609,7 @@ def _column(
     top: list[tuple[Any, int]] | None,
     quantile_method: str = "exact",
     quantile_rank_error: float | None = None,
+    quantile_sample_size: int | None = None,
     top_error: int | None = None,
     depth: Mapping[str, Any] | None = None,
 ) -> ColumnProfile:
@@ -588,7 +653,12 @@ def _column(
             length_mean=st.get("len_mean"),
         )
     if extra.get("quantiles") is not None:
-        extra.update(quantile_method=quantile_method, quantile_rank_error=quantile_rank_error)
+        extra.update(
+            quantile_method=quantile_method,
+            quantile_rank_error=quantile_rank_error,
+            quantile_confidence=None if quantile_method == "exact" else QUANTILE_CONFIDENCE,
+            quantile_sample_size=quantile_sample_size,
+        )
     if hist is not None:
         extra["histogram"] = Histogram(
             edges=list(hist["edges"]),

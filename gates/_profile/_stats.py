@@ -17,6 +17,7 @@ import polars as pl
 
 __all__ = [
     "QUANTILES",
+    "QUANTILE_CONFIDENCE",
     "ColumnKind",
     "HistSpec",
     "SecondResult",
@@ -25,6 +26,9 @@ __all__ = [
     "kind_of",
     "pass_one",
     "pass_two",
+    "quantile_queries",
+    "rank_error",
+    "row_sample",
     "run_guarded",
     "spearman",
 ]
@@ -39,6 +43,8 @@ QUANTILES: dict[str, float] = {
     "p95": 0.95,
     "p99": 0.99,
 }
+#: The confidence of a sampled quantile's stated rank error (:func:`rank_error`), per quantile.
+QUANTILE_CONFIDENCE = 0.99
 #: Sample values are the first non-null values among this many leading rows.
 SAMPLE_WINDOW = 10_000
 #: Columns with at most this many distinct values get top values (strings, ints, bools).
@@ -116,15 +122,18 @@ def pass_one(
     exact_distinct: bool,
     samples: int = 5,
     duplicates: bool = True,
-    quantile_stride: int = 1,
+    quantile_rate: float = 1.0,
+    quantile_seed: int = 0,
     fuse_duplicates: bool = False,
     quantiles: bool = True,
     parse_alone: bool = False,
 ) -> tuple[int, int | None, list[dict[str, Any]]]:
     """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
 
-    Quantiles need every value in memory; with ``quantile_stride`` k > 1 they are computed on
-    every k-th row, in a second query collected together with the first. ``fuse_duplicates``
+    Quantiles need every value in memory; with ``quantile_rate`` p < 1 they are computed on a
+    seeded hash sample of the rows (:func:`row_sample`), in a second query collected together
+    with the first, which also counts each column's sampled finite values (``quantile_n``, the
+    m of :func:`rank_error`). ``fuse_duplicates``
     counts duplicate rows inside the main select (faster, but that select then holds the
     columns in memory: for small tables only). ``quantiles=False`` leaves them out (a mergeable
     state sketches them instead). ``parse_alone`` collects the main select on its own before
@@ -171,10 +180,10 @@ def pass_one(
                 f.min().cast(pl.Float64).alias(_key(i, "min")),
                 f.max().cast(pl.Float64).alias(_key(i, "max")),
             ]
-            if quantiles:
-                quant = f.quantile(list(QUANTILES.values()), interpolation="linear")
-                target = qexprs if quantile_stride > 1 else exprs
-                target.append(quant.alias(_key(i, "quantiles")))
+            if quantiles and quantile_rate < 1:
+                qexprs += _quantile_exprs(i, name, kind)
+            elif quantiles:
+                exprs += _quantile_exprs(i, name, kind)[:1]
             if kind != "temporal":
                 exprs += [
                     f.cast(pl.Float64).mean().alias(_key(i, "mean")),
@@ -206,10 +215,7 @@ def pass_one(
     if sexprs:
         queries.append(lf.head(SAMPLE_WINDOW).select(sexprs))
     if qexprs:
-        strided = lf.with_row_index("__gates_row").filter(
-            pl.col("__gates_row") % quantile_stride == 0
-        )
-        queries.append(strided.select(qexprs))
+        queries.append(row_sample(lf, quantile_rate, seed=quantile_seed).select(qexprs))
     row: dict[str, Any] = {}
     for frame in collect_batch(queries, parse_alone=parse_alone):
         row.update(frame.row(0, named=True))
@@ -221,6 +227,69 @@ def pass_one(
             idx, stat = key.split(_SEP)
             out[int(idx)][stat] = value
     return rows, dupes, out
+
+
+def _quantile_exprs(i: int, name: str, kind: ColumnKind) -> list[pl.Expr]:
+    """The seven quantiles of a column's finite values, and how many values they were read from."""
+    f = _finite(name, kind)
+    return [
+        f.quantile(list(QUANTILES.values()), interpolation="linear").alias(_key(i, "quantiles")),
+        f.count().alias(_key(i, "quantile_n")),
+    ]
+
+
+def row_sample(lf: pl.LazyFrame, rate: float, *, seed: int) -> pl.LazyFrame:
+    """The rows whose seeded 64-bit hash of their row number falls below ``rate`` (rate < 1).
+
+    Each row is kept independently of its position and value (a Bernoulli sample, as far as
+    the hash goes), so a file sorted by a column or repeating with some period cannot bias it,
+    unlike every k-th row. Given how many values of a column it keeps, those are a uniformly
+    random subset of the column's values: what :func:`rank_error` needs.
+    """
+    if rate >= 1:
+        return lf
+    keep = (pl.col("__gates_row").hash(seed=seed) % 2**32) < int(rate * 2**32)
+    return lf.with_row_index("__gates_row").filter(keep).drop("__gates_row")
+
+
+def rank_error(m: int, *, confidence: float = QUANTILE_CONFIDENCE) -> float:
+    """The rank error of one quantile of a uniform random sample of ``m`` of a column's values.
+
+    With probability at least ``confidence`` the share of the column's values at or below the
+    reported q-quantile is within ``q ± rank_error(m)`` (for each quantile on its own):
+    Hoeffding's inequality, which holds for sampling without replacement (Hoeffding 1963,
+    section 6), bounds each tail of the sample's share below a fixed value by
+    ``exp(-2 m eps^2)``, and the two tails give ``eps = sqrt(ln(2 / delta) / (2 m))``
+    (``delta = 1 - confidence``; the DKW form, 0.33% for m = 250,000 at 99%). ``1 / m`` is added
+    for the linear interpolation between two sampled order statistics.
+    """
+    if m <= 0:
+        return 1.0
+    return min(1.0, math.sqrt(math.log(2 / (1 - confidence)) / (2 * m)) + 1 / m)
+
+
+def quantile_queries(
+    lf: pl.LazyFrame, schema: Mapping[str, pl.DataType], rates: Mapping[int, float], *, seed: int
+) -> dict[int, tuple[list[float | None], int]]:
+    """Per column index: its quantiles and sampled value count, on a row sample at its own rate.
+
+    For columns whose share of finite values is too small for the table-wide sample: one small
+    query per column (its finite values only, every one of them at rate 1), collected together.
+    """
+    names = list(schema)
+    queries, order = [], []
+    for i, rate in rates.items():
+        name = names[i]
+        kind = kind_of(schema[name])
+        x = row_sample(lf.select(name), rate, seed=seed).select(_finite(name, kind).alias(name))
+        x = x.drop_nulls()
+        queries.append(x.select(_quantile_exprs(0, name, kind)))
+        order.append(i)
+    out: dict[int, tuple[list[float | None], int]] = {}
+    for i, frame in zip(order, pl.collect_all(queries, engine="streaming"), strict=True):
+        row = frame.row(0)
+        out[i] = (list(row[0]) if row[0] is not None else [None] * len(QUANTILES), int(row[1]))
+    return out
 
 
 @dataclass(frozen=True)

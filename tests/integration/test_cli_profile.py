@@ -50,7 +50,7 @@ def test_profile_writes_json_html_and_prints_a_table(data: Path) -> None:
     assert "id-like" in r.stdout
     assert r.stderr == ""
     doc = json.loads((data / "base.json").read_text())
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "1.1"
     assert doc["rows"] == 3000
     assert (data / "base.html").read_text().startswith("<!doctype html>")
 

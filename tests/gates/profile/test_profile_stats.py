@@ -233,18 +233,23 @@ def test_profile_from_json_rejects_other_versions(tmp_path: Path) -> None:
     )
 
 
-def test_quantiles_use_every_kth_row_above_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past QUANTILE_EXACT_MAX_ROWS quantiles come from every k-th row, and the profile says so."""
+def test_quantiles_use_a_hash_sample_above_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past QUANTILE_EXACT_MAX_ROWS quantiles come from a hash sample, and the profile says so
+    (the bound itself is tested in test_profile_quantiles.py)."""
     import gates._profile._profile as module
 
     monkeypatch.setattr(module, "QUANTILE_EXACT_MAX_ROWS", 1_000)
     values = np.random.default_rng(0).normal(size=20_000)
     p = profile(pl.DataFrame({"x": values}))
-    assert p.quantile_stride == 20
-    quantiles = p.column("x").quantiles
+    assert p.quantile_stride == 1
+    assert p.quantile_sample is not None and p.quantile_sample["rate"] == 0.05
+    col = p.column("x")
+    assert col.quantile_method == "hash_sample"
+    assert col.quantile_rank_error is not None and 0.04 < col.quantile_rank_error < 0.06
+    quantiles = col.quantiles
     assert quantiles is not None
     assert quantiles["p50"] == pytest.approx(np.median(values), abs=0.1)
-    assert p.column("x").mean == pytest.approx(values.mean())  # other statistics stay exact
+    assert col.mean == pytest.approx(values.mean())  # other statistics stay exact
 
 
 def test_a_file_that_fails_to_parse_fails_cleanly_every_time(tmp_path: Path) -> None:
