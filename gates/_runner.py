@@ -318,9 +318,10 @@ def _on_backend(dataset: Dataset, engine: str, spark_master: str | None) -> Data
         again = dataset.format not in ("csv", "tsv", "json", "ndjson")
         out = from_native(rel, "duckdb", source=dataset.source, materialise=not again)
         out.take_identity(dataset)  # the files' hash, not a pass hashing the relation's rows
-        # the reference engines and the sample lookup read the same rows through Polars' own
-        # scan (or the frame itself), not through DuckDB's Arrow export of the relation
-        out.lazy = dataset.lazy
+        if again:  # the same typed rows: Parquet's types, or the frame itself
+            # the reference engines and the sample lookup read them through Polars' own scan,
+            # not through DuckDB's Arrow export of the relation (CSV keeps DuckDB's parse)
+            out.lazy = dataset.lazy
         out._con = con
         return out
     from .backends._spark import read, session
