@@ -245,9 +245,10 @@ def quantile_note(p: Profile) -> str:
     parts = []
     if "hash_sample" in methods:
         sizes = [c.quantile_sample_size or 0 for c in cols if c.quantile_method == "hash_sample"]
+        span = f"{min(sizes):,}" if min(sizes) == max(sizes) else f"{min(sizes):,}–{max(sizes):,}"
         parts.append(
-            f"≈ quantiles from a seeded hash sample of the rows ({min(sizes):,}–{max(sizes):,} "
-            f"values per column): {worst('hash_sample')}"
+            f"≈ quantiles from a seeded hash sample of the rows ({span} values per column): "
+            f"{worst('hash_sample')}"
         )
     if "kll" in methods:
         parts.append(
