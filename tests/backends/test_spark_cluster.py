@@ -78,6 +78,11 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Pa
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
+    # getOrCreate hands back a session an earlier module of this worker left running (a
+    # local one): stop it, or the "cluster" session below would be local
+    leftover = SparkSession.getActiveSession()
+    if leftover is not None:
+        leftover.stop()
     spark = (
         SparkSession.builder.master(spark_standalone)
         .appName("datagates-cluster-test")
