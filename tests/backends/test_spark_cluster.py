@@ -80,9 +80,8 @@ def test_standalone_cluster_runs_a_job(spark_standalone: str, orders_parquet: Pa
 
     # getOrCreate hands back a session an earlier module of this worker left running (a
     # local one): stop it, or the "cluster" session below would be local
-    leftover = SparkSession.getActiveSession()
-    if leftover is not None:
-        leftover.stop()
+    for leftover in {SparkSession.getActiveSession(), SparkSession._instantiatedSession} - {None}:
+        leftover.stop()  # type: ignore[union-attr]
     spark = (
         SparkSession.builder.master(spark_standalone)
         .appName("datagates-cluster-test")
