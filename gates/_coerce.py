@@ -186,8 +186,10 @@ def coerce_columns(dataset: Dataset, loaded: LoadedSuite, *, sample_size: int) -
     if convert:
         lower = {"polars": _polars, "duckdb": _duckdb, "spark": _spark}[dataset.backend]
         out, counts, rows = lower(dataset, convert, sample_size)
-        if out._rows is None:
-            out._rows = rows  # counted in the same pass: saves the row-count pass
+        if out._rows is None and not dataset.is_text:
+            # counted in the same pass: saves the row-count pass (not for CSV/JSON, whose
+            # row count is the strict parse of every field that catches a malformed line)
+            out._rows = rows
         for column, target in convert.items():
             bad, values, sample = counts[column]
             results.append(

@@ -199,3 +199,12 @@ def test_cli_on_a_csv_file(tmp_path: Path, write_suite: Any) -> None:
     )
     assert by_id["age::dtype"]["sample"] == [{"row": 1, "age": "n/a", "id": 2}]
     assert by_id["age::in_range"]["passed"] is True
+
+
+def test_a_malformed_csv_line_is_still_an_input_error(tmp_path: Path, write_suite: Any) -> None:
+    """Coercing reads only its columns; the strict parse of every field still names the bad line."""
+    data = tmp_path / "rag.csv"
+    data.write_text("id,qty\n1,2\n2,x\n3,4,5\n", encoding="utf-8")
+    suite = write_suite("name: r\ncolumns:\n  qty: {dtype: int64, coerce: true}\n")
+    with pytest.raises(gates.InputError, match=r"line 4 has 3 fields, the header has 2"):
+        gates.check(data, suite)
