@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from ._dtypes import dtype_matches, parse_dtype
+from ._dtypes import SCALAR_DTYPES, dtype_matches, parse_dtype
 from ._io._names import row_index_name, sample_row
 from ._result import CheckResult
 
@@ -45,22 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["COERCIBLE", "Coerced", "coerce_columns", "coerce_problem"]
 
 #: The dtypes a column can be coerced to, with the Polars type it becomes.
-COERCIBLE: dict[str, pl.DataType] = {
-    "int8": pl.Int8(),
-    "int16": pl.Int16(),
-    "int32": pl.Int32(),
-    "int64": pl.Int64(),
-    "uint8": pl.UInt8(),
-    "uint16": pl.UInt16(),
-    "uint32": pl.UInt32(),
-    "uint64": pl.UInt64(),
-    "float32": pl.Float32(),
-    "float64": pl.Float64(),
-    "string": pl.String(),
-    "bool": pl.Boolean(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us"),
-}
+COERCIBLE: dict[str, pl.DataType] = {k: t for k, t in SCALAR_DTYPES.items() if k != "time"}
 #: DuckDB's and Spark's names for each target (None: that backend has no such type).
 _SQL_TYPES: dict[str, tuple[str, str | None]] = {
     "int8": ("TINYINT", "tinyint"),
@@ -222,20 +207,16 @@ def _result(
     sample: tuple[Mapping[str, Any], ...] = (),
     error: str | None = None,
 ) -> CheckResult:
-    severity = spec.severity or suite.severity
+    common: dict[str, Any] = {
+        "id": f"{column}::dtype",
+        "name": "dtype",
+        "engine": "schema",
+        "column": column,
+        "severity": spec.severity or suite.severity,
+        "expected": spec.dtype,
+    }
     if error is not None:
-        return CheckResult(
-            id=f"{column}::dtype",
-            name="dtype",
-            engine="schema",
-            column=column,
-            severity=severity,
-            passed=False,
-            observed=str(raw),
-            expected=spec.dtype,
-            message=error,
-            error=error,
-        )
+        return CheckResult(**common, passed=False, observed=str(raw), message=error, error=error)
     shown = ", ".join(repr(v) for v in (values or [])[:_SHOWN])
     message = (
         f"dtype {raw} coerced to {target}"
@@ -244,14 +225,9 @@ def _result(
         f" (e.g. {shown}); fix them or blank them"
     )
     return CheckResult(
-        id=f"{column}::dtype",
-        name="dtype",
-        engine="schema",
-        column=column,
-        severity=severity,
+        **common,
         passed=not bad,
         observed=str(raw) if not bad else f"{bad} not coercible",
-        expected=spec.dtype,
         message=message,
         failing_count=bad,
         failing_fraction=bad / rows if rows else 0.0,

@@ -8,7 +8,7 @@ import polars as pl
 
 from .suite._catalog import did_you_mean
 
-__all__ = ["DTYPES", "dtype_matches", "parse_dtype"]
+__all__ = ["DTYPES", "SCALAR_DTYPES", "dtype_matches", "parse_dtype"]
 
 _EXACT: dict[str, type[pl.DataType]] = {
     "int8": pl.Int8,
@@ -50,6 +50,25 @@ _FAMILIES: dict[str, Callable[[pl.DataType], bool]] = {
     "numeric": lambda d: d.is_numeric(),
     "temporal": lambda d: d.is_temporal(),
     "text": lambda d: isinstance(d, pl.String | pl.Categorical | pl.Enum),
+}
+#: The one concrete Polars type of each scalar dtype name (a datetime in microseconds, no zone):
+#: what a column is cast or converted to (the service's JSON records, ``coerce: true``).
+SCALAR_DTYPES: dict[str, pl.DataType] = {
+    "int8": pl.Int8(),
+    "int16": pl.Int16(),
+    "int32": pl.Int32(),
+    "int64": pl.Int64(),
+    "uint8": pl.UInt8(),
+    "uint16": pl.UInt16(),
+    "uint32": pl.UInt32(),
+    "uint64": pl.UInt64(),
+    "float32": pl.Float32(),
+    "float64": pl.Float64(),
+    "string": pl.String(),
+    "bool": pl.Boolean(),
+    "date": pl.Date(),
+    "datetime": pl.Datetime("us"),
+    "time": pl.Time(),
 }
 #: Every accepted dtype name (synonyms included), for docs and the JSON Schema.
 DTYPES: tuple[str, ...] = (*_EXACT, *_SYNONYMS, *_FAMILIES)

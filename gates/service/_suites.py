@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from gates._dtypes import parse_dtype
+from gates._dtypes import SCALAR_DTYPES, parse_dtype
 from gates.suite import LoadedSuite, load_suite
 
 from ._errors import NotFound, PayloadTooLarge, ServiceConfigError, Unprocessable
@@ -22,23 +22,7 @@ __all__ = ["SUITE_NAME", "ServedSuite", "SuiteCatalog", "records_body_frame", "r
 #: What a suite name in a URL may look like; anything else is a 404 before any lookup.
 SUITE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
-_POLARS: dict[str, pl.DataType] = {
-    "int8": pl.Int8(),
-    "int16": pl.Int16(),
-    "int32": pl.Int32(),
-    "int64": pl.Int64(),
-    "uint8": pl.UInt8(),
-    "uint16": pl.UInt16(),
-    "uint32": pl.UInt32(),
-    "uint64": pl.UInt64(),
-    "float32": pl.Float32(),
-    "float64": pl.Float64(),
-    "string": pl.String(),
-    "bool": pl.Boolean(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us"),
-    "time": pl.Time(),
-}
+_POLARS = SCALAR_DTYPES
 
 
 @dataclass(frozen=True)
