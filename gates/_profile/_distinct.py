@@ -1,11 +1,18 @@
 """Distinct counts a reader can trust: exact where people look, a bounded estimate above.
 
 Polars' ``approx_n_unique`` is cheap but its error is unstated and large on some columns
-(-12.5% on 6,936 hourly timestamps of a 336,776-row table). So the first pass only uses it to
-tell small from large: every column whose estimate is at most :data:`EXACT_CARDINALITY_MAX`
-is then counted exactly (one streaming ``unique`` per column, collected together; the hash
-sets stay small),
-and the rest get a HyperLogLog with 2^14 registers, whose relative standard error is
+(-12.5% on 6,936 hourly timestamps of a 336,776-row table), so no count a reader sees comes
+from it. Above 250,000 rows the first pass only tells small from large: a numeric, temporal
+or boolean column by its distinct values in the seeded row sample that its quantiles read
+(about 250,000 rows, :func:`~gates._profile._stats.row_sample`), a lower bound of the true
+count, so every such column with at most :data:`EXACT_CARDINALITY_MAX` distinct values in
+the table is counted exactly, whatever the sample; a string column by that estimate (reading
+its strings again for a sample would cost more than the estimate). The small ones are then
+counted exactly (one streaming
+``group_by`` per column counting each value's rows, collected together; the hash tables stay
+small). Those value counts are kept: the second pass reads each such column's top values,
+histogram and exact quantiles off them instead of scanning the column again. The rest get
+a HyperLogLog with 2^14 registers, whose relative standard error is
 1.04 / sqrt(2^14) = 0.81% (Flajolet et al. 2007). The registers are computed by Polars itself
 (a seeded 64-bit hash, its top 14 bits pick the register, the leading zeros of the rest give
 the rank, ``group_by(register).max()``), so no value crosses into Python.
@@ -28,13 +35,16 @@ __all__ = [
     "HLL_RSE",
     "estimate_registers",
     "hll_distinct",
+    "hll_queries",
     "refine_distinct",
     "registers_of",
+    "value_counts",
 ]
 
-#: Columns whose cheap estimate is at most this are counted exactly, at any row count. It is
-#: twice the 100,000 values a reader checks by eye, so the estimator's error cannot push a
-#: column of 100,000 distinct values over the line.
+#: Columns whose first-pass count (a sample's lower bound, or a string column's estimate) is
+#: at most this are counted exactly, at any row count. It is twice the 100,000 values a
+#: reader checks by eye, so the estimator's error cannot push a string column of 100,000
+#: distinct values over the line.
 EXACT_CARDINALITY_MAX = 200_000
 #: log2 of the number of HyperLogLog registers.
 HLL_PRECISION = 14
@@ -92,9 +102,18 @@ def estimate_registers(registers: np.ndarray[Any, Any]) -> int:
 
 def hll_distinct(lf: pl.LazyFrame, values: Mapping[str, pl.Expr]) -> dict[str, int]:
     """HyperLogLog distinct counts (non-null values) of several expressions, one query each."""
-    names = list(values)
-    frames = pl.collect_all([_registers(lf, values[n]) for n in names], engine="streaming")
-    return {n: _estimate(f) for n, f in zip(names, frames, strict=True)}
+    frames = pl.collect_all(hll_queries(lf, values), engine="streaming")
+    return {n: _estimate(f) for n, f in zip(values, frames, strict=True)}
+
+
+def hll_queries(lf: pl.LazyFrame, values: Mapping[str, pl.Expr]) -> list[pl.LazyFrame]:
+    """The register queries of :func:`hll_distinct`, to collect with other queries."""
+    return [_registers(lf, values[n]) for n in values]
+
+
+def value_counts(lf: pl.LazyFrame, value: pl.Expr) -> pl.LazyFrame:
+    """Every non-null value of ``value`` (``v``) and its number of rows (``n``)."""
+    return lf.select(value.alias("v")).drop_nulls().group_by("v").agg(pl.len().alias("n"))
 
 
 def refine_distinct(
@@ -103,11 +122,15 @@ def refine_distinct(
     raw: Sequence[dict[str, Any]],
     *,
     estimate_only: bool = False,
-) -> None:
+) -> dict[str, pl.DataFrame]:
     """Replace the first pass's cheap estimates in ``raw`` by exact counts or a bounded HLL.
 
     Sets ``distinct`` and ``distinct_method`` (``exact`` or ``hll``) in each column's dict.
     ``estimate_only`` (``distinct="approx"``) uses the HyperLogLog for every column.
+
+    Returns:
+        The value counts (:func:`value_counts`: ``v``, ``n``) of every column counted exactly,
+        by name: the distinct count is their height, and the second pass reuses them.
     """
     exact: dict[str, pl.Expr] = {}
     sketch: dict[str, pl.Expr] = {}
@@ -120,19 +143,16 @@ def refine_distinct(
             exact[name] = value
         else:
             sketch[name] = value
-    counts: dict[str, int] = {}
-    if exact:
-        # one streaming unique() per column: n_unique() in a select holds every column
-        # (1.8 GB at 10M rows of the benchmark table, against 0.9 GB)
-        names = list(exact)
-        frames = pl.collect_all(
-            [lf.select(exact[n].alias("v")).drop_nulls().unique().select(pl.len()) for n in names],
-            engine="streaming",
-        )
-        counts = {n: int(f.item()) for n, f in zip(names, frames, strict=True)}
-    estimates = hll_distinct(lf, sketch) if sketch else {}
+    # one batch: the two kinds of query share the cores instead of waiting for each other.
+    # A streaming group_by per column: n_unique() in one select holds every column (1.8 GB
+    # at 10M rows of the benchmark table, against 0.9 GB)
+    queries = [*(value_counts(lf, exact[n]) for n in exact), *hll_queries(lf, sketch)]
+    frames = pl.collect_all(queries, engine="streaming") if queries else []
+    counts = dict(zip(exact, frames[: len(exact)], strict=True))
+    estimates = {n: _estimate(f) for n, f in zip(sketch, frames[len(exact) :], strict=True)}
     for name, st in zip(schema, raw, strict=True):
         if name in counts:
-            st["distinct"], st["distinct_method"] = int(counts[name]), "exact"
+            st["distinct"], st["distinct_method"] = counts[name].height, "exact"
         elif name in estimates:
             st["distinct"], st["distinct_method"] = estimates[name], "hll"
+    return counts

@@ -26,6 +26,7 @@ from ._stats import (
     pass_one,
     pass_two,
     quantile_queries,
+    quantiles_from_counts,
     rank_error,
     run_guarded,
     spearman,
@@ -38,7 +39,7 @@ __all__ = ["infer_semantic", "profile"]
 EXACT_DISTINCT_MAX_ROWS = 250_000
 EXACT_DISTINCT_MAX_BYTES = 200 << 20
 #: Quantiles are exact up to this many rows; above, they come from a seeded hash sample of
-#: about this many rows (and Spearman and Cramér's V use every k-th row, k = rows / this).
+#: about this many rows (which Spearman's correlation uses too).
 QUANTILE_EXACT_MAX_ROWS = 250_000
 #: A column whose share of the sample holds fewer finite values than this share of
 #: QUANTILE_EXACT_MAX_ROWS (sparse columns) gets its own sample, at its own rate.
@@ -242,7 +243,6 @@ def profile(
     elif total is not None and fraction is not None:
         total = math.ceil(total * fraction)
     exact = _distinct_exact(ds, distinct, total)
-    stride = max(1, math.ceil(total / QUANTILE_EXACT_MAX_ROWS)) if total else 1
     rate = min(1.0, QUANTILE_EXACT_MAX_ROWS / total) if total else 1.0
     qseed = QUANTILE_SEED ^ seed
     say("pass 1: statistics", 0.1)
@@ -256,18 +256,21 @@ def profile(
             quantile_seed=qseed,
             fuse_duplicates=total is not None and total <= FUSED_DUPLICATES_MAX_ROWS,
             parse_alone=ds.is_text,
+            sample_distinct=True,
         ),
         ds.input_error,
     )
-    if rate < 1:
-        say("quantiles of sparse columns", 0.45)
-        run_guarded(
-            lambda: _settle_quantiles(lf, schema, raw, rows=rows, seed=qseed), ds.input_error
-        )
+    counted: dict[str, pl.DataFrame] = {}
     if not exact:
-        say("distinct counts", 0.5)
-        run_guarded(
+        say("distinct counts", 0.4)
+        counted = run_guarded(
             lambda: refine_distinct(lf, schema, raw, estimate_only=distinct == "approx"),
+            ds.input_error,
+        )
+    if rate < 1:
+        say("quantiles of sparse columns", 0.5)
+        run_guarded(
+            lambda: _settle_quantiles(lf, schema, raw, rows=rows, seed=qseed, counted=counted),
             ds.input_error,
         )
     if sample is None and fraction is None:
@@ -300,13 +303,14 @@ def profile(
                 and sample is None
                 and fraction is None,
                 empty={n: int(st.get("empty") or 0) for n, st in zip(schema, raw, strict=True)},
+                counted=counted,
             ),
             ds.input_error,
         ),
-        ranks=lambda pairs: run_guarded(lambda: spearman(lf, pairs, stride=stride), ds.input_error),
-        associations=lambda cols: run_guarded(
-            lambda: cramers_v(lf, cols, stride=stride), ds.input_error
+        ranks=lambda pairs: run_guarded(
+            lambda: spearman(lf, pairs, rate=rate, seed=qseed), ds.input_error
         ),
+        associations=lambda cols: run_guarded(lambda: cramers_v(lf, cols), ds.input_error),
         exact=exact,
         quantile_sample={"rows": QUANTILE_EXACT_MAX_ROWS, "rate": rate, "seed": qseed}
         if rate < 1
@@ -328,19 +332,28 @@ def _settle_quantiles(
     *,
     rows: int,
     seed: int,
+    counted: Mapping[str, pl.DataFrame] | None = None,
 ) -> None:
     """Say how each column's quantiles were computed, and re-sample the sparse columns.
 
     Pass 1 read the quantiles off one hash sample of about QUANTILE_EXACT_MAX_ROWS rows. A
-    column with few finite values got few of them into it (a column 1% filled: about 2,500,
+    column whose exact distinct count kept its value counts (``counted``, at most
+    EXACT_CARDINALITY_MAX distinct values) gets its exact quantiles from them instead
+    (:func:`quantiles_from_counts`). A column with few finite values got few of them into it (a column 1% filled: about 2,500,
     a 2.7% rank error); such a column gets a second query over its finite values alone, at
     the rate that keeps about QUANTILE_EXACT_MAX_ROWS of them (all of them, exact, when it has
     no more). Each column's ``quantile_method``, ``quantile_rank_error`` and
     ``quantile_sample_size`` go into its raw statistics.
     """
+    counted = counted or {}
     topup: dict[int, float] = {}
-    for i, st in enumerate(raw):
+    for i, ((name, dtype), st) in enumerate(zip(schema.items(), raw, strict=True)):
         if "quantile_n" not in st:
+            continue
+        if name in counted:
+            quant, n = quantiles_from_counts(counted[name], kind_of(dtype))
+            st.update(quantiles=quant, quantile_n=n, quantile_method="exact")
+            st.update(quantile_rank_error=0.0)
             continue
         finite = int(st["finite"]) if "finite" in st else rows - int(st["null_count"])
         if finite and st["quantile_n"] < QUANTILE_TOP_UP_SHARE * min(

