@@ -136,8 +136,8 @@ def refine_distinct(
     sketch: dict[str, pl.Expr] = {}
     for (name, dtype), st in zip(schema.items(), raw, strict=True):
         kind = kind_of(dtype)
-        if kind == "other" or st.get("distinct") is None:
-            continue
+        if kind == "other" or st.get("distinct") is None or st.get("distinct_method") == "exact":
+            continue  # nothing to count, or already counted exactly (a key, count_duplicates)
         value = _values(name, kind)
         if not estimate_only and st["distinct"] <= EXACT_CARDINALITY_MAX:
             exact[name] = value

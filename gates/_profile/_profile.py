@@ -21,6 +21,7 @@ from ._stats import (
     QUANTILES,
     HistSpec,
     SecondResult,
+    count_duplicates,
     hist_spec,
     kind_of,
     pass_one,
@@ -246,20 +247,26 @@ def profile(
     rate = min(1.0, QUANTILE_EXACT_MAX_ROWS / total) if total else 1.0
     qseed = QUANTILE_SEED ^ seed
     say("pass 1: statistics", 0.1)
+    fuse = total is not None and total <= FUSED_DUPLICATES_MAX_ROWS
     rows, dupes, raw = run_guarded(
         lambda: pass_one(
             lf,
             schema,
             exact_distinct=exact,
-            duplicates=duplicates,
+            duplicates=duplicates and fuse,
             quantile_rate=rate,
             quantile_seed=qseed,
-            fuse_duplicates=total is not None and total <= FUSED_DUPLICATES_MAX_ROWS,
+            fuse_duplicates=fuse,
             parse_alone=ds.is_text,
             sample_distinct=True,
         ),
         ds.input_error,
     )
+    if duplicates and not fuse and len(schema):
+        say("duplicate rows", 0.3)
+        dupes = run_guarded(
+            lambda: count_duplicates(lf, schema, raw, rows, exact=exact), ds.input_error
+        )
     counted: dict[str, pl.DataFrame] = {}
     if not exact:
         say("distinct counts", 0.4)

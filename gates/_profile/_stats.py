@@ -23,6 +23,7 @@ __all__ = [
     "HistSpec",
     "SecondResult",
     "collect_batch",
+    "count_duplicates",
     "hist_spec",
     "kind_of",
     "pass_one",
@@ -35,6 +36,9 @@ __all__ = [
     "spearman",
 ]
 
+#: A column without nulls whose distinct estimate is at least this share of the rows is
+#: tried as a key before the row hashes are counted (:func:`count_duplicates`).
+KEY_SHARE = 0.97
 #: The quantiles every numeric and temporal column reports, by name.
 QUANTILES: dict[str, float] = {
     "p1": 0.01,
@@ -154,12 +158,7 @@ def pass_one(
     sexprs: list[pl.Expr] = []
     separate: list[pl.LazyFrame] = []
     if duplicates and len(schema):
-        # a 64-bit row hash: the wrapping sum of each column's hash, seeded by its position
-        unique_rows = (
-            pl.sum_horizontal([pl.col(c).hash(seed=i) for i, c in enumerate(schema)])
-            .n_unique()
-            .alias("__unique_rows")
-        )
+        unique_rows = row_hash_unique(schema)
         if fuse_duplicates:  # one decode of the file, but the select no longer streams
             exprs.append(unique_rows)
         else:
@@ -238,7 +237,70 @@ def pass_one(
         if _SEP in key:
             idx, stat = key.split(_SEP)
             out[int(idx)][stat] = value
+    if sample_distinct:
+        for st, dtype in zip(out, schema.values(), strict=True):
+            if kind_of(dtype) not in ("other", "string"):
+                st["distinct_sampled"] = True
     return rows, dupes, out
+
+
+def row_hash_unique(schema: Mapping[str, pl.DataType]) -> pl.Expr:
+    """The distinct 64-bit row hashes: the wrapping sum of each column's hash, seeded by its position."""
+    hashes = [pl.col(c).hash(seed=i) for i, c in enumerate(schema)]
+    return pl.sum_horizontal(hashes).n_unique().alias("__unique_rows")
+
+
+def key_candidate(
+    schema: Mapping[str, pl.DataType], raw: Sequence[Mapping[str, Any]], rows: int
+) -> str | None:
+    """A column that looks like a key (no nulls, an estimate of about one value per row).
+
+    The cheapest such column to hash (integers and temporals before strings), or None.
+    """
+    order = {"integer": 0, "temporal": 1, "float": 2, "decimal": 2, "string": 3}
+    best: tuple[int, str] | None = None
+    for (name, dtype), st in zip(schema.items(), raw, strict=True):
+        kind = kind_of(dtype)
+        estimate = st.get("distinct")
+        if kind not in order or estimate is None or st.get("null_count"):
+            continue
+        # a count in the row sample is compared with the values the sample holds
+        of = int(st.get("quantile_n") or 0) if st.get("distinct_sampled") else rows
+        if of and estimate >= KEY_SHARE * of and (best is None or order[kind] < best[0]):
+            best = (order[kind], name)
+    return best[1] if best else None
+
+
+def count_duplicates(
+    lf: pl.LazyFrame,
+    schema: Mapping[str, pl.DataType],
+    raw: Sequence[dict[str, Any]],
+    rows: int,
+    *,
+    exact: bool = False,
+) -> int:
+    """Duplicate rows (rows minus distinct row hashes), first trying a key column.
+
+    A column that looks like a key (:func:`key_candidate`) is counted exactly on its own:
+    when every row has its own value, no two rows can be equal and there are no duplicates,
+    without hashing every column of every row (at 10M rows of the benchmark table 1.2 s of
+    CPU against 4.4 s). Its exact count goes into its ``distinct``, ``distinct_method``
+    ``exact``, so no sketch is needed for it. Otherwise the row hashes are counted. With
+    ``exact`` (pass 1 counted every column exactly) a column of ``rows`` distinct values and
+    no nulls settles it without a query.
+    """
+    if exact and any(st.get("distinct") == rows and not st.get("null_count") for st in raw if st):
+        return 0
+    key = None if exact else key_candidate(schema, raw, rows)
+    if key is not None:
+        i = list(schema).index(key)
+        value = _values(key, kind_of(schema[key]))
+        count = int(lf.select(value.n_unique()).collect(engine="streaming").item())
+        raw[i].update(distinct=count, distinct_method="exact")
+        if count == rows:
+            return 0
+    unique = lf.select(row_hash_unique(schema)).collect(engine="streaming").item()
+    return rows - int(unique)
 
 
 def _quantile_exprs(i: int, name: str, kind: ColumnKind) -> list[pl.Expr]:

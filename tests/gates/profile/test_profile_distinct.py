@@ -118,3 +118,42 @@ def test_the_value_counts_of_exact_columns_give_the_second_pass_its_numbers() ->
     got = counted.column("price").quantiles or {}
     assert got == {k: price.quantile(q, "linear") for k, q in QUANTILES.items()}
     assert counted.column("price").quantile_method == "exact"
+
+
+def _with_big_table_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Profile 300,000 rows the way a table above 2M rows is: duplicates in their own step."""
+    import gates._profile._profile as module
+
+    monkeypatch.setattr(module, "FUSED_DUPLICATES_MAX_ROWS", 100_000)
+
+
+@pytest.mark.parametrize("repeats", [0, 3])
+def test_duplicate_rows_of_a_big_table_come_from_a_key_when_it_has_one(
+    monkeypatch: pytest.MonkeyPatch, repeats: int
+) -> None:
+    """A column that looks like a key is counted exactly first: all distinct proves there are
+    no duplicate rows (and makes its own count exact); a key with repeats falls back to the row
+    hashes, which count the repeated rows. Either way the count is DuckDB's."""
+    _with_big_table_limits(monkeypatch)
+    n = 300_000
+    rng = np.random.default_rng(repeats)
+    df = pl.DataFrame({"id": np.arange(n), "x": rng.normal(size=n), "s": rng.choice(["a", "b"], n)})
+    if repeats:
+        df = pl.concat([df, df.head(repeats)])  # whole rows repeated: the ids repeat too
+    p = profile(df)
+    con = duckdb.connect()
+    con.register("t", df.to_arrow())
+    want = df.height - con.execute("select count(*) from (select distinct * from t)").fetchone()[0]
+    assert p.duplicate_rows == want == repeats
+    ids = p.column("id")
+    assert ids.distinct == n and ids.distinct_method == "exact"  # counted, not estimated
+
+
+def test_duplicate_rows_without_a_key_count_the_row_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No column is near one value per row: the row hashes are counted (rows made equal)."""
+    _with_big_table_limits(monkeypatch)
+    rng = np.random.default_rng(1)
+    n = 300_000
+    df = pl.DataFrame({"a": rng.integers(0, 1000, n), "b": rng.integers(0, 1000, n)})
+    p = profile(df)
+    assert p.duplicate_rows == df.height - df.unique().height > 0
