@@ -7,6 +7,7 @@ that editors use to complete and check suite files.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import fractions
 import functools
 import json
@@ -15,7 +16,14 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .._result import Severity
 from ._anomaly import AnomalySpec
@@ -105,6 +113,9 @@ def parse_level(text: str) -> Level:
         raise ValueError(f"{text!r}: a share is at most 100%")
     return Level(op, value, bool(percent), f"{op} {number}{percent}")
 
+
+#: dtype names found valid (a large suite repeats a few).
+_VALID_DTYPES: set[str] = set()
 
 #: dtype names from other tools, with the name a suite uses for them.
 _DTYPE_HINTS = {
@@ -342,6 +353,82 @@ class TableCheck(_Thresholded):
         return self
 
 
+#: Check items found valid, by :func:`_item_key`, with the check they make (only valid ones:
+#: a problem's message is always worked out afresh, in its place in the suite).
+_KNOWN_CHECKS: dict[object, ColumnCheck] = {}
+_KNOWN_MAX = 10_000
+_PLAIN = (str, int, bool, type(None), bytes, dt.date)
+
+
+def _item_key(value: Any) -> object:
+    """A hashable key equal only for indistinguishable YAML values, or None.
+
+    Types are part of it (``1``, ``1.0`` and ``true`` are equal in Python), floats are keyed
+    by their text (``-0.0`` is not ``0.0``) and datetimes and times by theirs (equal instants
+    in two zones are not the same value).
+    """
+    kind = type(value)
+    if kind in _PLAIN:
+        return (kind, value)
+    if kind is float or kind is dt.datetime or kind is dt.time:
+        return (kind, repr(value))
+    if kind is list:
+        items = []
+        for v in value:
+            k = _item_key(v)
+            if k is None:
+                return None
+            items.append(k)
+        return (list, tuple(items))
+    if kind is dict:
+        pairs = []
+        for name, v in value.items():
+            k = _item_key(v)
+            if k is None or type(name) is not str:
+                return None
+            pairs.append((name, k))
+        return (dict, tuple(pairs))
+    return None
+
+
+def _thawed(value: Any) -> Any:
+    """A copy of a YAML value with new lists and dicts (the rest is immutable)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _thawed(v) for k, v in value.items()}
+    if kind is list:
+        return [_thawed(v) for v in value]
+    return value
+
+
+def _known_check(item: Any) -> Any:
+    """The check a column's check item makes, when an equal item was found valid before.
+
+    A large suite repeats a few check items thousands of times: each is validated once and
+    then copied (as ``BaseModel.__copy__`` copies, with its own ``kwargs``). Anything else is
+    returned as it is, for pydantic to validate (and report) in its place.
+    """
+    key = _item_key(item)
+    if key is None:
+        return item
+    known = _KNOWN_CHECKS.get(key)
+    if known is None:
+        try:
+            known = ColumnCheck.model_validate(item)
+        except ValidationError:
+            return item
+        if len(_KNOWN_CHECKS) < _KNOWN_MAX:
+            _KNOWN_CHECKS[key] = known
+    copy = ColumnCheck.__new__(ColumnCheck)
+    fields = dict(known.__dict__)
+    fields["kwargs"] = _thawed(fields["kwargs"])
+    object.__setattr__(copy, "__dict__", fields)
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_fields_set__", set(known.__pydantic_fields_set__))
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy
+
+
 class ColumnSpec(_Strict):
     """What a column must be: its dtype, nullability, uniqueness, and checks."""
 
@@ -367,10 +454,17 @@ class ColumnSpec(_Strict):
     description: str | None = None
     checks: list[ColumnCheck] = Field(default_factory=list)
 
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _known_checks(cls, value: Any) -> Any:
+        if type(value) is list:
+            return [_known_check(item) for item in value]
+        return value
+
     @field_validator("dtype")
     @classmethod
     def _known_dtype(cls, value: str | None) -> str | None:
-        if value is not None:
+        if value is not None and value not in _VALID_DTYPES:
             from .._dtypes import parse_dtype
 
             near = _DTYPE_HINTS.get(value.strip().lower())
@@ -380,6 +474,8 @@ class ColumnSpec(_Strict):
                 if near is None:
                     raise
                 raise ValueError(f"unknown dtype {value!r}; write {near!r}") from None
+            if len(_VALID_DTYPES) < 1_000:
+                _VALID_DTYPES.add(value)
         return value
 
     @model_validator(mode="after")
