@@ -696,6 +696,18 @@ def _fast_list(
                 raise _NotFast
             break
         line = numbers[pos]
+        if key is not None and how is not None:  # `- key: value`
+            nxt = entries[pos + 1] if pos + 1 < count else None
+            if nxt is None or (nxt[0] if nxt[0] >= 0 else nxt[1]) <= col:  # its only key
+                if how[0] == 0:
+                    append({key: how[1]})
+                    where((line, c + 1, {key: (line, c + 1, None)}))
+                else:
+                    value, below = _fast_made(how, line, vcol + 1)
+                    append({key: value})
+                    where((line, c + 1, {key: (line, c + 1, below)}))
+                pos += 1
+                continue
         if key is not None:  # `- key: ...`: a mapping
             below: Any = {}
             value, pos = _fast_map(entries, numbers, pos, below, depth + 1)
