@@ -7,10 +7,10 @@ that editors use to complete and check suite files.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import fractions
 import functools
 import json
+import marshal
 import re
 from collections.abc import Mapping
 from importlib import resources
@@ -353,78 +353,51 @@ class TableCheck(_Thresholded):
         return self
 
 
-#: Check items found valid, by :func:`_item_key`, with the check they make (only valid ones:
-#: a problem's message is always worked out afresh, in its place in the suite).
-_KNOWN_CHECKS: dict[object, ColumnCheck] = {}
+#: Check items found valid, by their ``marshal`` bytes: the check's fields but ``kwargs``, its
+#: fields set, and its ``kwargs`` marshalled (only valid ones: a problem's message is always
+#: worked out afresh, in its place in the suite).
+_KNOWN_CHECKS: dict[bytes, tuple[dict[str, Any], frozenset[str], bytes]] = {}
 _KNOWN_MAX = 10_000
-_PLAIN = (str, int, bool, type(None), bytes, dt.date)
-
-
-def _item_key(value: Any) -> object:
-    """A hashable key equal only for indistinguishable YAML values, or None.
-
-    Types are part of it (``1``, ``1.0`` and ``true`` are equal in Python), floats are keyed
-    by their text (``-0.0`` is not ``0.0``) and datetimes and times by theirs (equal instants
-    in two zones are not the same value).
-    """
-    kind = type(value)
-    if kind in _PLAIN:
-        return (kind, value)
-    if kind is float or kind is dt.datetime or kind is dt.time:
-        return (kind, repr(value))
-    if kind is list:
-        items = []
-        for v in value:
-            k = _item_key(v)
-            if k is None:
-                return None
-            items.append(k)
-        return (list, tuple(items))
-    if kind is dict:
-        pairs = []
-        for name, v in value.items():
-            k = _item_key(v)
-            if k is None or type(name) is not str:
-                return None
-            pairs.append((name, k))
-        return (dict, tuple(pairs))
-    return None
-
-
-def _thawed(value: Any) -> Any:
-    """A copy of a YAML value with new lists and dicts (the rest is immutable)."""
-    kind = type(value)
-    if kind is dict:
-        return {k: _thawed(v) for k, v in value.items()}
-    if kind is list:
-        return [_thawed(v) for v in value]
-    return value
 
 
 def _known_check(item: Any) -> Any:
-    """The check a column's check item makes, when an equal item was found valid before.
+    """The check a column's check item makes, when an identical item was found valid before.
 
     A large suite repeats a few check items thousands of times: each is validated once and
-    then copied (as ``BaseModel.__copy__`` copies, with its own ``kwargs``). Anything else is
-    returned as it is, for pydantic to validate (and report) in its place.
+    then copied (as ``BaseModel.__copy__`` copies, with its own ``kwargs``). The key is the
+    item's ``marshal`` bytes (version 2, no back-references): equal bytes are the same values
+    of the same types (``1``, ``1.0`` and ``true`` differ; so do ``0.0`` and ``-0.0``), and an
+    item holding anything else (a date, a numpy number) is not cached. Anything not cached
+    is returned as it is, for pydantic to validate (and report) in its place.
     """
-    key = _item_key(item)
-    if key is None:
+    try:
+        key = marshal.dumps(item, 2)
+    except ValueError:  # not only str, numbers, bools, None, bytes, lists and dicts
         return item
     known = _KNOWN_CHECKS.get(key)
     if known is None:
         try:
-            known = ColumnCheck.model_validate(item)
+            check = ColumnCheck.model_validate(item)
         except ValidationError:
             return item
+        fields = dict(check.__dict__)
+        try:
+            known = (
+                fields,
+                frozenset(check.__pydantic_fields_set__),
+                marshal.dumps(fields.pop("kwargs"), 2),
+            )
+        except ValueError:
+            return check
         if len(_KNOWN_CHECKS) < _KNOWN_MAX:
             _KNOWN_CHECKS[key] = known
+    fields, fields_set, kwargs = known
     copy = ColumnCheck.__new__(ColumnCheck)
-    fields = dict(known.__dict__)
-    fields["kwargs"] = _thawed(fields["kwargs"])
-    object.__setattr__(copy, "__dict__", fields)
+    values = fields.copy()
+    values["kwargs"] = marshal.loads(kwargs)  # its own lists and dicts
+    object.__setattr__(copy, "__dict__", values)
     object.__setattr__(copy, "__pydantic_extra__", None)
-    object.__setattr__(copy, "__pydantic_fields_set__", set(known.__pydantic_fields_set__))
+    object.__setattr__(copy, "__pydantic_fields_set__", set(fields_set))
     object.__setattr__(copy, "__pydantic_private__", None)
     return copy
 

@@ -689,6 +689,7 @@ def _fast_list(
     col = entries[pos][0]
     out: list[Any] = []
     append, where = out.append, tree.append
+    below: Any
     while pos < count:
         dcol, c, key, how, vcol = entries[pos]
         if dcol != col:
@@ -709,7 +710,7 @@ def _fast_list(
                 pos += 1
                 continue
         if key is not None:  # `- key: ...`: a mapping
-            below: Any = {}
+            below = {}
             value, pos = _fast_map(entries, numbers, pos, below, depth + 1)
             append(value)
             where((line, c + 1, below))
