@@ -740,8 +740,6 @@ class Locations(Mapping[Loc, tuple[int, int]]):
     path tuple and a dictionary slot for each of a large suite's half a million values.
     """
 
-    __slots__ = ("_len", "_root")
-
     def __init__(self, root: dict[str, Any]) -> None:
         self._root = root
         self._len = -1

@@ -135,3 +135,19 @@ def test_the_benchmark_suite_and_the_shipped_suites_take_the_line_reader() -> No
 )
 def test_what_the_line_reader_leaves_to_libyaml(text: str) -> None:
     assert Y._fast_read(text) is None
+
+
+def test_the_locations_pickle_and_copy_like_a_dict() -> None:
+    """A loaded suite goes through pickle (any protocol) and deepcopy with its locations."""
+    import copy
+    import pickle
+
+    from gates.suite import parse_suite
+
+    loaded = parse_suite((ROOT / "suites" / "orders.yml").read_text("utf-8"), path="orders.yml")
+    assert isinstance(loaded.locations, Y.Locations)
+    flat = dict(loaded.locations)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        again = pickle.loads(pickle.dumps(loaded, protocol=protocol))
+        assert dict(again.locations) == flat and list(again.locations) == list(flat)
+    assert dict(copy.deepcopy(loaded).locations) == flat
