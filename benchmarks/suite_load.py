@@ -1,7 +1,8 @@
 """Suite load time: a 5 MB suite (29,000 columns, 87,000 checks) through ``load_suite``.
 
-Prints the CPU seconds of the whole load and of its phases (libyaml compose, building the
-values with their line:col, the pydantic model), best of ``--repeat`` runs in this process:
+Prints the CPU seconds of the whole load and of its phases (the line reader that reads the
+common suite shape; libyaml's path that reads any other text: compose, then building the values
+with their line:col; the pydantic model), best of ``--repeat`` runs in this process:
 
     python -m benchmarks.suite_load                 # best of 3
     python -m benchmarks.suite_load --columns 5000 --repeat 5
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gates.suite import load_suite
     from gates.suite._model import Suite
-    from gates.suite._yaml import _Builder, _Loader, paused_gc, read_yaml
+    from gates.suite._yaml import _Builder, _fast_read, _Loader, paused_gc, read_yaml
 
     text = suite_text(args.columns)
     with tempfile.TemporaryDirectory(prefix="gates-suite-load-") as tmp:
@@ -71,6 +72,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         root = compose()
 
+        def fast() -> Any:
+            with paused_gc():
+                return _fast_read(text)
+
+        assert fast() is not None, "the suite is no longer read by the line reader"
+
         def build() -> Any:
             with paused_gc():
                 return _Builder(aliases="&" in text).build(root, ())
@@ -83,9 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         total = _best(lambda: load_suite(path), args.repeat)
         phases = {
-            "compose (libyaml + resolver)": _best(compose, args.repeat),
-            "build values + line:col": _best(build, args.repeat),
-            "read_yaml (both, and the collector)": _best(lambda: read_yaml(text), args.repeat),
+            "read_yaml (the line reader, and the collector)": _best(
+                lambda: read_yaml(text), args.repeat
+            ),
+            "line reader alone (gates/suite/_yaml.py _fast_read)": _best(fast, args.repeat),
+            "libyaml path, for other texts: compose (libyaml + resolver)": _best(
+                compose, args.repeat
+            ),
+            "libyaml path: build values + line:col": _best(build, args.repeat),
             "pydantic model (gates/suite/_model.py)": _best(model, args.repeat),
         }
     print(

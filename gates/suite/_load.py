@@ -318,7 +318,7 @@ def _resolve_includes(
     return expectations, digest.hexdigest(), problems
 
 
-def _json_locations(raw: bytes) -> dict[Loc, tuple[int, int]]:
+def _json_locations(raw: bytes) -> Mapping[Loc, tuple[int, int]]:
     """The line:col of every key and item of a JSON document (JSON is YAML: libyaml's marks).
 
     Only asked for when a problem needs a line; empty when the text does not read as YAML.

@@ -10,12 +10,20 @@ import dataclasses
 import fractions
 import functools
 import json
+import marshal
 import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .._result import Severity
 from ._anomaly import AnomalySpec
@@ -105,6 +113,9 @@ def parse_level(text: str) -> Level:
         raise ValueError(f"{text!r}: a share is at most 100%")
     return Level(op, value, bool(percent), f"{op} {number}{percent}")
 
+
+#: dtype names found valid (a large suite repeats a few).
+_VALID_DTYPES: set[str] = set()
 
 #: dtype names from other tools, with the name a suite uses for them.
 _DTYPE_HINTS = {
@@ -342,6 +353,55 @@ class TableCheck(_Thresholded):
         return self
 
 
+#: Check items found valid, by their ``marshal`` bytes: the check's fields but ``kwargs``, its
+#: fields set, and its ``kwargs`` marshalled (only valid ones: a problem's message is always
+#: worked out afresh, in its place in the suite).
+_KNOWN_CHECKS: dict[bytes, tuple[dict[str, Any], frozenset[str], bytes]] = {}
+_KNOWN_MAX = 10_000
+
+
+def _known_check(item: Any) -> Any:
+    """The check a column's check item makes, when an identical item was found valid before.
+
+    A large suite repeats a few check items thousands of times: each is validated once and
+    then copied (as ``BaseModel.__copy__`` copies, with its own ``kwargs``). The key is the
+    item's ``marshal`` bytes (version 2, no back-references): equal bytes are the same values
+    of the same types (``1``, ``1.0`` and ``true`` differ; so do ``0.0`` and ``-0.0``), and an
+    item holding anything else (a date, a numpy number) is not cached. Anything not cached
+    is returned as it is, for pydantic to validate (and report) in its place.
+    """
+    try:
+        key = marshal.dumps(item, 2)
+    except ValueError:  # not only str, numbers, bools, None, bytes, lists and dicts
+        return item
+    known = _KNOWN_CHECKS.get(key)
+    if known is None:
+        try:
+            check = ColumnCheck.model_validate(item)
+        except ValidationError:
+            return item
+        fields = dict(check.__dict__)
+        try:
+            known = (
+                fields,
+                frozenset(check.__pydantic_fields_set__),
+                marshal.dumps(fields.pop("kwargs"), 2),
+            )
+        except ValueError:
+            return check
+        if len(_KNOWN_CHECKS) < _KNOWN_MAX:
+            _KNOWN_CHECKS[key] = known
+    fields, fields_set, kwargs = known
+    copy = ColumnCheck.__new__(ColumnCheck)
+    values = fields.copy()
+    values["kwargs"] = marshal.loads(kwargs)  # its own lists and dicts
+    object.__setattr__(copy, "__dict__", values)
+    object.__setattr__(copy, "__pydantic_extra__", None)
+    object.__setattr__(copy, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy
+
+
 class ColumnSpec(_Strict):
     """What a column must be: its dtype, nullability, uniqueness, and checks."""
 
@@ -367,10 +427,17 @@ class ColumnSpec(_Strict):
     description: str | None = None
     checks: list[ColumnCheck] = Field(default_factory=list)
 
+    @field_validator("checks", mode="before")
+    @classmethod
+    def _known_checks(cls, value: Any) -> Any:
+        if type(value) is list:
+            return [_known_check(item) for item in value]
+        return value
+
     @field_validator("dtype")
     @classmethod
     def _known_dtype(cls, value: str | None) -> str | None:
-        if value is not None:
+        if value is not None and value not in _VALID_DTYPES:
             from .._dtypes import parse_dtype
 
             near = _DTYPE_HINTS.get(value.strip().lower())
@@ -380,6 +447,8 @@ class ColumnSpec(_Strict):
                 if near is None:
                     raise
                 raise ValueError(f"unknown dtype {value!r}; write {near!r}") from None
+            if len(_VALID_DTYPES) < 1_000:
+                _VALID_DTYPES.add(value)
         return value
 
     @model_validator(mode="after")

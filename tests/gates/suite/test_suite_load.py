@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -284,3 +285,40 @@ def test_yaml_round_trip(doc: dict) -> None:
     ).suite
     assert again == first
     jsonschema.validate(doc, suite_json_schema())
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"in_range": {"min_value": 0, "max_value": 9}},
+        {"isin": [1, 2, 3]},
+        {"isin": {"allowed_values": ["a", "b"]}},
+        {"between": [0, 5], "severity": "warn", "name": "small"},
+        {"str_matches": "^a"},
+    ],
+)
+def test_a_repeated_check_item_is_a_copy_of_the_checked_one(item: object) -> None:
+    """The second time an item is seen it is copied, not validated: same check, own kwargs."""
+    from gates.suite import _model
+
+    checked = _model.ColumnCheck.model_validate(item)
+    first, second = _model._known_check(item), _model._known_check(item)
+    for made in (first, second):
+        assert made == checked and made.model_fields_set == checked.model_fields_set
+        assert made.model_dump() == checked.model_dump()
+    assert first.kwargs is not second.kwargs
+    for name, value in first.kwargs.items():
+        if isinstance(value, list | dict):
+            assert value is not second.kwargs[name]
+
+
+def test_equal_but_different_values_are_not_one_check_item() -> None:
+    """``1``, ``1.0`` and ``true``, ``0.0`` and ``-0.0``: each is checked on its own."""
+    from gates.suite import _model
+
+    for value in (1, 1.0, True, 0.0, -0.0, "1"):
+        made = _model._known_check({"eq": value})
+        assert repr(made.kwargs) == repr({"value": value}), value
+    assert _model._known_check({"isin": [[1]]}) == {"isin": [[1]]}  # invalid: left to pydantic
+    dated = {"ge": dt.date(2024, 1, 1)}  # not cached (not marshalled): validated as given
+    assert _model._known_check(dated) is dated
