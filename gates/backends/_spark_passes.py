@@ -115,6 +115,34 @@ def local_parquet_files(df: Any) -> tuple[Path, ...]:
     return paths if same else ()
 
 
+class _Job:
+    """``fn(*args)`` in a thread that carries the session's job properties (PySpark's
+    ``InheritableThread``); :meth:`result` waits for it and raises what it raised."""
+
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self._fn, self._args = fn, args
+        self._out: Any = None
+        self._exc: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self._out = self._fn(*self._args)
+        except BaseException as exc:  # handed to the caller's thread by result()
+            self._exc = exc
+
+    def start(self, session: Any) -> None:
+        from pyspark.util import InheritableThread
+
+        self._thread = InheritableThread(self._run, session=session)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._exc is not None:
+            raise self._exc
+        return self._out
+
+
 def _collects_exactly(dtype: Any) -> bool:
     """A Spark type whose collected value (a timestamp as its microseconds) converts to the
     Arrow value ``toArrow`` gives; nested, interval and other types are not tried."""
@@ -137,6 +165,47 @@ class SparkBackend(NarwhalsBackend):
         frame = pl.from_arrow(native.limit(0).toArrow())
         assert isinstance(frame, pl.DataFrame)
         return frame.schema
+
+    def run(self, ctx: RunContext, plans: Sequence[Plan]) -> list[CheckResult] | None:
+        """The shared passes, with the samples beside the group-by and ``after`` passes.
+
+        The samples need only the row-level checks' results, which the fused pass gives, so
+        they are a job of their own in a second thread (Spark runs both jobs at once; the
+        prefix is one task, which leaves a core free) while the uniqueness group-bys run.
+        """
+        from ._spark_plans import SparkPlan
+
+        lf = self.frame(ctx)
+        exprs = [e.alias(f"{i}:{n}") for i, p in enumerate(plans) for n, e in p.aggs.items()]
+        exprs.append(nw.len().alias(_ROWS))
+        values = self._fused(ctx, lf, exprs)
+        rows = int(values[_ROWS])
+        ctx.dataset.set_rows(rows)
+
+        def own(i: int) -> dict[str, Any]:
+            return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith(f"{i}:")}
+
+        early = [
+            i
+            for i, p in enumerate(plans)
+            if p.bad is not None
+            and not p.duplicates
+            and not (isinstance(p, SparkPlan) and p.after is not None)
+        ]
+        sampled: dict[int, CheckResult] = {}
+        if early:
+            first = [plans[i].finish(own(i), rows) for i in early]
+            job = _Job(self._samples, ctx, lf, [plans[i] for i in early], first)
+            job.start(ctx.dataset.native.sparkSession)
+        try:
+            for i, p in enumerate(plans):
+                if p.duplicates:
+                    values[f"{i}:bad"] = self._duplicated_rows(ctx, lf, p)
+            self._after(ctx, lf, plans, values, rows)
+        finally:
+            if early:
+                sampled = dict(zip(early, job.result(), strict=True))
+        return [sampled[i] if i in sampled else p.finish(own(i), rows) for i, p in enumerate(plans)]
 
     def compiling(self, ctx: RunContext, plans: Sequence[Plan]) -> list[Plan]:
         """The shared plans Spark analyses, and the Spark-only ones (:mod:`._spark_plans`)."""
