@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,52 @@ def test_coerce_converts_on_spark_as_on_polars(spark: Any, write_suite: Any) -> 
         assert [r[column] for r in by_id[f"{column}::dtype"].sample] == bad
     assert by_id["qty::greater_than"].passed
     assert (by_id["code::isin"].passed, by_id["code::isin"].failing_count) == (False, 1)
+
+
+@pytest.mark.parametrize(("margin", "sample_size"), [(4.0, 3), (0.0, 2)])
+def test_prefix_samples_are_the_window_pass_rows(
+    spark: Any,
+    orders_parquet: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    margin: float,
+    sample_size: int,
+) -> None:
+    """The prefix pass (``filter(bad).limit(k).collect()``, scan order) picks the rows the
+    window pass picks, across partitions and for a timestamp column; a check the prefix
+    leaves short goes to the window pass."""
+    import polars as pl
+    from pyspark.sql import functions as F
+
+    from gates.backends import _spark_passes as passes
+
+    frame = pl.read_parquet(orders_parquet)
+    for i, (lo, hi) in enumerate([(0, 2600), (2600, 4100), (4100, frame.height)]):
+        frame.slice(lo, hi - lo).write_parquet(tmp_path / f"part-{i}.parquet")
+    df = spark.read.parquet(str(tmp_path)).withColumn(
+        "paid_at", F.col("created_at").cast("timestamp")
+    )
+    assert df.rdd.getNumPartitions() >= 2  # files of other sizes: partitions in scan order
+    windows: list[list[int]] = []
+    window = passes.SparkBackend._window_samples
+
+    def spy(self: Any, ctx: Any, lf: Any, cols: list[str], bads: dict[int, Any]) -> Any:
+        windows.append(sorted(bads))
+        return window(self, ctx, lf, cols, bads)
+
+    monkeypatch.setattr(passes.SparkBackend, "_window_samples", spy)
+    monkeypatch.setattr(passes, "_PREFIX_REACH", -1.0)  # never tried
+    by_window = gates.check(df, SUITE, sample_size=sample_size)
+    assert windows, "the window pass ran"
+    windows.clear()
+    monkeypatch.setattr(passes, "_PREFIX_REACH", 10.0)  # always tried
+    monkeypatch.setattr(passes, "_PREFIX_MARGIN", margin)
+    by_prefix = gates.check(df, SUITE, sample_size=sample_size)
+    samples = {c.id: c.sample for c in by_prefix.checks if c.sample}
+    if margin:  # k is over every failing row: the prefix has them all
+        assert windows == []
+    else:  # k is the rows expected: a check whose rows come late is left to the window pass
+        assert windows and len(windows[0]) < len(samples)
+    assert samples == {c.id: c.sample for c in by_window.checks if c.sample}
+    assert len(samples) >= 3
+    assert all(isinstance(row["paid_at"], dt.datetime) for s in samples.values() for row in s)
