@@ -37,6 +37,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _own(values: dict[str, Any], i: int) -> dict[str, Any]:
+    """Plan ``i``'s values from the fused pass's ``"i:name"`` keys, by name."""
+    return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith(f"{i}:")}
+
+
 class NarwhalsBackend:
     """The shared lowering; subclasses name the backend and read the native schema."""
 
@@ -90,22 +95,35 @@ class NarwhalsBackend:
 
     def run(self, ctx: RunContext, plans: Sequence[Plan]) -> list[CheckResult] | None:
         lf = self.frame(ctx)
+        values, rows = self._first_pass(ctx, lf, plans)
+        self._group_passes(ctx, lf, plans, values, rows)
+        results = [p.finish(_own(values, i), rows) for i, p in enumerate(plans)]
+        return self._samples(ctx, lf, plans, results)
+
+    def _first_pass(
+        self, ctx: RunContext, lf: nw.LazyFrame[Any], plans: Sequence[Plan]
+    ) -> tuple[dict[str, Any], int]:
+        """The fused pass: every plan's values keyed ``"i:name"``, and the row count."""
         exprs = [e.alias(f"{i}:{n}") for i, p in enumerate(plans) for n, e in p.aggs.items()]
         exprs.append(nw.len().alias(_ROWS))
         values = self._fused(ctx, lf, exprs)
         rows = int(values[_ROWS])
         ctx.dataset.set_rows(rows)
+        return values, rows
+
+    def _group_passes(
+        self,
+        ctx: RunContext,
+        lf: nw.LazyFrame[Any],
+        plans: Sequence[Plan],
+        values: dict[str, Any],
+        rows: int,
+    ) -> None:
+        """The passes after the fused one (uniqueness group-bys, ``_after``), into ``values``."""
         for i, p in enumerate(plans):
             if p.duplicates:
                 values[f"{i}:bad"] = self._duplicated_rows(ctx, lf, p)
         self._after(ctx, lf, plans, values, rows)
-        results = [
-            p.finish(
-                {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith(f"{i}:")}, rows
-            )
-            for i, p in enumerate(plans)
-        ]
-        return self._samples(ctx, lf, plans, results)
 
     def _after(
         self,

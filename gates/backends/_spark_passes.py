@@ -52,7 +52,7 @@ from .._io._dataset import _POOL, _hash_files
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan
-from ._narwhals import _ROWS, _SAMPLE_COLUMNS, NarwhalsBackend, _plain
+from ._narwhals import _ROWS, _SAMPLE_COLUMNS, NarwhalsBackend, _own, _plain
 
 __all__ = ["SparkBackend", "fingerprint_of"]
 
@@ -176,15 +176,7 @@ class SparkBackend(NarwhalsBackend):
         from ._spark_plans import SparkPlan
 
         lf = self.frame(ctx)
-        exprs = [e.alias(f"{i}:{n}") for i, p in enumerate(plans) for n, e in p.aggs.items()]
-        exprs.append(nw.len().alias(_ROWS))
-        values = self._fused(ctx, lf, exprs)
-        rows = int(values[_ROWS])
-        ctx.dataset.set_rows(rows)
-
-        def own(i: int) -> dict[str, Any]:
-            return {k.split(":", 1)[1]: v for k, v in values.items() if k.startswith(f"{i}:")}
-
+        values, rows = self._first_pass(ctx, lf, plans)
         early = [
             i
             for i, p in enumerate(plans)
@@ -194,18 +186,18 @@ class SparkBackend(NarwhalsBackend):
         ]
         sampled: dict[int, CheckResult] = {}
         if early:
-            first = [plans[i].finish(own(i), rows) for i in early]
+            first = [plans[i].finish(_own(values, i), rows) for i in early]
             job = _Job(self._samples, ctx, lf, [plans[i] for i in early], first)
             job.start(ctx.dataset.native.sparkSession)
         try:
-            for i, p in enumerate(plans):
-                if p.duplicates:
-                    values[f"{i}:bad"] = self._duplicated_rows(ctx, lf, p)
-            self._after(ctx, lf, plans, values, rows)
+            self._group_passes(ctx, lf, plans, values, rows)
         finally:
             if early:
                 sampled = dict(zip(early, job.result(), strict=True))
-        return [sampled[i] if i in sampled else p.finish(own(i), rows) for i, p in enumerate(plans)]
+        return [
+            sampled[i] if i in sampled else p.finish(_own(values, i), rows)
+            for i, p in enumerate(plans)
+        ]
 
     def compiling(self, ctx: RunContext, plans: Sequence[Plan]) -> list[Plan]:
         """The shared plans Spark analyses, and the Spark-only ones (:mod:`._spark_plans`)."""
