@@ -15,6 +15,7 @@ from .._errors import InputError
 from .._io import Dataset, load
 from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS, cramers_v
 from ._distinct import HLL_RSE, refine_distinct
+from ._groups import plan_groups, run_groups
 from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._stats import (
     QUANTILE_CONFIDENCE,
@@ -246,29 +247,46 @@ def profile(
     exact = _distinct_exact(ds, distinct, total)
     rate = min(1.0, QUANTILE_EXACT_MAX_ROWS / total) if total else 1.0
     qseed = QUANTILE_SEED ^ seed
-    say("pass 1: statistics", 0.1)
     fuse = total is not None and total <= FUSED_DUPLICATES_MAX_ROWS
-    rows, dupes, raw = run_guarded(
-        lambda: pass_one(
+    groups = plan_groups(ds.format, ds.files, schema, total) if total is not None else None
+    counted: dict[str, pl.DataFrame] = {}
+    if groups is not None:
+        grouped = run_groups(
             lf,
             schema,
-            exact_distinct=exact,
-            duplicates=duplicates and fuse,
+            groups,
+            exact=exact,
+            estimate_only=distinct == "approx",
+            duplicates=duplicates,
             quantile_rate=rate,
             quantile_seed=qseed,
-            fuse_duplicates=fuse,
-            parse_alone=ds.is_text,
-            sample_distinct=True,
-        ),
-        ds.input_error,
-    )
-    if duplicates and not fuse and len(schema):
-        say("duplicate rows", 0.3)
+            guard=lambda step: run_guarded(step, ds.input_error),
+            say=say,
+        )
+        rows, dupes, raw, counted = grouped.rows, grouped.duplicates, grouped.raw, grouped.counted
+        lf = grouped.frame if grouped.frame is not None else lf
+    else:
+        say("pass 1: statistics", 0.1)
+        rows, dupes, raw = run_guarded(
+            lambda: pass_one(
+                lf,
+                schema,
+                exact_distinct=exact,
+                duplicates=duplicates and fuse,
+                quantile_rate=rate,
+                quantile_seed=qseed,
+                fuse_duplicates=fuse,
+                parse_alone=ds.is_text,
+                sample_distinct=True,
+            ),
+            ds.input_error,
+        )
+    if duplicates and dupes is None and len(schema):
+        say("duplicate rows", 0.4)
         dupes = run_guarded(
             lambda: count_duplicates(lf, schema, raw, rows, exact=exact), ds.input_error
         )
-    counted: dict[str, pl.DataFrame] = {}
-    if not exact:
+    if not exact and groups is None:
         say("distinct counts", 0.4)
         counted = run_guarded(
             lambda: refine_distinct(lf, schema, raw, estimate_only=distinct == "approx"),

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jsonschema
@@ -280,3 +281,162 @@ def test_a_file_that_fails_to_parse_fails_cleanly_every_time(tmp_path: Path) -> 
     )
     assert run.returncode == 0, run.stderr
     assert "panicked" not in run.stderr, run.stderr
+
+
+def _comparable(p: Profile, *, skip: tuple[str, ...] = ()) -> dict[str, object]:
+    """The profile's dict without what names its source, and without the columns ``skip``."""
+    out = p.to_dict()
+    for key in ("source", "format", "elapsed_seconds", "files", "fingerprint", "file_bytes"):
+        out.pop(key, None)
+    out["columns"] = [c for c in out["columns"] if c["name"] not in skip]
+    out["alerts"] = [a for a in out["alerts"] or [] if a["column"] not in skip]
+    return out
+
+
+def _assert_same(a: object, b: object, path: str = "") -> None:
+    """Equal, floats to 12 digits (the two engines sum in a different order)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), path
+        for k in a:
+            _assert_same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12), (path, a, b)
+    else:
+        assert a == b, (path, a, b)
+
+
+@pytest.fixture(scope="module")
+def wide_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300,005 rows (above the exact limits), 5 of them duplicates, as Parquet."""
+    rows = 300_000
+    rng = np.random.default_rng(11)
+    df = pl.DataFrame(
+        {
+            "id": np.arange(rows),
+            "amount": np.round(rng.gamma(2.0, 40.0, rows), 2),
+            "qty": rng.integers(0, 30, rows),
+            "city": rng.choice([f"city {i}" for i in range(700)], rows),
+            "note": [f"free text {i % 1_700} of row {i}" for i in range(rows)],
+            "seen": pl.datetime_range(
+                dt.datetime(2024, 1, 1),
+                dt.datetime(2024, 1, 1) + dt.timedelta(minutes=rows - 1),
+                "1m",
+                eager=True,
+            ),
+        }
+    )
+    path = tmp_path_factory.mktemp("wide") / "t.parquet"
+    df.vstack(df.head(5)).write_parquet(path, row_group_size=50_000)
+    return path
+
+
+def _spy_groups(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[tuple[str, ...], bool]]]:
+    from gates._profile import _profile as module
+
+    seen: list[list[tuple[tuple[str, ...], bool]]] = []
+    real = module.run_groups
+
+    def spy(lf: pl.LazyFrame, schema: object, groups: list[Any], **kw: Any) -> Any:
+        seen.append([(g.names, g.held) for g in groups])
+        return real(lf, schema, groups, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module, "run_groups", spy)
+    return seen
+
+
+def test_a_file_read_into_memory_profiles_as_the_same_frame(
+    wide_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table that fits TABLE_BYTES is decoded once and every pass reads that copy on the
+    in-memory engine: the profile is the one of the same frame (which takes the path that
+    reads a lazy frame), floats to 12 digits."""
+    seen = _spy_groups(monkeypatch)
+    from_file = profile(str(wide_file), correlations=True)
+    assert seen == [[(("id", "amount", "qty", "city", "note", "seen"), True)]]
+    from_frame = profile(pl.read_parquet(wide_file), correlations=True)
+    assert len(seen) == 1  # a frame is in memory already
+    # the file's key column is counted exactly in memory (the frame's gets the HyperLogLog)
+    _assert_same(_comparable(from_file, skip=("id",)), _comparable(from_frame, skip=("id",)))
+    assert (from_file.column("id").distinct, from_file.column("id").distinct_method) == (
+        300_000,
+        "exact",
+    )
+    assert from_file.duplicate_rows == 5
+    assert from_file.column("city").distinct == 700
+    assert from_file.column("qty").distinct == 30
+
+
+def test_column_groups_give_the_same_profile(
+    wide_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut into column groups (one of them streamed from the file, too big to hold), the
+    profile is the same; the key column found in a group stops the duplicate count there
+    only when every row has its own value (here 5 rows repeat, so the rows are hashed)."""
+    from gates._profile import _groups
+
+    whole = profile(str(wide_file), correlations=True)
+    monkeypatch.setattr(_groups, "TABLE_BYTES", 1 << 20)
+    monkeypatch.setattr(_groups, "GROUP_BYTES", 5 << 20)
+    monkeypatch.setattr(_groups, "COLUMN_BYTES", 5 << 20)
+    seen = _spy_groups(monkeypatch)
+    grouped = profile(str(wide_file), correlations=True)
+    assert seen == [
+        [
+            (("id", "amount"), True),
+            (("qty",), True),
+            (("city",), False),
+            (("note",), False),
+            (("seen",), True),
+        ]
+    ]
+    # the key column (id) repeats, so count_duplicates tries the next one (seen) from the
+    # file before it hashes the rows: both are counted exactly, not by the HyperLogLog
+    keys = ("id", "seen")
+    _assert_same(_comparable(grouped, skip=keys), _comparable(whole, skip=keys))
+    assert [grouped.column(k).distinct_method for k in keys] == ["exact", "exact"]
+    assert grouped.column("seen").distinct == 300_000
+    assert grouped.duplicate_rows == 5
+    assert grouped.column("id").distinct == 300_000
+    assert grouped.column("id").distinct_method == "exact"
+
+
+def test_a_parse_error_while_reading_into_memory_is_one_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text file counted first (its row count known) is read into memory before pass 1: a
+    parse error there is the same one-line InputError naming the file."""
+    from gates._profile import _profile as module
+
+    monkeypatch.setattr(module, "EXACT_DISTINCT_MAX_BYTES", 10)  # count the rows first
+    monkeypatch.setattr(module, "EXACT_DISTINCT_MAX_ROWS", 100)  # and profile above the limit
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("a\n" + "1\n" * 12_000 + "oops\n")
+    with pytest.raises(InputError, match=r"mixed\.csv"):
+        profile(str(mixed))
+    good = tmp_path / "good.csv"
+    good.write_text("a,b\n" + "".join(f"{i % 7},{i % 500}\n" for i in range(12_000)))
+    p = profile(str(good))
+    assert p.rows == 12_000
+    assert [c.distinct for c in p.columns] == [7, 500]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (list(range(1_000)), 1_000),  # in order: counted without hashing
+        (list(np.random.default_rng(3).permutation(1_000)), 1_000),  # shuffled: hashed
+        ([*range(999), 5], 999),  # one repeat, late
+        ([*range(500), *range(499, 999)], 999),  # rising but for one tie
+    ],
+)
+def test_a_key_column_is_counted_exactly(values: list[int], expected: int) -> None:
+    from gates._profile._groups import _count_key
+
+    lf = pl.DataFrame({"k": values}, schema={"k": pl.Int64}).lazy()
+    raw = [{"distinct": 1_000, "null_count": 0}]
+    assert _count_key(lf, pl.Schema({"k": pl.Int64}), raw, 1_000, lambda step: step())
+    assert raw[0] == {"distinct": expected, "null_count": 0, "distinct_method": "exact"}
