@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=3, help="runs per task; median taken (default 3)")
     p.add_argument("--tasks", default=",".join(GROUPS), help="task groups: check,profile,startup")
     p.add_argument("--out", type=Path, default=RESULTS_DIR, help="folder for bench-<date>.md")
-    p.add_argument("--include", default="", help="also run other benchmarks: labels,synth")
+    p.add_argument(
+        "--include", default="", help="also run other benchmarks: labels,synth (none: neither)"
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
     p.add_argument("--data-dir", type=Path, default=DATA_DIR, help="cache of generated tables")
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per run before a kill")
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         extras = [e.strip() for e in args.include.split(",") if e.strip()]
         if args.full and not extras:
             extras = list(EXTRAS)
+        if extras == ["none"]:
+            extras = []
         unknown = [e for e in extras if e not in EXTRAS]
         if unknown:
             raise ValueError(f"unknown --include {', '.join(unknown)}: use {','.join(EXTRAS)}")
