@@ -45,6 +45,8 @@ TABLE_BYTES = 512 << 20
 GROUP_BYTES = 256 << 20
 #: A column estimated above this is never held in memory (profiled streaming from the file).
 COLUMN_BYTES = 1 << 30
+#: Above this many Parquet files their footers are not read (no groups: the file path runs).
+MAX_FOOTERS = 256
 #: Bytes per value of the fixed-width types (8 for the others).
 _WIDTH = {
     pl.Boolean: 1,
@@ -109,9 +111,10 @@ def column_bytes(
     Fixed-width columns: their width times the rows. Strings and other variable-width
     columns: 16 bytes of view per row plus their bytes, which Parquet's footers bound
     (the uncompressed size of their pages); other file formats bound them by the size of
-    the whole file, so only the table's total is meaningful there.
+    the whole file, so only the table's total is meaningful there. None for more than
+    :data:`MAX_FOOTERS` Parquet files (reading them all would cost more than it saves).
     """
-    if not files:
+    if not files or (fmt == "parquet" and len(files) > MAX_FOOTERS):
         return None
     stored = _parquet_bytes(files) if fmt == "parquet" else None
     if fmt == "parquet" and stored is None:
