@@ -248,7 +248,11 @@ def profile(
     rate = min(1.0, QUANTILE_EXACT_MAX_ROWS / total) if total else 1.0
     qseed = QUANTILE_SEED ^ seed
     fuse = total is not None and total <= FUSED_DUPLICATES_MAX_ROWS
-    groups = plan_groups(ds.format, ds.files, schema, total) if total is not None else None
+    groups = (
+        plan_groups(ds.format, ds.files, schema, total, held_anyway=fuse and duplicates)
+        if total is not None
+        else None
+    )
     counted: dict[str, pl.DataFrame] = {}
     if groups is not None:
         grouped = run_groups(
