@@ -194,6 +194,8 @@ class SparkBackend(SparkSamples, NarwhalsBackend):
 
         extra = spark_plans(ctx, ctx.dataset.schema, {p.key for p in plans})
         every = [*plans, *extra]
+        if not every:
+            return []
         try:
             fused = self._fused_frame(ctx, every, checked=True)
             _ = fused.schema
