@@ -1,11 +1,13 @@
 """The Spark backend's passes: narwhals plans on a ``pyspark.sql.DataFrame`` (classic or Connect).
 
-The shared lowering (:mod:`._narwhals`) with three Spark-specific changes, each measured on
+The shared lowering (:mod:`._narwhals`) with these Spark-specific changes, each measured on
 benchmarks/spark_bench.py (1M rows, ``local[2]``):
 
-- **Compile check by analysis.** A plan is tried by building its aggregate on the frame and
-  asking for the result's schema: Spark analyses the plan (and refuses what it cannot run)
-  without starting a job. Collecting an empty frame cost about 1.4 s per run.
+- **Compile check by analysis, of the fused aggregate itself.** The plans' aggregates are
+  lowered once into the fused pass's own frame; Spark analyses it (and refuses what it cannot
+  run) without starting a job, and the same frame is collected as the fused pass. Collecting
+  an empty frame cost about 1.4 s per run, and lowering the expressions twice (once to check
+  them, once to run them) about 0.5 s at 1M rows.
 - **The fingerprint from the files, else riding along.** A classic session's frame that is
   exactly a Parquet scan of local files (``sameSemantics`` with a fresh read of
   ``inputFiles()``) gets the Polars path's fingerprint: blake2b of the files, hashed by the
@@ -14,32 +16,16 @@ benchmarks/spark_bench.py (1M rows, ``local[2]``):
   one more aggregate in the fused pass instead of a pass of its own over every column
   (:func:`fingerprint_of` gives the value ``gates._io._dataset.spark_fingerprint`` gives).
   Hashing every value of every column is most of that pass's time (8 of 13 s at 1M rows).
-- **Samples from a prefix, else one sample pass.** Every failed row-level check's sample is
-  its first ``sample_size`` failing rows in scan order (partitions in order, rows in file
-  order within each). When every such check fails often enough (its ``sample_size``-th
-  failing row expected in the first quarter of the data, with a margin), a classic session
-  first collects ``filter(any bad).limit(k)``: ``CollectLimit`` scans partition by partition
-  and stops once it has ``k`` rows, so it reads a prefix of the data, and a check with
-  ``sample_size`` rows in it has its first ones. The other checks (or all, on Spark Connect,
-  whose limit goes through a shuffle) come from ONE scan: rows failing any of them, tagged
-  with the checks they fail, exploded, and cut to ``sample_size`` per check by
-  ``row_number() <= n`` over ``monotonically_increasing_id()`` (scan order), which Spark runs
-  as a ``WindowGroupLimit`` before the shuffle (so a check failing on most rows ships at most
-  ``n`` rows per partition). Both give the same rows. At 10M rows the prefix reads about a
-  tenth of the data where the window pass reads all of it (7.7 s); a union of
-  ``filter(bad).limit(n)`` scanned the data once per check whenever failures were rare
-  (14 s for 5 checks at 1M).
+- **Three jobs at once.** The uniqueness group-bys need nothing from the fused pass and run
+  beside it in a thread; the samples (:mod:`._spark_samples`) need its failing counts and run
+  in another after it. At 1M rows each job is mostly fixed cost, which the overlap hides.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import decimal
-import functools
 import hashlib
-import math
-import operator
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
@@ -52,34 +38,15 @@ from .._io._dataset import _POOL, _hash_files
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan
-from ._narwhals import _ROWS, _SAMPLE_COLUMNS, NarwhalsBackend, _own, _plain
+from ._narwhals import _ROWS, NarwhalsBackend, _own, _plain
+from ._spark_samples import SparkSamples, free, quoted
 
 __all__ = ["SparkBackend", "fingerprint_of"]
 
 _FP = "__gates_fp"
 _FP_ROWS = "__gates_fp_rows"
-_CHECK = "__gates_check"
-_ORDER = "__gates_order"
-_RANK = "__gates_rank"
-
-#: The prefix pass is tried when each check's ``sample_size``-th failing row, were failures
-#: spread evenly, lies in this first fraction of the data (with :data:`_PREFIX_MARGIN`).
-_PREFIX_REACH = 0.25
-#: Standard deviations of that row's position added to its expected one.
-_PREFIX_MARGIN = 4.0
-#: No prefix of more rows than this: they are collected as Python rows.
-_PREFIX_MAX_ROWS = 5000
-
-
-def _quoted(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
-def _free(name: str, columns: Sequence[str]) -> str:
-    """``name``, lengthened until no data column has it."""
-    while name in columns:
-        name += "_"
-    return name
+#: The fused frame's failing-row counts added for the compile check (``__gates_bad<i>``).
+_BAD = "__gates_bad"
 
 
 def fingerprint_of(schema: str, hash_sum: Any, rows: int, *, has_columns: bool) -> str:
@@ -136,27 +103,17 @@ class _Job:
         self._thread = InheritableThread(self._run, session=session)
         self._thread.start()
 
-    def result(self) -> Any:
+    def join(self) -> None:
         self._thread.join()
+
+    def result(self) -> Any:
+        self.join()
         if self._exc is not None:
             raise self._exc
         return self._out
 
 
-def _collects_exactly(dtype: Any) -> bool:
-    """A Spark type whose collected value (a timestamp as its microseconds) converts to the
-    Arrow value ``toArrow`` gives; nested, interval and other types are not tried."""
-    from pyspark.sql import types as T
-
-    exact = (
-        T.BooleanType, T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType,
-        T.DoubleType, T.StringType, T.BinaryType, T.DateType, T.DecimalType, T.TimestampType,
-        T.TimestampNTZType,
-    )  # fmt: skip
-    return type(dtype) in exact
-
-
-class SparkBackend(NarwhalsBackend):
+class SparkBackend(SparkSamples, NarwhalsBackend):
     """Narwhals plans on a ``pyspark.sql.DataFrame`` (classic or Connect)."""
 
     name = "spark"
@@ -167,44 +124,142 @@ class SparkBackend(NarwhalsBackend):
         return frame.schema
 
     def run(self, ctx: RunContext, plans: Sequence[Plan]) -> list[CheckResult] | None:
-        """The shared passes, with the samples beside the group-by and ``after`` passes.
+        """The shared passes, three jobs at once where they do not wait for each other.
 
-        The samples need only the row-level checks' results, which the fused pass gives, so
-        they are a job of their own in a second thread (Spark runs both jobs at once; the
-        prefix is one task, which leaves a core free) while the uniqueness group-bys run.
+        The uniqueness group-bys need nothing from the fused pass, so they run in a second
+        thread from the start, beside it; the samples need only the row-level checks'
+        results, which the fused pass gives, so they are a job of their own in a third
+        thread while the ``after`` passes run. At 1M rows each job is mostly fixed cost
+        (stages, tasks, the driver), which the overlap hides; Spark shares the cores.
         """
+        lf = self.frame(ctx)
+        session = ctx.dataset.native.sparkSession
+        grouped = sampling = None
+        if any(p.duplicates for p in plans):
+            grouped = _Job(self._duplicate_counts, ctx, lf, plans)
+            grouped.start(session)
+        try:
+            values, rows = self._first_pass(ctx, lf, plans)
+            early = self._early(plans)
+            if early:
+                first = [plans[i].finish(_own(values, i), rows) for i in early]
+                sampling = _Job(self._samples, ctx, lf, [plans[i] for i in early], first)
+                sampling.start(session)
+            self._after(ctx, lf, plans, values, rows)
+        finally:  # both threads end before anything is raised
+            for job in (grouped, sampling):
+                if job is not None:
+                    job.join()
+        if grouped is not None:
+            values.update(grouped.result())
+        sampled = {} if sampling is None else dict(zip(early, sampling.result(), strict=True))
+        return [
+            sampled[i] if i in sampled else p.finish(_own(values, i), rows)
+            for i, p in enumerate(plans)
+        ]
+
+    @staticmethod
+    def _early(plans: Sequence[Plan]) -> list[int]:
+        """The row-level plans whose results the fused pass alone gives (sampled early)."""
         from ._spark_plans import SparkPlan
 
-        lf = self.frame(ctx)
-        values, rows = self._first_pass(ctx, lf, plans)
-        early = [
+        return [
             i
             for i, p in enumerate(plans)
             if p.bad is not None
             and not p.duplicates
             and not (isinstance(p, SparkPlan) and p.after is not None)
         ]
-        sampled: dict[int, CheckResult] = {}
-        if early:
-            first = [plans[i].finish(_own(values, i), rows) for i in early]
-            job = _Job(self._samples, ctx, lf, [plans[i] for i in early], first)
-            job.start(ctx.dataset.native.sparkSession)
-        try:
-            self._group_passes(ctx, lf, plans, values, rows)
-        finally:
-            if early:
-                sampled = dict(zip(early, job.result(), strict=True))
-        return [
-            sampled[i] if i in sampled else p.finish(_own(values, i), rows)
+
+    def _duplicate_counts(
+        self, ctx: RunContext, lf: nw.LazyFrame[Any], plans: Sequence[Plan]
+    ) -> dict[str, Any]:
+        """Every uniqueness plan's duplicated rows, ``"i:bad"``, one group-by pass each."""
+        return {
+            f"{i}:bad": self._duplicated_rows(ctx, lf, p)
             for i, p in enumerate(plans)
-        ]
+            if p.duplicates
+        }
 
     def compiling(self, ctx: RunContext, plans: Sequence[Plan]) -> list[Plan]:
-        """The shared plans Spark analyses, and the Spark-only ones (:mod:`._spark_plans`)."""
+        """The shared plans and the Spark-only ones (:mod:`._spark_plans`) Spark analyses.
+
+        The check is the fused pass's own aggregate (with every row-level predicate counted),
+        built once: a classic session analyses it as it is built, a Connect server when its
+        schema is asked for; :meth:`_first_pass` collects that same frame, so the expressions
+        are lowered and analysed once per run. Only when Spark refuses it are the plans tried
+        one by one on an empty frame.
+        """
         from ._spark_plans import spark_plans
 
         extra = spark_plans(ctx, ctx.dataset.schema, {p.key for p in plans})
-        return super().compiling(ctx, [*plans, *extra])
+        every = [*plans, *extra]
+        if not every:
+            return []
+        try:
+            fused = self._fused_frame(ctx, every, checked=True)
+            _ = fused.schema
+        except Exception:  # any refusal: find the plans Spark cannot run, one by one
+            return super().compiling(ctx, every)
+        ctx.backend_state[self.name] = (tuple(map(id, every)), fused)
+        return every
+
+    def _fused_frame(self, ctx: RunContext, plans: Sequence[Plan], *, checked: bool) -> Any:
+        """The ONE aggregate (a native DataFrame, not run): every plan's values ``"i:name"``,
+        the row count, with ``checked`` the count of each row-level predicate no ``"bad"``
+        aggregate counts already (so Spark analyses every predicate the samples use; lowering
+        one twice costs Python→Java calls), and the rows' hash sum when the fingerprint is not
+        the files' hash.
+
+        A classic session's frame that is exactly a Parquet scan of local files starts
+        hashing them here, in a background thread (the Dataset's own fingerprint slot,
+        read by the runner).
+        """
+        ds = ctx.dataset
+        if ds._fingerprint is None and (files := local_parquet_files(ds.native)):
+            ds._fingerprint = _POOL.submit(_hash_files, files)
+        lf = self.frame(ctx)
+        exprs = [e.alias(f"{i}:{n}") for i, p in enumerate(plans) for n, e in p.aggs.items()]
+        if checked:
+            exprs += [
+                p.bad.cast(nw.Int64).sum().alias(f"{_BAD}{i}")
+                for i, p in enumerate(plans)
+                if p.bad is not None and "bad" not in p.aggs  # "bad" counts it already
+            ]
+        exprs.append(nw.len().alias(_ROWS))
+        if ds._fingerprint is None and ds.columns:  # not known already, and rows to hash
+            from pyspark.sql import functions as F
+
+            df = nw.to_native(lf)
+            fp = free(_FP, ds.columns)
+            hashed = df.withColumn(
+                fp, F.xxhash64(*[F.col(quoted(c)) for c in df.columns]).cast("decimal(38,0)")
+            )
+            lf = nw.from_native(hashed).lazy()
+            exprs.append(nw.col(fp).sum().alias(_FP_ROWS))
+        return nw.to_native(lf.select(exprs))
+
+    def _first_pass(
+        self, ctx: RunContext, lf: nw.LazyFrame[Any], plans: Sequence[Plan]
+    ) -> tuple[dict[str, Any], int]:
+        """The fused pass on the frame :meth:`compiling` built for these plans (else a new one)."""
+        built = ctx.backend_state.pop(self.name, None)
+        if built is not None and built[0] == tuple(map(id, plans)):
+            fused = built[1]
+        else:
+            fused = self._fused_frame(ctx, plans, checked=False)
+        frame = pl.from_arrow(fused.toArrow())
+        assert isinstance(frame, pl.DataFrame)
+        row = dict(frame.row(0, named=True))
+        rows = int(row[_ROWS])
+        if _FP_ROWS in row:
+            schema = ctx.dataset.native.schema.simpleString()
+            done: concurrent.futures.Future[str] = concurrent.futures.Future()
+            done.set_result(fingerprint_of(schema, row.pop(_FP_ROWS), rows, has_columns=True))
+            ctx.dataset._fingerprint = done
+        ctx.dataset.set_rows(rows)
+        values = {k: _plain(v) for k, v in row.items() if not k.startswith(_BAD)}
+        return values, rows
 
     def _after(
         self,
@@ -230,7 +285,7 @@ class SparkBackend(NarwhalsBackend):
             return super()._duplicated_rows(ctx, lf, plan)
         keys = list(plan.duplicates)
         kept = lf if plan.dup_keep is None else lf.filter(plan.dup_keep)
-        n = _free("__gates_n", keys)
+        n = free("__gates_n", keys)
         counted = (
             kept.select(*plan.dup_values)
             .group_by(keys)
@@ -243,158 +298,3 @@ class SparkBackend(NarwhalsBackend):
     def _compiles(self, empty: nw.LazyFrame[Any], exprs: list[Any]) -> None:
         # analysis, not a job: Connect analyses on the server when the schema is asked for
         _ = nw.to_native(empty.select(exprs)).schema
-
-    def _fused(self, ctx: RunContext, lf: nw.LazyFrame[Any], exprs: list[Any]) -> dict[str, Any]:
-        ds = ctx.dataset
-        if ds._fingerprint is None and (files := local_parquet_files(ds.native)):
-            # the Dataset's own fingerprint slot (gates._io): filled here, read by the runner
-            ds._fingerprint = _POOL.submit(_hash_files, files)
-        if ds._fingerprint is not None or not ds.columns:  # known already, or nothing to hash
-            return super()._fused(ctx, lf, exprs)
-        from pyspark.sql import functions as F
-
-        df = nw.to_native(lf)
-        fp = _free(_FP, ds.columns)
-        hashed = df.withColumn(
-            fp, F.xxhash64(*[F.col(_quoted(c)) for c in df.columns]).cast("decimal(38,0)")
-        )
-        frame: nw.LazyFrame[Any] = nw.from_native(hashed).lazy()
-        row = self._raw_row(frame.select([*exprs, nw.col(fp).sum().alias(_FP_ROWS)]))
-        rows = int(row[_ROWS])
-        done: concurrent.futures.Future[str] = concurrent.futures.Future()
-        done.set_result(
-            fingerprint_of(df.schema.simpleString(), row.pop(_FP_ROWS), rows, has_columns=True)
-        )
-        ds._fingerprint = done
-        return {k: _plain(v) for k, v in row.items()}
-
-    def _raw_row(self, lf: nw.LazyFrame[Any]) -> dict[str, Any]:
-        frame: pl.DataFrame = lf.collect(backend="polars").to_native()
-        return dict(frame.row(0, named=True))
-
-    def _samples(
-        self,
-        ctx: RunContext,
-        lf: nw.LazyFrame[Any],
-        plans: Sequence[Plan],
-        results: list[CheckResult],
-    ) -> list[CheckResult]:
-        wanted = [
-            i
-            for i, (p, r) in enumerate(zip(plans, results, strict=True))
-            if p.bad is not None and not r.passed and r.failing_count and ctx.sample_size > 0
-        ]
-        if not wanted:
-            return results
-        cols = list(ctx.dataset.columns)[:_SAMPLE_COLUMNS]
-        bads: dict[int, Any] = {i: plans[i].bad for i in wanted}  # wanted keeps plans with a bad
-        by_check = self._prefix_samples(ctx, lf, cols, bads, results)
-        left = {i: bad for i, bad in bads.items() if i not in by_check}
-        if left:
-            by_check.update(self._window_samples(ctx, lf, cols, left))
-        out = list(results)
-        for i in wanted:
-            out[i] = dataclasses.replace(results[i], sample=tuple(by_check.get(i, [])))
-        return out
-
-    def _prefix_samples(
-        self,
-        ctx: RunContext,
-        lf: nw.LazyFrame[Any],
-        cols: list[str],
-        bads: dict[int, Any],
-        results: list[CheckResult],
-    ) -> dict[int, list[dict[str, Any]]]:
-        """The first ``sample_size`` failing rows of each check, from a prefix of the scan.
-
-        ``filter(any bad).limit(k).collect()``: a classic session's ``collect`` of a limit
-        (``CollectLimit``) scans partitions in order and stops once it has ``k`` rows, so the
-        rows are the first ``k`` failing rows in scan order, and a check with ``sample_size``
-        of them among those has its first ``sample_size`` in scan order, the rows the window
-        pass picks. Tried only when every check fails often enough that, were its failures
-        spread evenly, its ``sample_size``-th would lie in the first :data:`_PREFIX_REACH` of
-        the data (:data:`_PREFIX_MARGIN` standard deviations late); ``k`` is the failing rows
-        expected up to there, plus ``sample_size``.
-        Returns the checks it completed (none when not tried); the rest go to the window pass.
-        """
-        native = ctx.dataset.native
-        n = ctx.sample_size
-        if type(native).__module__.startswith("pyspark.sql.connect"):
-            return {}  # Connect collects a limit through a shuffle: not a prefix in scan order
-        counts = {i: int(results[i].failing_count or 0) for i in bads}
-        # the n-th of c evenly spread failing rows: at n / c of the data, give or take sqrt(n) / c
-        reach = max((n + _PREFIX_MARGIN * math.sqrt(n)) / c for c in counts.values())
-        if reach > _PREFIX_REACH:
-            return {}
-        failing = min(sum(counts.values()), ctx.dataset.known_rows() or sum(counts.values()))
-        k = math.ceil(reach * failing) + n
-        if k > _PREFIX_MAX_ROWS:
-            return {}
-        from pyspark.sql import functions as F
-        from pyspark.sql import types as T
-        from pyspark.sql.pandas.types import to_arrow_schema
-
-        fields = {f.name: f for f in native.schema.fields}
-        if not all(c in fields and _collects_exactly(fields[c].dataType) for c in cols):
-            return {}  # a type whose collected Python value is not the one Arrow would give
-        taken = [*ctx.dataset.columns]
-        flags = {i: _free(f"__gates_bad{i}", taken) for i in bads}
-        picked = nw.to_native(
-            lf.filter(functools.reduce(operator.or_, bads.values())).select(
-                *[nw.col(c) for c in cols], *[bad.alias(flags[i]) for i, bad in bads.items()]
-            )
-        )
-        # a timestamp is collected as its microseconds: a Python datetime is local time
-        wire = [
-            F.unix_micros(F.col(_quoted(c)))
-            if type(fields[c].dataType) is T.TimestampType
-            else F.col(_quoted(c))
-            for c in cols
-        ]
-        got = picked.select(*wire, *[F.col(_quoted(f)) for f in flags.values()]).limit(k).collect()
-        schema = to_arrow_schema(T.StructType([fields[c] for c in cols]), timezone="UTC")
-        import pyarrow as pa
-
-        arrays = [
-            pa.array([r[j] for r in got], type=schema.field(j).type) for j in range(len(cols))
-        ]
-        frame = pl.from_arrow(pa.Table.from_arrays(arrays, schema=schema))
-        assert isinstance(frame, pl.DataFrame)
-        rows = frame.to_dicts()
-        out: dict[int, list[dict[str, Any]]] = {}
-        for j, i in enumerate(bads):
-            mine = [rows[r] for r, row in enumerate(got) if row[len(cols) + j] is True][:n]
-            if len(mine) == n or len(got) < k:  # n found, or every failing row was collected
-                out[i] = mine
-        return out
-
-    def _window_samples(
-        self, ctx: RunContext, lf: nw.LazyFrame[Any], cols: list[str], bads: dict[int, Any]
-    ) -> dict[int, list[dict[str, Any]]]:
-        """The first ``sample_size`` failing rows of each check in scan order, in one pass."""
-        from pyspark.sql import Window
-        from pyspark.sql import functions as F
-
-        taken = [*ctx.dataset.columns]
-        flags = {i: _free(f"__gates_bad{i}", taken) for i in bads}
-        check, order, rank = (_free(n, taken) for n in (_CHECK, _ORDER, _RANK))
-        picked = nw.to_native(
-            lf.filter(functools.reduce(operator.or_, bads.values())).select(
-                *[nw.col(c) for c in cols], *[bad.alias(flags[i]) for i, bad in bads.items()]
-            )
-        )
-        tags = F.array_compact(F.array(*[F.when(F.col(f), F.lit(i)) for i, f in flags.items()]))
-        window = Window.partitionBy(check).orderBy(order)
-        got = (
-            picked.withColumn(order, F.monotonically_increasing_id())
-            .withColumn(check, F.explode(tags))
-            .withColumn(rank, F.row_number().over(window))
-            .where(F.col(rank) <= ctx.sample_size)
-            .select(*[F.col(_quoted(c)) for c in cols], check, order)
-        )
-        table = pl.from_arrow(got.toArrow())
-        assert isinstance(table, pl.DataFrame)
-        by_check: dict[int, list[dict[str, Any]]] = {}
-        for row in table.sort(check, order).drop(order).to_dicts():
-            by_check.setdefault(int(row.pop(check)), []).append(row)
-        return by_check

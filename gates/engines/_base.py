@@ -36,6 +36,9 @@ class RunContext:
     started_at: dt.datetime | None = None
     #: Columns converted by ``coerce: true`` (their ``dtype`` result is the conversion's).
     coerced: frozenset[str] = frozenset()
+    #: What a backend built for this run while compile-checking its plans, for its passes to
+    #: reuse (keyed by backend name; the Spark backend keeps its analysed fused aggregate).
+    backend_state: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._check_filters()

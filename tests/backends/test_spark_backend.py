@@ -157,6 +157,36 @@ def test_coerce_converts_on_spark_as_on_polars(spark: Any, write_suite: Any) -> 
     assert (by_id["code::isin"].passed, by_id["code::isin"].failing_count) == (False, 1)
 
 
+def _partitioned(spark: Any, orders_parquet: Path, tmp_path: Path) -> Any:
+    """The orders as three files of other sizes (partitions in scan order), with a timestamp."""
+    import polars as pl
+    from pyspark.sql import functions as F
+
+    frame = pl.read_parquet(orders_parquet)
+    for i, (lo, hi) in enumerate([(0, 2600), (2600, 4100), (4100, frame.height)]):
+        frame.slice(lo, hi - lo).write_parquet(tmp_path / f"part-{i}.parquet")
+    df = spark.read.parquet(str(tmp_path)).withColumn(
+        "paid_at", F.col("created_at").cast("timestamp")
+    )
+    assert df.rdd.getNumPartitions() >= 2
+    return df
+
+
+def _spy_window(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The checks each window pass is run for, in order."""
+    from gates.backends import _spark_samples as samples
+
+    windows: list[list[int]] = []
+    window = samples.SparkSamples._window_samples
+
+    def spy(self: Any, ctx: Any, lf: Any, cols: list[str], bads: dict[int, Any]) -> Any:
+        windows.append(sorted(bads))
+        return window(self, ctx, lf, cols, bads)
+
+    monkeypatch.setattr(samples.SparkSamples, "_window_samples", spy)
+    return windows
+
+
 @pytest.mark.parametrize(("margin", "sample_size"), [(4.0, 3), (0.0, 2)])
 def test_prefix_samples_are_the_window_pass_rows(
     spark: Any,
@@ -169,38 +199,51 @@ def test_prefix_samples_are_the_window_pass_rows(
     """The prefix pass (``filter(bad).limit(k).collect()``, scan order) picks the rows the
     window pass picks, across partitions and for a timestamp column; a check the prefix
     leaves short goes to the window pass."""
-    import polars as pl
-    from pyspark.sql import functions as F
+    from gates.backends import _spark_samples as samples
 
-    from gates.backends import _spark_passes as passes
-
-    frame = pl.read_parquet(orders_parquet)
-    for i, (lo, hi) in enumerate([(0, 2600), (2600, 4100), (4100, frame.height)]):
-        frame.slice(lo, hi - lo).write_parquet(tmp_path / f"part-{i}.parquet")
-    df = spark.read.parquet(str(tmp_path)).withColumn(
-        "paid_at", F.col("created_at").cast("timestamp")
-    )
-    assert df.rdd.getNumPartitions() >= 2  # files of other sizes: partitions in scan order
-    windows: list[list[int]] = []
-    window = passes.SparkBackend._window_samples
-
-    def spy(self: Any, ctx: Any, lf: Any, cols: list[str], bads: dict[int, Any]) -> Any:
-        windows.append(sorted(bads))
-        return window(self, ctx, lf, cols, bads)
-
-    monkeypatch.setattr(passes.SparkBackend, "_window_samples", spy)
-    monkeypatch.setattr(passes, "_PREFIX_REACH", -1.0)  # never tried
+    df = _partitioned(spark, orders_parquet, tmp_path)
+    windows = _spy_window(monkeypatch)
+    monkeypatch.setattr(samples, "_ALL_MAX_ROWS", -1)  # never every failing row
+    monkeypatch.setattr(samples, "_PREFIX_REACH", -1.0)  # never tried
     by_window = gates.check(df, SUITE, sample_size=sample_size)
     assert windows, "the window pass ran"
     windows.clear()
-    monkeypatch.setattr(passes, "_PREFIX_REACH", 10.0)  # always tried
-    monkeypatch.setattr(passes, "_PREFIX_MARGIN", margin)
+    monkeypatch.setattr(samples, "_PREFIX_REACH", 10.0)  # always tried
+    monkeypatch.setattr(samples, "_PREFIX_MARGIN", margin)
     by_prefix = gates.check(df, SUITE, sample_size=sample_size)
-    samples = {c.id: c.sample for c in by_prefix.checks if c.sample}
+    found = {c.id: c.sample for c in by_prefix.checks if c.sample}
     if margin:  # k is over every failing row: the prefix has them all
         assert windows == []
     else:  # k is the rows expected: a check whose rows come late is left to the window pass
-        assert windows and len(windows[0]) < len(samples)
-    assert samples == {c.id: c.sample for c in by_window.checks if c.sample}
-    assert len(samples) >= 3
-    assert all(isinstance(row["paid_at"], dt.datetime) for s in samples.values() for row in s)
+        assert windows and len(windows[0]) < len(found)
+    assert found == {c.id: c.sample for c in by_window.checks if c.sample}
+    assert len(found) >= 3
+    assert all(isinstance(row["paid_at"], dt.datetime) for s in found.values() for row in s)
+
+
+@pytest.mark.parametrize("sample_size", [1, 3, 20])
+def test_every_failing_row_pass_gives_the_window_pass_rows(
+    spark: Any,
+    orders_parquet: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sample_size: int,
+) -> None:
+    """Checks that fail rarely get their samples from every failing row collected in scan
+    order (no window pass): the same rows, in the same order, as the window pass picks."""
+    from gates.backends import _spark_samples as samples
+
+    df = _partitioned(spark, orders_parquet, tmp_path)
+    windows = _spy_window(monkeypatch)
+    monkeypatch.setattr(samples, "_PREFIX_REACH", -1.0)  # the prefix is never tried
+    monkeypatch.setattr(samples, "_ALL_MAX_ROWS", -1)
+    by_window = gates.check(df, SUITE, sample_size=sample_size)
+    assert windows, "the window pass ran"
+    windows.clear()
+    monkeypatch.setattr(samples, "_ALL_MAX_ROWS", 10**6)
+    by_all = gates.check(df, SUITE, sample_size=sample_size)
+    assert windows == [], "every failing row was collected instead"
+    found = {c.id: c.sample for c in by_all.checks if c.sample}
+    assert len(found) >= 3
+    assert found == {c.id: c.sample for c in by_window.checks if c.sample}
+    assert [c.failing_count for c in by_all.checks] == [c.failing_count for c in by_window.checks]
