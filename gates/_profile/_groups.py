@@ -33,6 +33,7 @@ __all__ = [
     "COLUMN_BYTES",
     "GROUP_BYTES",
     "TABLE_BYTES",
+    "WIDTH",
     "Group",
     "Grouped",
     "plan_groups",
@@ -47,8 +48,8 @@ GROUP_BYTES = 256 << 20
 COLUMN_BYTES = 1 << 30
 #: Above this many Parquet files their footers are not read (no groups: the file path runs).
 MAX_FOOTERS = 256
-#: Bytes per value of the fixed-width types (8 for the others).
-_WIDTH = {
+#: Bytes per value of the fixed-width types (8 for the other numeric and temporal ones).
+WIDTH = {
     pl.Boolean: 1,
     pl.Int8: 1,
     pl.UInt8: 1,
@@ -129,8 +130,8 @@ def column_bytes(
     out: dict[str, int] = {}
     for name, dtype in schema.items():
         base = dtype.base_type()
-        if base in _WIDTH or dtype.is_numeric() or dtype.is_temporal():
-            out[name] = _WIDTH.get(base, 8) * rows
+        if base in WIDTH or dtype.is_numeric() or dtype.is_temporal():
+            out[name] = WIDTH.get(base, 8) * rows
         else:
             out[name] = _VIEW * rows + (stored.get(name, 0) if stored is not None else spare)
             spare = 0  # a text file's bytes are counted once, on its first such column

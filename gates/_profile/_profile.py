@@ -15,7 +15,7 @@ from .._errors import InputError
 from .._io import Dataset, load
 from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS, cramers_v
 from ._distinct import HLL_RSE, refine_distinct
-from ._groups import plan_groups, run_groups
+from ._groups import WIDTH, plan_groups, run_groups
 from ._model import ColumnProfile, Histogram, Profile, TopValues
 from ._stats import (
     QUANTILE_CONFIDENCE,
@@ -55,17 +55,6 @@ CATEGORICAL_MAX = 50
 #: Numeric columns considered for ``correlations=True`` (the first N).
 CORRELATION_MAX_COLUMNS = 40
 _ID_NAME = re.compile(r"(^|[_\W])(id|key|uuid|guid)$", re.IGNORECASE)
-_WIDTH = {
-    pl.Int8: 1,
-    pl.UInt8: 1,
-    pl.Int16: 2,
-    pl.UInt16: 2,
-    pl.Int32: 4,
-    pl.UInt32: 4,
-    pl.Float32: 4,
-    pl.Date: 4,
-}
-
 Progress = Callable[[str, float], None]
 
 
@@ -169,7 +158,7 @@ def _memory(dtype: pl.DataType, rows: int, stats: Mapping[str, Any]) -> int:
         return 16 * rows + int(stats.get("bytes") or 0) + validity
     if kind == "bool":
         return (rows + 7) // 8 + validity
-    return _WIDTH.get(dtype.base_type(), 8 if kind != "decimal" else 16) * rows + validity
+    return WIDTH.get(dtype.base_type(), 8) * rows + validity
 
 
 def profile(

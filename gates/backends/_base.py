@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..engines._base import RunContext
     from ..engines._native_plan import Plan
 
-__all__ = ["BACKENDS", "Backend", "backend_for", "get_backend"]
+__all__ = ["BACKENDS", "Backend", "backend_for", "failed_row_checks", "get_backend"]
 
 #: Backend name → the module that defines ``BACKEND``. Order is the lookup order of
 #: :func:`backend_for`.
@@ -65,3 +65,16 @@ def get_backend(name: str) -> Backend:
     """The backend called ``name`` (its module is imported on first use)."""
     backend: Backend = importlib.import_module(BACKENDS[name]).BACKEND
     return backend
+
+
+def failed_row_checks(
+    ctx: RunContext, plans: Sequence[Plan], results: Sequence[CheckResult]
+) -> list[int]:
+    """The indexes of the failed row-level checks whose failing rows are sampled."""
+    if ctx.sample_size <= 0:
+        return []
+    return [
+        i
+        for i, (p, r) in enumerate(zip(plans, results, strict=True))
+        if p.bad is not None and not r.passed and r.failing_count
+    ]

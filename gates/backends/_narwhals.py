@@ -21,6 +21,7 @@ import polars as pl
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan, is_float
+from ._base import failed_row_checks
 
 __all__ = ["NarwhalsBackend"]
 
@@ -161,11 +162,7 @@ class NarwhalsBackend:
         results: list[CheckResult],
     ) -> list[CheckResult]:
         """One bounded pass: ``filter(bad).head(n)`` of every failed row-level check, unioned."""
-        wanted = [
-            i
-            for i, (p, r) in enumerate(zip(plans, results, strict=True))
-            if p.bad is not None and not r.passed and r.failing_count and ctx.sample_size > 0
-        ]
+        wanted = failed_row_checks(ctx, plans, results)
         if not wanted:
             return results
         cols = list(ctx.dataset.columns)[:_SAMPLE_COLUMNS]

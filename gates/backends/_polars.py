@@ -17,6 +17,7 @@ from .._io._names import row_index_name
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan
+from ._base import failed_row_checks
 
 __all__ = ["BACKEND", "PolarsBackend"]
 
@@ -87,11 +88,7 @@ class PolarsBackend:
         self, ctx: RunContext, plans: Sequence[Plan], results: list[CheckResult]
     ) -> list[CheckResult]:
         """One pass for the failing rows of every row-level check that failed."""
-        wanted = [
-            i
-            for i, (p, r) in enumerate(zip(plans, results, strict=True))
-            if p.bad is not None and not r.passed and r.failing_count and ctx.sample_size > 0
-        ]
+        wanted = failed_row_checks(ctx, plans, results)
         if not wanted:
             return results
         index = row_index_name(ctx.dataset.columns)

@@ -29,6 +29,7 @@ import polars as pl
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan
+from ._base import failed_row_checks
 from ._narwhals import _SAMPLE_COLUMNS
 
 __all__ = ["SparkSamples", "free", "quoted"]
@@ -84,11 +85,7 @@ class SparkSamples:
         plans: Sequence[Plan],
         results: list[CheckResult],
     ) -> list[CheckResult]:
-        wanted = [
-            i
-            for i, (p, r) in enumerate(zip(plans, results, strict=True))
-            if p.bad is not None and not r.passed and r.failing_count and ctx.sample_size > 0
-        ]
+        wanted = failed_row_checks(ctx, plans, results)
         if not wanted:
             return results
         cols = list(ctx.dataset.columns)[:_SAMPLE_COLUMNS]
