@@ -440,3 +440,41 @@ def test_a_key_column_is_counted_exactly(values: list[int], expected: int) -> No
     raw = [{"distinct": 1_000, "null_count": 0}]
     assert _count_key(lf, pl.Schema({"k": pl.Int64}), raw, 1_000, lambda step: step())
     assert raw[0] == {"distinct": expected, "null_count": 0, "distinct_method": "exact"}
+
+
+@pytest.mark.parametrize(
+    ("ids", "duplicates", "hashed"),
+    [
+        ([1, 2, 3, 4, 5, 6], 0, False),  # only rises: a key, no row hashed
+        ([1, 2, 2, 3, 4, 5], 1, True),  # a tie: rows 2 and 3 are the same row
+        ([1, 2, None, None, 5, 6], 1, True),  # nulls: rows 3 and 4 are the same row
+        ([6, 5, 4, 3, 2, 1], 0, True),  # falls: no repeat, but it takes the hash to know
+    ],
+)
+def test_a_rising_key_settles_the_duplicate_rows_without_hashing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    ids: list[int | None],
+    duplicates: int,
+    hashed: bool,
+) -> None:
+    """A column that only rises and has no nulls proves that no row repeats."""
+    import gates._profile._stats as stats
+
+    calls: list[object] = []
+    real = stats.row_hash_unique
+    monkeypatch.setattr(stats, "row_hash_unique", lambda schema: calls.append(1) or real(schema))
+    frame = pl.DataFrame(
+        {"id": ids, "x": [f"v{i}" for i in ids], "when": [dt.date(2024, 1, 1)] * 6},
+        schema={"id": pl.Int64, "x": pl.String, "when": pl.Date},
+    )
+    path = tmp_path / "t.parquet"
+    frame.write_parquet(path)
+    p = profile(str(path))
+    assert p.duplicate_rows == duplicates
+    assert bool(calls) is hashed
+    expected = duckdb.execute(f"SELECT count(DISTINCT id) FROM '{path}'").fetchone()
+    assert expected is not None
+    assert p.column("id").distinct == expected[0]
+    # the same file held as a frame in memory (no file path, no key shortcut) agrees
+    assert profile(frame).duplicate_rows == duplicates
