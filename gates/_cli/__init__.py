@@ -16,11 +16,11 @@ def main() -> None:
     A datagates bug must not look like a verdict: without ``--debug`` an unexpected exception
     is one line on stderr and exit code 3 (1 means "blocked" to CI, 2 "bad input").
     """
-    from ._app import app
+    from ._app import app_for
     from ._common import DEBUG
 
     try:
-        app()
+        app_for(sys.argv[1:])()
     except (SystemExit, KeyboardInterrupt):
         raise
     except Exception as exc:

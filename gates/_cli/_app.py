@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import typer
@@ -56,15 +58,19 @@ def _plain_flags(command: Any) -> None:
         _plain_flags(sub)
 
 
-app = typer.Typer(
-    cls=_Gates,
-    name="gates",
-    help="datagates: profile, check and fix training data before you train.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+def _new() -> typer.Typer:
+    """The root app with its global options and no command yet."""
+    new = typer.Typer(
+        cls=_Gates,
+        name="gates",
+        help="datagates: profile, check and fix training data before you train.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+    )
+    new.callback()(_root)
+    return new
 
 
 def _version(value: bool) -> None:
@@ -75,7 +81,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     debug: bool = typer.Option(
         False, "--debug", help="Show full tracebacks instead of one-line errors."
@@ -89,16 +94,65 @@ def _root(
         DEBUG["on"] = True
 
 
-def _register() -> None:
-    """Add every command; each module imports its heavy libraries only when it runs."""
-    from . import check, labels, profile, serve, suite_cmd, synth
-    from .history import history_app
-    from .ledger import ledger_app
+#: The module that adds each top-level command, in the order ``gates --help`` lists them.
+COMMANDS = {
+    "check": "check",
+    "suite": "suite_cmd",
+    "profile": "profile",
+    "drift": "profile",
+    "suggest": "profile",
+    "labels": "labels",
+    "synth": "synth",
+    "serve": "serve",
+    "ledger": "ledger",
+    "history": "history",
+}
 
-    for module in (check, suite_cmd, profile, labels, synth, serve):
-        module.register(app)
-    app.add_typer(ledger_app, name="ledger")
-    app.add_typer(history_app, name="history")
+
+def _register(target: typer.Typer, modules: Iterable[str]) -> None:
+    """Add the commands of ``modules``; each imports its heavy libraries only when it runs."""
+    for name in dict.fromkeys(modules):
+        module = importlib.import_module(f".{name}", __package__)
+        if name == "ledger":
+            target.add_typer(module.ledger_app, name="ledger")
+        elif name == "history":
+            target.add_typer(module.history_app, name="history")
+        else:
+            module.register(target)
 
 
-_register()
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """The app that runs ``gates ARGS``.
+
+    When ARGS name a command, only the module of that command is imported and only its
+    parameters are built: typer builds every parameter of every registered command (and
+    imports pydantic for them) before it runs one, about 0.1 s. ``gates``, ``gates --help``
+    and a command that does not exist get every command, so that help and "did you mean"
+    list them all. The root's own options (``--debug``, ``--version``, ``--help``) take no
+    value, so the first word that is not an option is the command.
+    """
+    if "app" in globals():  # built (or replaced) already
+        built: typer.Typer = globals()["app"]
+        return built
+    name = next((a for a in args if a == "--" or not a.startswith("-")), None)
+    if name not in COMMANDS:
+        return full()
+    one = _new()
+    _register(one, [COMMANDS[name]])
+    return one
+
+
+def full() -> typer.Typer:
+    """The app with every command (what ``app`` is)."""
+    if "app" not in globals():
+        built = _new()
+        _register(built, COMMANDS.values())
+        globals()["app"] = built
+    got: typer.Typer = globals()["app"]
+    return got
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # built on first use: ``gates CMD`` builds only CMD (app_for)
+        return full()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,7 +26,6 @@ GATES = shutil.which("gates", path=str(Path(sys.executable).parent)) or "gates"
 def _commands() -> list[tuple[str, ...]]:
     from gates._cli import _app
 
-    _app._register()
     root = typer.main.get_command(_app.app)
 
     def walk(cmd: object, path: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -150,3 +149,39 @@ def test_debug_works_after_the_subcommand_too(tmp_path: Path) -> None:
         assert "DataSourceNotFound: missing.parquet: no such file" in run.stderr
     assert plain.returncode == 2 and "Traceback" not in plain.stderr
     assert plain.stderr.startswith("error: missing.parquet: no such file")
+
+
+LAZY = """
+import sys
+sys.argv = ["gates", *sys.argv[1:]]
+from gates._cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in sys.modules if m.startswith("gates._cli."))), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded", "absent"),
+    [
+        (("profile", "--help"), "gates._cli.profile", "gates._cli.check"),
+        (("--debug", "check", "--help"), "gates._cli.check", "gates._cli.profile"),
+        (("history", "list", "--help"), "gates._cli.history", "gates._cli.labels"),
+        (("--help",), "gates._cli.serve", None),  # the root's help lists every command
+        (("profil",), "gates._cli.profile", None),  # "did you mean" needs them all too
+    ],
+)
+def test_a_command_line_builds_only_its_command(
+    args: tuple[str, ...], loaded: str, absent: str | None
+) -> None:
+    """``gates CMD`` imports CMD's module alone (typer builds every registered parameter)."""
+    got = subprocess.run(
+        [sys.executable, "-c", LAZY, *args], capture_output=True, text=True, timeout=60
+    )
+    modules = got.stderr.strip().splitlines()[-1].split()
+    assert loaded in modules
+    assert absent is None or absent not in modules
+    if args == ("profil",):
+        assert "Did you mean 'profile'?" in got.stderr
