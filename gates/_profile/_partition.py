@@ -18,9 +18,10 @@ import polars as pl
 
 from .._errors import InputError
 from .._io import TEXT_FORMATS, Dataset, load
+from ._assemble import _version, _with_alerts
+from ._columns import _column, _memory, infer_semantic
 from ._distinct import _HASH_SEED, HLL_PRECISION, _registers, registers_of
 from ._model import Profile
-from ._profile import _column, _memory, _version, _with_alerts, infer_semantic
 from ._sketch import KLL
 from ._state import HASH_SET_MAX, VALUE_COUNTS_MAX, ColumnState, TableState
 from ._stats import QUANTILES, HistSpec, _finite, _values, hist_spec, kind_of, pass_one, run_guarded

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import math
-import os
-import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import polars as pl
 
 from .._errors import InputError
 from .._io import Dataset, load
-from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS, cramers_v
-from ._distinct import HLL_RSE, refine_distinct
-from ._groups import WIDTH, plan_groups, run_groups
-from ._model import ColumnProfile, Histogram, Profile, TopValues
+from ._assemble import Progress, _finish
+from ._assoc import cramers_v
+from ._distinct import refine_distinct
+from ._groups import plan_groups, run_groups
+from ._model import Profile
+from ._native_profile import _engine, _profile_native
 from ._stats import (
-    QUANTILE_CONFIDENCE,
-    QUANTILES,
-    HistSpec,
-    SecondResult,
     count_duplicates,
-    hist_spec,
     kind_of,
     pass_one,
     pass_two,
@@ -35,7 +30,7 @@ from ._stats import (
 )
 from ._text import TEXT_SAMPLE_ROWS
 
-__all__ = ["infer_semantic", "profile"]
+__all__ = ["profile"]
 
 #: ``distinct="auto"`` counts exactly up to this many rows (or this many bytes of text files).
 EXACT_DISTINCT_MAX_ROWS = 250_000
@@ -50,51 +45,6 @@ QUANTILE_TOP_UP_SHARE = 0.5
 QUANTILE_SEED = 0x7175616E
 #: Up to this many rows, duplicate rows are counted inside the main statistics select.
 FUSED_DUPLICATES_MAX_ROWS = 2_000_000
-#: At most this many distinct values make a string or integer column categorical.
-CATEGORICAL_MAX = 50
-#: Numeric columns considered for ``correlations=True`` (the first N).
-CORRELATION_MAX_COLUMNS = 40
-_ID_NAME = re.compile(r"(^|[_\W])(id|key|uuid|guid)$", re.IGNORECASE)
-Progress = Callable[[str, float], None]
-
-
-def infer_semantic(kind: str, stats: Mapping[str, Any], *, name: str, count: int) -> str:
-    """The semantic type of a column from its kind and pass-1 statistics."""
-    if count == 0:
-        return "empty"
-    distinct = stats.get("distinct")
-    if distinct is not None and distinct <= 1:
-        return "constant"
-    if kind == "bool":
-        return "boolean"
-    if kind == "temporal":
-        return "datetime"
-    if kind == "other" or distinct is None:
-        return "other"
-    ratio = min(distinct / count, 1.0)
-    if kind == "integer":
-        if distinct == 2 and stats.get("min") == 0 and stats.get("max") == 1:
-            return "boolean"
-        span = (stats["max"] - stats["min"] + 1) if stats.get("min") is not None else None
-        if (
-            ratio >= 0.99
-            and count >= 20
-            and (_ID_NAME.search(name) or (span is not None and span <= count * 1.01))
-        ):
-            return "id-like"
-        return "categorical" if distinct <= CATEGORICAL_MAX and count >= 4 * distinct else "numeric"
-    if kind in ("float", "decimal"):
-        return "numeric"
-    # strings
-    if (distinct <= CATEGORICAL_MAX and count >= 2 * distinct) or (
-        ratio <= 0.05 and distinct <= 1000
-    ):
-        return "categorical"
-    if (stats.get("len_mean") or 0) >= 30:
-        return "free text"
-    if ratio >= 0.95:
-        return "id-like"
-    return "free text"
 
 
 def _cheap_rows(ds: Dataset) -> int | None:
@@ -129,36 +79,6 @@ def _sampled(ds: Dataset, *, sample: int | None, fraction: float | None, seed: i
     keep = (pl.col("__gates_row").hash(seed=seed) % 2**32) < cut
     out = lf.with_row_index("__gates_row").filter(keep).drop("__gates_row")
     return out.head(sample) if sample is not None else out
-
-
-def _physical(dtype: pl.DataType) -> str | None:
-    if isinstance(dtype, pl.Date):
-        return "days"
-    if isinstance(dtype, pl.Datetime | pl.Duration):
-        return str(dtype.time_unit)
-    if isinstance(dtype, pl.Time):
-        return "ns"
-    return None
-
-
-def _temporal_text(value: float | None, dtype: pl.DataType) -> str | None:
-    if value is None or not math.isfinite(value):
-        return None
-    phys = pl.Int32 if isinstance(dtype, pl.Date) else pl.Int64
-    series = pl.Series([round(value)], dtype=phys).cast(dtype)
-    # a Duration has no cast to String; its ISO 8601 form ("PT1S") reads the same
-    text = series.dt.to_string() if isinstance(dtype, pl.Duration) else series.cast(pl.String)
-    return str(text[0])
-
-
-def _memory(dtype: pl.DataType, rows: int, stats: Mapping[str, Any]) -> int:
-    kind = kind_of(dtype)
-    validity = (rows + 7) // 8 if stats.get("null_count") else 0
-    if kind == "string":
-        return 16 * rows + int(stats.get("bytes") or 0) + validity
-    if kind == "bool":
-        return (rows + 7) // 8 + validity
-    return WIDTH.get(dtype.base_type(), 8) * rows + validity
 
 
 def profile(
@@ -394,343 +314,3 @@ def _settle_quantiles(
                     quantile_rank_error=math.ceil(rank_error(m) * 1e6) / 1e6,  # never rounded down
                     quantile_sample_size=m,
                 )
-
-
-SecondPass = Callable[
-    [dict[str, HistSpec], dict[str, int], list[tuple[str, str]], dict[str, bool], list[str]],
-    SecondResult,
-]
-Associations = Callable[[list[str]], dict[tuple[str, str], tuple[float | None, float | None]]]
-
-
-def _finish(
-    ds: Dataset,
-    rows: int,
-    dupes: int | None,
-    raw: list[dict[str, Any]],
-    *,
-    second: SecondPass,
-    ranks: Callable[[list[tuple[str, str]]], dict[tuple[str, str], float | None]] | None = None,
-    associations: Associations | None = None,
-    exact: bool,
-    quantile_sample: dict[str, Any] | None,
-    sampled: dict[str, Any] | None,
-    correlations: bool,
-    bins: int,
-    top_k: int,
-    bin_edges: Mapping[str, Sequence[float]] | None,
-    started: float,
-    say: Progress,
-) -> Profile:
-    """Semantic types, pass 2 (``second``) and the :class:`Profile`, on any engine."""
-    schema = ds.schema
-    semantic: dict[str, str] = {}
-    hists: dict[str, HistSpec] = {}
-    tops: dict[str, int] = {}
-    for (name, dtype), st in zip(schema.items(), raw, strict=True):
-        kind = kind_of(dtype)
-        count = rows - int(st["null_count"])
-        semantic[name] = sem = infer_semantic(kind, st, name=name, count=count)
-        if kind in ("integer", "float", "decimal", "temporal") and count:
-            edges = (bin_edges or {}).get(name)
-            spec = (
-                HistSpec.from_edges(edges)
-                if edges
-                else hist_spec(st.get("min"), st.get("max"), bins=bins, integer=kind == "integer")
-            )
-            if spec is not None:
-                hists[name] = spec
-        few = st.get("distinct") is not None and st["distinct"] <= 100_000
-        if (
-            top_k
-            and count
-            and few
-            and (kind in ("string", "bool") or sem in ("categorical", "boolean", "constant"))
-        ):
-            tops[name] = top_k
-    numeric = [
-        n
-        for n, d in schema.items()
-        if kind_of(d) in ("integer", "float", "decimal")
-        and semantic[n] in ("numeric", "categorical", "boolean")
-    ][:CORRELATION_MAX_COLUMNS]
-    pairs = (
-        [(a, b) for i, a in enumerate(numeric) for b in numeric[i + 1 :]] if correlations else []
-    )
-    text = {
-        n: semantic[n] == "free text"
-        for (n, d), st in zip(schema.items(), raw, strict=True)
-        if kind_of(d) == "string" and rows > int(st["null_count"])
-    }
-    times = [
-        n
-        for (n, d), st in zip(schema.items(), raw, strict=True)
-        if isinstance(d, pl.Date | pl.Datetime) and rows > int(st["null_count"])
-    ]
-    categorical = [
-        n
-        for (n, d), st in zip(schema.items(), raw, strict=True)
-        if kind_of(d) in ("string", "bool", "integer")
-        and semantic[n] in ("categorical", "boolean")
-        and 2 <= (st.get("distinct") or 0) <= CRAMERS_MAX_LEVELS
-    ][:CRAMERS_MAX_COLUMNS]
-    say("pass 2: histograms and top values", 0.6)
-    counts, top_values, corr, extras = second(hists, tops, pairs, text, times)
-    rank_corr = ranks(pairs) if ranks is not None and pairs else {}
-    assoc = associations(categorical) if associations is not None and correlations else {}
-    say("building the profile", 0.95)
-    columns = [
-        _column(
-            name,
-            dtype,
-            st,
-            rows=rows,
-            semantic=semantic[name],
-            exact=exact,
-            hist=counts.get(name),
-            top=top_values.get(name),
-            quantile_method=st.get("quantile_method", "exact"),
-            quantile_rank_error=st.get("quantile_rank_error", 0.0),
-            quantile_sample_size=st.get("quantile_sample_size"),
-            depth=extras.get(name),
-        )
-        for (name, dtype), st in zip(schema.items(), raw, strict=True)
-    ]
-    file_bytes = sum(os.path.getsize(f) for f in ds.files) if ds.files else None
-    say("done", 1.0)
-    return _with_alerts(
-        Profile(
-            source=ds.source,
-            format=ds.format,
-            rows=rows,
-            columns=columns,
-            duplicate_rows=dupes,
-            file_bytes=file_bytes,
-            memory_bytes=sum(
-                _memory(d, rows, st) for d, st in zip(schema.values(), raw, strict=True)
-            ),
-            sample=sampled,
-            correlations=_correlations(corr, rank_corr, assoc) if correlations else None,
-            quantile_sample=quantile_sample,
-            elapsed_seconds=round(time.perf_counter() - started, 4),
-            gates_version=_version(),
-        )
-    )
-
-
-def _correlations(
-    corr: Mapping[tuple[str, str], float | None],
-    rank_corr: Mapping[tuple[str, str], float | None],
-    assoc: Mapping[tuple[str, str], tuple[float | None, float | None]],
-) -> list[dict[str, Any]]:
-    """Numeric pairs (Pearson, Spearman), then categorical pairs (Cramér's V); one entry per pair."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for (a, b), r in corr.items():
-        out[(a, b)] = {"a": a, "b": b, "pearson": r, "spearman": rank_corr.get((a, b))}
-    for (a, b), (v, vc) in assoc.items():
-        entry = out.setdefault((a, b), {"a": a, "b": b, "pearson": None, "spearman": None})
-        entry.update(cramers_v=v, cramers_v_corrected=vc)
-    for entry in out.values():
-        entry.setdefault("cramers_v", None)
-        entry.setdefault("cramers_v_corrected", None)
-    return list(out.values())
-
-
-def _with_alerts(prof: Profile) -> Profile:
-    """The profile with its ydata-like alerts (read off the statistics, no pass over data)."""
-    import dataclasses
-
-    from ._alerts import alerts
-
-    return dataclasses.replace(prof, alerts=alerts(prof))
-
-
-def _engine(ds: Dataset, *, sampled: bool) -> str | None:
-    """``duckdb`` or ``spark`` when the passes run in that engine, None for Polars."""
-    if ds.backend not in ("duckdb", "spark") or ds.native is None:
-        return None
-    if sampled:
-        if ds.backend == "spark":
-            raise InputError(
-                "sample and fraction do not apply to a Spark DataFrame: sample it in Spark "
-                "first, e.g. gates.profile(df.sample(fraction=0.1, seed=0))"
-            )
-        return None  # DuckDB: the seeded hash sample runs on the Polars view of the relation
-    return ds.backend
-
-
-def _profile_native(
-    ds: Dataset,
-    engine: str,
-    *,
-    started: float,
-    correlations: bool,
-    bins: int,
-    top_k: int,
-    bin_edges: Mapping[str, Sequence[float]] | None,
-    duplicates: bool,
-    say: Progress,
-) -> Profile:
-    from ._native import (
-        native_cramers,
-        native_guard,
-        native_pass_one,
-        native_pass_two,
-        native_spearman,
-    )
-
-    schema = ds.schema
-    say("pass 1: statistics", 0.1)
-    rows, dupes, raw = native_guard(
-        lambda: native_pass_one(ds.native, engine, schema, duplicates=duplicates), ds.source
-    )
-    ds.set_rows(rows)
-    return _finish(
-        ds,
-        rows,
-        dupes,
-        raw,
-        second=lambda hists, tops, pairs, text, times: native_guard(
-            lambda: native_pass_two(
-                ds.native,
-                engine,
-                schema,
-                hists=hists,
-                top=tops,
-                correlations=pairs,
-                text=text,
-                times=times,
-                rows=rows,
-            ),
-            ds.source,
-        ),
-        ranks=lambda pairs: native_guard(
-            lambda: native_spearman(ds.native, engine, pairs, rows=rows), ds.source
-        ),
-        associations=lambda cols: native_guard(
-            lambda: native_cramers(ds.native, engine, cols), ds.source
-        ),
-        exact=True,
-        quantile_sample=None,
-        sampled=None,
-        correlations=correlations,
-        bins=bins,
-        top_k=top_k,
-        bin_edges=bin_edges,
-        started=started,
-        say=say,
-    )
-
-
-def _num(value: Any, integer: bool) -> Any:
-    if value is None:
-        return None
-    return int(value) if integer and math.isfinite(value) else float(value)
-
-
-def _column(
-    name: str,
-    dtype: pl.DataType,
-    st: Mapping[str, Any],
-    *,
-    rows: int,
-    semantic: str,
-    exact: bool,
-    hist: Mapping[str, Any] | None,
-    top: list[tuple[Any, int]] | None,
-    quantile_method: str = "exact",
-    quantile_rank_error: float | None = None,
-    quantile_sample_size: int | None = None,
-    top_error: int | None = None,
-    depth: Mapping[str, Any] | None = None,
-) -> ColumnProfile:
-    kind = kind_of(dtype)
-    nulls = int(st["null_count"])
-    count = rows - nulls
-    extra: dict[str, Any] = {}
-    quant = st.get("quantiles")
-    if kind in ("integer", "float", "decimal"):
-        integer = kind == "integer"
-        extra.update(
-            min=_num(st.get("min"), integer),
-            max=_num(st.get("max"), integer),
-            mean=st.get("mean"),
-            std=st.get("std"),
-            zeros=int(st.get("zeros") or 0),
-            negatives=int(st.get("negatives") or 0),
-            quantiles=dict(zip(QUANTILES, quant, strict=True)) if quant is not None else None,
-        )
-        if kind != "integer":
-            extra.update(
-                nan_count=int(st.get("nan_count") or 0), inf_count=int(st.get("inf_count") or 0)
-            )
-    elif kind == "temporal":
-        extra.update(
-            min=_temporal_text(st.get("min"), dtype),
-            max=_temporal_text(st.get("max"), dtype),
-            quantiles={k: _temporal_text(v, dtype) for k, v in zip(QUANTILES, quant, strict=True)}
-            if quant
-            else None,
-            physical_unit=_physical(dtype),
-        )
-    elif kind == "bool":
-        extra.update(true_count=int(st.get("true_count") or 0))
-    elif kind == "string":
-        extra.update(
-            min=st.get("min_str"),
-            max=st.get("max_str"),
-            length_min=st.get("len_min"),
-            length_max=st.get("len_max"),
-            length_mean=st.get("len_mean"),
-        )
-    if extra.get("quantiles") is not None:
-        extra.update(
-            quantile_method=quantile_method,
-            quantile_rank_error=quantile_rank_error,
-            quantile_confidence=None if quantile_method == "exact" else QUANTILE_CONFIDENCE,
-            quantile_sample_size=quantile_sample_size,
-        )
-    if hist is not None:
-        extra["histogram"] = Histogram(
-            edges=list(hist["edges"]),
-            counts=list(hist["counts"]),
-            underflow=int(hist["underflow"]),
-            overflow=int(hist["overflow"]),
-            exact=bool(hist.get("exact", True)),
-        )
-    if top is not None:
-        shown = sum(n for _, n in top)
-        top_error = 0 if count == shown else top_error  # lower bounds that add up are exact
-        extra["top_values"] = TopValues(
-            values=[v for v, _ in top],
-            counts=[n for _, n in top],
-            other=count - shown,
-            complete=count == shown and not top_error,
-            exact=not top_error,
-            max_error=int(top_error or 0),
-        )
-    distinct = st.get("distinct")
-    return ColumnProfile(
-        name=name,
-        dtype=str(dtype),
-        semantic=semantic,
-        count=count,
-        null_count=nulls,
-        null_fraction=nulls / rows if rows else 0.0,
-        distinct=int(distinct) if distinct is not None else None,
-        distinct_method=str(st.get("distinct_method", "exact" if exact else "hll")),
-        distinct_rse=HLL_RSE if st.get("distinct_method") == "hll" else None,
-        samples=list(st.get("samples") or []),
-        text=(depth or {}).get("text"),
-        time=(depth or {}).get("time"),
-        **extra,
-    )
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("datagates")
-    except metadata.PackageNotFoundError:  # pragma: no cover
-        return "0.0.0"
