@@ -57,7 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from gates.suite import load_suite
     from gates.suite._model import Suite
-    from gates.suite._yaml import _Builder, _fast_read, _Loader, paused_gc, read_yaml
+    from gates.suite._yaml import _Builder, _Loader, paused_gc, read_yaml
+    from gates.suite._yaml_lines import _fast_read
 
     text = suite_text(args.columns)
     with tempfile.TemporaryDirectory(prefix="gates-suite-load-") as tmp:
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "read_yaml (the line reader, and the collector)": _best(
                 lambda: read_yaml(text), args.repeat
             ),
-            "line reader alone (gates/suite/_yaml.py _fast_read)": _best(fast, args.repeat),
+            "line reader alone (gates/suite/_yaml_lines.py _fast_read)": _best(fast, args.repeat),
             "libyaml path, for other texts: compose (libyaml + resolver)": _best(
                 compose, args.repeat
             ),
