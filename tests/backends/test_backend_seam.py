@@ -56,3 +56,15 @@ def test_duckdb_relation_is_materialised_once(orders: Path) -> None:
     assert result.backend == "duckdb"
     assert len(calls) == result.dataset.rows  # one execution of the query, row by row
     assert _digest(result) == _digest(gates.check(orders, SUITE, engine="polars"))
+
+
+def test_a_relation_on_a_busy_connection_is_an_input_error(orders: Path) -> None:
+    """DuckDB 2.x refuses work on a connection whose last execute() was not read to its end:
+    gates says so in one line (exit 2 material), not with DuckDB's traceback."""
+    con = duckdb.connect()
+    rel = con.sql(f"select * from '{orders}'")
+    con.execute("select 1 union all select 2").fetchone()  # half read
+    with pytest.raises(gates.InputError, match=r"unfinished result from execute\(\).*fetchall"):
+        gates.check(rel, SUITE)
+    con.execute("select 1").fetchall()  # read to the end: the connection is free again
+    assert gates.check(rel, SUITE).backend == "duckdb"
