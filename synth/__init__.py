@@ -21,6 +21,8 @@ from ._plan import Shortfall as Shortfall
 from ._plan import SkipReason as SkipReason
 from ._plan import plan_fill as plan_fill
 from ._privacy import PrivacyScores as PrivacyScores
+from ._quality import GENERATOR_ROWS as GENERATOR_ROWS
+from ._quality import GeneratorScores as GeneratorScores
 from ._quality import QualityScores as QualityScores
 from ._result import ConditionOutcome as ConditionOutcome
 from ._result import FillResult as FillResult
@@ -28,11 +30,13 @@ from ._write import manifest_path as manifest_path
 from ._write import write as write
 
 __all__ = [
+    "GENERATOR_ROWS",
     "ConditionError",
     "ConditionOutcome",
     "FillPlan",
     "FillResult",
     "GenerationError",
+    "GeneratorScores",
     "Inequality",
     "MissingSynthExtraError",
     "OutputError",

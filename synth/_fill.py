@@ -31,7 +31,7 @@ from ._plan import (
     plan_fill,
 )
 from ._privacy import PrivacyScores, copy_mask, dcr
-from ._quality import MIN_REFERENCE_ROWS, QualityScores, quality
+from ._quality import GENERATOR_ROWS, MIN_REFERENCE_ROWS, QualityScores, quality
 from ._result import ConditionOutcome, FillResult
 
 #: A validator gets candidate rows (real columns, no marker) and returns one pass flag per row.
@@ -250,7 +250,14 @@ def fill(
     copies = sum(o.rejected_copies for o in outcomes.values())
     privacy = dcr(synthetic, train, roles.model, exact_copies_rejected=copies)
     notes.append(f"DCR measured against the {train.height} real rows the model was fitted on")
-    scores = _quality(real, kept, active, model, roles, seed)
+    report("score", 0.92)
+    used = {item.label: own.get(item.label, model) for item in active}
+    draws = {
+        item.label: _draw(item, i, used[item.label], filler, real_keys, validator, seed)
+        for i, item in enumerate(active)
+        if 0 < kept.get(item.label, real.clear()).height < GENERATOR_ROWS
+    }
+    scores = _quality(real, kept, active, model, roles, seed, draws)
     report("done", 1.0)
     notes = list(dict.fromkeys(notes))  # a constraint note from each model fit, once
     ordered = tuple(outcomes.get(item.label) or _skipped(item) for item in plan.items)
@@ -434,6 +441,34 @@ def _fit_sample(
     return pl.concat([short, rest]), note
 
 
+def _draw(
+    item: PlannedCondition,
+    index: int,
+    model: FittedModel | ConditionModel,
+    filler: ColumnFiller,
+    real_keys: pl.DataFrame,
+    validator: Validator | None,
+    seed: int,
+) -> pl.DataFrame:
+    """:data:`GENERATOR_ROWS` fresh rows of the condition from the generator that filled it,
+    through the same filters (copies of real rows dropped; the validator's non-counting
+    ``passes`` where it has one, so its rejection counts stay those of the kept rows): what
+    the generator makes, scored apart from the few rows a fill may keep. Drawn after every
+    condition was filled, so the filled rows are those of a run without it.
+    """
+    draw_seed = int(np.random.default_rng([seed, index, 1 << 20]).integers(0, 2**31 - 1))
+    batch = model.sample(item.condition, GENERATOR_ROWS, seed=draw_seed)
+    if batch.height == 0:
+        return batch
+    batch = filler.fill(batch, item.condition)
+    if real_keys.width:
+        batch = batch.filter(~copy_mask(batch, real_keys))
+    if validator is not None and batch.height:
+        judge: Validator = getattr(validator, "passes", validator)
+        batch = batch.filter(pl.Series(_mask(judge, batch)))
+    return batch
+
+
 def _quality(
     real: pl.DataFrame,
     kept: Mapping[str, pl.DataFrame],
@@ -441,8 +476,10 @@ def _quality(
     model: FittedModel,
     roles: ColumnRoles,
     seed: int,
+    draws: Mapping[str, pl.DataFrame] | None = None,
 ) -> dict[str, QualityScores]:
-    """Per-condition quality against the same condition's real rows (or all real rows)."""
+    """Per-condition quality against the same condition's real rows (or all real rows), and
+    of each condition's fresh draw (``draws``) against the same rows."""
     scores: dict[str, QualityScores] = {}
     sdtypes = {c: t for c, t in model.sdtypes.items() if c in roles.model}
     for item in active:
@@ -456,6 +493,7 @@ def _quality(
             skip_columns=list(item.condition),  # constant by construction: nothing to score
             reference="condition" if enough else "overall",
             seed=seed,
+            draw=(draws or {}).get(item.label),
         )
     return scores
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from gates._synth_bridge import FillRequest, SuiteRowValidator
     from gates.engines._coverage import RuleOutcome
-    from synth import FillResult
+    from synth import FillResult, QualityScores
 
 __all__ = ["register"]
 
@@ -245,6 +245,8 @@ def _print_summary(
     from rich.table import Table
     from rich.text import Text
 
+    from synth import GENERATOR_ROWS
+
     # long conditions and notes fold inside their cells and numbers are never split, so a
     # narrow or piped console never crops the columns on the right (tests/integration/
     # test_cli_synth.py::test_a_narrow_console_shows_every_column_and_whole_numbers)
@@ -255,11 +257,11 @@ def _print_summary(
         ("method", "left"),
         ("requested", "right"),
         ("filled", "right"),
-        ("rejected (validation)", "right"),
-        ("rejected (copies)", "right"),
+        ("rejected", "right"),
         ("unfilled", "right"),
         ("quality", "right"),
         ("yardstick", "right"),
+        ("generator", "right"),
         ("note", "left"),
     ):
         table.add_column(
@@ -276,11 +278,11 @@ def _print_summary(
             _METHODS.get(o.method, o.method or "-"),
             f"{o.requested:,}",
             f"[green]{o.filled:,}[/]" if o.filled == o.requested else f"[yellow]{o.filled:,}[/]",
-            f"{o.rejected_validation:,}",
-            f"{o.rejected_copies:,}",
+            f"{o.rejected_validation:,} / {o.rejected_copies:,}",
             f"[red]{o.unfilled:,}[/]" if o.unfilled else "0",
             f"{q.overall:.3f}" if q is not None and q.overall is not None else "-",
             f"{q.yardstick:.3f}" if q is not None and q.yardstick is not None else "-",
+            _generator(q),
             _escape(o.skip.value if o.skip is not None else ""),
         )
     for column in table.columns:  # a count or a score is read whole: never split its digits
@@ -292,7 +294,10 @@ def _print_summary(
     console.print(
         "method: how the rows were made (bootstrap: the smoothed bootstrap of the condition's "
         "real rows; own model: SDV fitted on them; whole table: SDV's conditional sampling). "
-        "yardstick: the quality one half of the condition's real rows scores against the other"
+        "rejected: by the suite's checks / as copies of real rows. "
+        "yardstick: the quality one half of the condition's real rows scores against the other. "
+        f"generator: the quality of a fresh draw of {GENERATOR_ROWS:,} rows from the same "
+        "generator (shown when fewer rows were filled: a few rows score low whatever made them)"
     )
     quality = result.quality_score
     p = result.privacy
@@ -329,6 +334,13 @@ _METHODS = {
     "own_model": "own model",
     "whole_table": "whole table",
 }
+
+
+def _generator(q: QualityScores | None) -> str:
+    """The generator's score (a fresh draw's), or "-"."""
+    if q is None or q.generator is None or q.generator.overall is None:
+        return "-"
+    return f"{q.generator.overall:.3f}"
 
 
 def _num(value: float | None) -> str:

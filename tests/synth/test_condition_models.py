@@ -97,3 +97,38 @@ def test_the_yardstick_is_only_for_conditions_scored_against_their_own_rows(
     assert references == {"condition", "overall"}
     for q in result.quality.values():
         assert (q.yardstick is None) == (q.reference == "overall")
+
+
+def test_a_small_fill_is_scored_again_on_a_fresh_draw_of_its_generator(
+    real: pl.DataFrame,
+) -> None:
+    """A few rows score low whatever made them (real halves of the class do too: the
+    yardstick); a fresh draw of GENERATOR_ROWS from the same generator scores the generator.
+    The draw changes nothing that was filled, and it goes through the same filters."""
+    got = synth.fill(real, [synth.Shortfall({"label": "fraud"}, 12)], seed=4)
+    q = got.quality["label=fraud"]
+    assert q.synthetic_rows == 12 and q.generator is not None
+    assert 0.9 * synth.GENERATOR_ROWS <= q.generator.rows <= synth.GENERATOR_ROWS
+    assert q.generator.overall is not None and q.overall is not None
+    assert q.yardstick is not None
+    # the few rows score near what real rows of the class score at that size; the draw of the
+    # same generator scores higher, and at least 0.8 (the bootstrap keeps to the class)
+    assert q.generator.overall > q.overall and q.generator.overall >= 0.8
+    assert q.generator.column_pair_trends is not None and q.column_pair_trends is not None
+    assert q.generator.column_pair_trends > q.column_pair_trends
+    per = got.manifest()["quality"]["per_condition"]["label=fraud"]
+    assert per["generator"] == q.generator.to_dict()
+    # the filled rows are those of the same run without the draw: same seed, same rows, and
+    # a fill of more rows keeps the first ones' method and counts
+    again = synth.fill(real, [synth.Shortfall({"label": "fraud"}, 12)], seed=4)
+    assert again.synthetic.equals(got.synthetic)
+    assert again.quality == got.quality  # detection's folds are seeded too
+    assert got.outcomes[0].rejected_validation == 0
+
+
+def test_a_large_fill_is_its_own_draw(real: pl.DataFrame) -> None:
+    """At GENERATOR_ROWS kept rows or more, their own scores are settled: no second draw."""
+    got = synth.fill(real, [synth.Shortfall({"label": "fraud"}, synth.GENERATOR_ROWS)], seed=4)
+    assert got.outcomes[0].filled == synth.GENERATOR_ROWS
+    assert got.quality["label=fraud"].generator is None
+    assert got.manifest()["quality"]["per_condition"]["label=fraud"]["generator"] is None
