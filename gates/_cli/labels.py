@@ -383,7 +383,18 @@ def _print_report(console: Console, report: LabelReport, *, label: str, top: int
     console.print(
         f"{report.n_analysed:,} of {report.n_rows:,} rows analysed; "
         f"{'your pred_probs' if report.folds == 0 else f'{report.folds}-fold cross-validation'}; "
-        "scores are in [0, 1], lower = more suspect"
+        f"{_agreement(report)}scores are in [0, 1], lower = more suspect"
+    )
+
+
+def _agreement(report: LabelReport) -> str:
+    """'the model agrees with 79.3% of the given labels (71.0% balanced over classes); ' (empty without analysed rows)."""
+    share, balanced = report.agreement, report.balanced_agreement
+    if share is None or balanced is None:
+        return ""
+    return (
+        f"the model agrees with {share:.1%} of the given labels "
+        f"({balanced:.1%} balanced over classes); "
     )
 
 

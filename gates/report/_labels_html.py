@@ -262,7 +262,7 @@ def to_labels_html(
         f"<h1>Label issues in {_e(source)}</h1>"
         f'<div class="meta">label column <code>{_e(label)}</code> · {report.n_analysed:,} of '
         f"{report.n_rows:,} rows analysed · {len(report.classes):,} classes · {how} · "
-        f"{report.issues.height:,} issue rows</div>"
+        f"{_agreement(report)}{report.issues.height:,} issue rows</div>"
         f"{_no_skill(report)}"
         f"<h2>Summary</h2>{_cards(report)}{rates}"
         f"<h2>Per class</h2>{summary}"
@@ -271,6 +271,17 @@ def to_labels_html(
         f"{dropped}{notes}"
         f"<h2>Issues</h2>{_issues(report, label, max_rows)}"
         f"<script>{_JS}</script></body></html>\n"
+    )
+
+
+def _agreement(report: LabelReport) -> str:
+    """'the model agrees with 79.3% of the given labels (71.0% balanced over classes) · ' (empty without analysed rows)."""
+    share, balanced = report.agreement, report.balanced_agreement
+    if share is None or balanced is None:
+        return ""
+    return (
+        f"the model agrees with {share:.1%} of the given labels "
+        f"({balanced:.1%} balanced over classes) · "
     )
 
 

@@ -82,6 +82,7 @@ def test_prints_the_ranked_table_and_summaries(full_run: subprocess.CompletedPro
     ):
         assert title in out
     assert "178 of 178 rows analysed; 5-fold cross-validation" in out
+    assert re.search(r"the model agrees with \d+\.\d% of the given labels", out.replace("\n", " "))
     assert "more column(s): see --out or --html" in out  # 15 value columns do not fit
     assert "wrote issues.parquet" in out and "wrote review.html" in out
 
@@ -121,6 +122,9 @@ def test_html_is_self_contained(project: Path, full_run: subprocess.CompletedPro
     issues = pl.read_parquet(project / "issues.parquet")
     assert page.count('<tr data-type="') == issues.height
     assert '<table class="cm">' in page  # the confusion matrix
+    report = json.loads((project / "report.json").read_text())
+    share, balanced = report["agreement"], report["balanced_agreement"]
+    assert f"the model agrees with {share:.1%} of the given labels ({balanced:.1%}" in page
     assert 'id="f-type"' in page and 'id="f-class"' in page  # filters
 
 

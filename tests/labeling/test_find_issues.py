@@ -70,6 +70,40 @@ def test_class_summary_and_confusion(report: LabelReport) -> None:
     assert report.confusion["rows"].sum() == 178
 
 
+def test_agreement_is_the_accuracy_of_the_out_of_fold_model(report: LabelReport) -> None:
+    """How far to trust the flags: the given labels' agreement with the model, plain and
+    balanced over classes, equal to scikit-learn's scores of the argmax."""
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score
+
+    given = report.class_summary["class"].to_list()
+    index = {c: i for i, c in enumerate(given)}
+    labels = report.confusion.select(
+        pl.col("given_label").repeat_by("rows").explode(),
+        pl.col("suggested_label").repeat_by("rows").explode(),
+    )
+    y = [index[v] for v in labels["given_label"].to_list()]
+    yhat = [index[v] for v in labels["suggested_label"].to_list()]
+    assert report.agreement == pytest.approx(accuracy_score(y, yhat))
+    assert report.balanced_agreement == pytest.approx(balanced_accuracy_score(y, yhat))
+    assert 0.7 < report.balanced_agreement < report.agreement + 0.05  # wine: balanced classes
+    out = report.to_dict()
+    assert (out["agreement"], out["balanced_agreement"]) == (
+        report.agreement,
+        report.balanced_agreement,
+    )
+
+
+def test_balanced_agreement_sees_through_a_majority_class() -> None:
+    """98 of 100 rows in one class and a model that always answers it: 98% agreement, 50%
+    balanced (the demo's fraud class reads the same way)."""
+    rng = np.random.default_rng(0)
+    frame = pl.DataFrame({"x": rng.normal(size=100), "y": ["ok"] * 98 + ["fraud"] * 2})
+    probs = np.tile([0.1, 0.9], (100, 1))  # columns in sorted class order: fraud, ok
+    got = find_issues(frame, "y", pred_probs=probs, issue_types=["label"])
+    assert got.agreement == pytest.approx(0.98)
+    assert got.balanced_agreement == pytest.approx(0.5)
+
+
 def test_same_seed_same_report(wine_noisy: tuple[pl.DataFrame, np.ndarray]) -> None:
     frame, _ = wine_noisy
     a = find_issues(frame, "target", seed=3, issue_types=["label"], model="logistic")
