@@ -85,6 +85,16 @@ class LabelReport:
         )
         return float(per.get_column("rows").mean())  # type: ignore[arg-type]
 
+    def agreement_summary(self) -> str | None:
+        """Both agreements in words, for a report's header (None without analysed rows)."""
+        share, balanced = self.agreement, self.balanced_agreement
+        if share is None or balanced is None:
+            return None
+        return (
+            f"the model agrees with {share:.1%} of the given labels "
+            f"({balanced:.1%} balanced over classes)"
+        )
+
     @property
     def no_skill(self) -> list[Any]:
         """Classes the model cannot tell apart (their label issues are not reported)."""

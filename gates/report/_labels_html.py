@@ -275,14 +275,9 @@ def to_labels_html(
 
 
 def _agreement(report: LabelReport) -> str:
-    """'the model agrees with 79.3% of the given labels (71.0% balanced over classes) · ' (empty without analysed rows)."""
-    share, balanced = report.agreement, report.balanced_agreement
-    if share is None or balanced is None:
-        return ""
-    return (
-        f"the model agrees with {share:.1%} of the given labels "
-        f"({balanced:.1%} balanced over classes) · "
-    )
+    """The report's agreement summary and a separator, or "" without analysed rows."""
+    text = report.agreement_summary()
+    return "" if text is None else f"{_e(text)} · "
 
 
 def _no_skill(report: LabelReport) -> str:
