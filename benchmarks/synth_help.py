@@ -218,6 +218,9 @@ def run_help(names: Sequence[str], seeds: int) -> dict[str, Any]:
                         "shapes": q.column_shapes,
                         "pairs": q.column_pair_trends,
                         "detection": q.detection,
+                        # a fresh 1,000-row draw of the same generator (the filled rows
+                        # themselves when there were that many)
+                        "generator": q.generator.overall if q.generator else q.overall,
                         "held-out overall": held.overall,
                         "held-out detection": held.detection,
                         "dcr p5": result.privacy.dcr_p5,
@@ -298,11 +301,13 @@ def render(help_: dict[str, Any] | None, speed: dict[str, float | int] | None, s
             f"(1 = a logistic regression cannot tell them apart) of the synthetic rows against the "
             f"{RARE_ROWS} real rows they were made from (as in the manifest) and against the "
             "class's held-out real rows; the yardstick is those held-out rows scored against the "
-            f"{RARE_ROWS} real rows (what real rows of the class score).",
+            f"{RARE_ROWS} real rows (what real rows of the class score); generator is the "
+            f"overall quality of a fresh draw of {synth.GENERATOR_ROWS:,} rows from the same "
+            "generator (the manifest's `generator`).",
             "",
-            "| table | fill | overall | shapes | pairs | detection | held-out overall "
+            "| table | fill | overall | shapes | pairs | detection | generator | held-out overall "
             "| held-out detection | DCR p5 | yardstick (real vs real) |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, got in help_.items():
             for key, runs in got["fills"].items():
