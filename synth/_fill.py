@@ -351,16 +351,10 @@ def _fill_one(
         if batch.height == 0:
             continue
         generated += batch.height
-        batch = filler.fill(batch, item.condition)
-        if real_keys.width:
-            copies = copy_mask(batch, real_keys)
-            rejected_copies += int(copies.sum())
-            batch = batch.filter(~copies)
-        if validator is not None and batch.height:
-            validated += batch.height
-            passed = _mask(validator, batch)
-            rejected_validation += int((~passed).sum())
-            batch = batch.filter(pl.Series(passed))
+        batch, copies, judged, failed = _screened(batch, item, filler, real_keys, validator)
+        rejected_copies += copies
+        validated += judged
+        rejected_validation += failed
         batch = batch.head(need)
         kept.append(batch)
         need -= batch.height
@@ -460,13 +454,32 @@ def _draw(
     batch = model.sample(item.condition, GENERATOR_ROWS, seed=draw_seed)
     if batch.height == 0:
         return batch
+    judge = None if validator is None else getattr(validator, "passes", validator)
+    return _screened(batch, item, filler, real_keys, judge)[0]
+
+
+def _screened(
+    batch: pl.DataFrame,
+    item: PlannedCondition,
+    filler: ColumnFiller,
+    real_keys: pl.DataFrame,
+    validator: Validator | None,
+) -> tuple[pl.DataFrame, int, int, int]:
+    """Generated rows with their free columns filled, without copies of real rows and rows
+    the validator fails; and the copies dropped, the rows judged and the rows failed."""
     batch = filler.fill(batch, item.condition)
+    copies = 0
     if real_keys.width:
-        batch = batch.filter(~copy_mask(batch, real_keys))
+        copied = copy_mask(batch, real_keys)
+        copies = int(copied.sum())
+        batch = batch.filter(~copied)
+    judged = failed = 0
     if validator is not None and batch.height:
-        judge: Validator = getattr(validator, "passes", validator)
-        batch = batch.filter(pl.Series(_mask(judge, batch)))
-    return batch
+        judged = batch.height
+        passed = _mask(validator, batch)
+        failed = int((~passed).sum())
+        batch = batch.filter(pl.Series(passed))
+    return batch, copies, judged, failed
 
 
 def _quality(
