@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from labeling import cross_val_pred_probs, featurize, find_issues
+from labeling import LabelReport, cross_val_pred_probs, featurize, find_issues
 
 RESULTS_DIR = Path(__file__).parent / "results"
 FLIP_RATE = 0.10
@@ -166,9 +166,17 @@ def ours(frame: pl.DataFrame, seed: int, **options: Any) -> np.ndarray:
     return ours_ranked(frame, seed, **options)[0]
 
 
+def ours_report(frame: pl.DataFrame, seed: int, **options: Any) -> LabelReport:
+    """``labeling.find_issues`` with its defaults (or ``options``), label issues only."""
+    return find_issues(frame, TARGET, seed=seed, issue_types=("label",), **options)
+
+
 def ours_ranked(frame: pl.DataFrame, seed: int, **options: Any) -> tuple[np.ndarray, np.ndarray]:
     """The flags and the label-quality scores (lower = more suspect) of ``find_issues``."""
-    report = find_issues(frame, TARGET, seed=seed, issue_types=("label",), **options)
+    return _ranked(ours_report(frame, seed, **options))
+
+
+def _ranked(report: LabelReport) -> tuple[np.ndarray, np.ndarray]:
     return (
         np.asarray(report.flags["label"], dtype=bool),
         np.asarray(report.scores["label"], dtype=np.float64),
@@ -205,12 +213,13 @@ def run(
     """Per-set rows (ours vs baseline per flip kind), false-alarm rows, and per-set means."""
     rows = [
         "| data set | covers | rows | classes | model acc | flips | ours P | ours R | ours F1 "
-        "| baseline P | baseline R | baseline F1 | ceiling F1 at P >= 0.6 | seconds |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| baseline P | baseline R | baseline F1 | ceiling F1 at P >= 0.6 "
+        "| agreement (balanced) | seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     alarms = [
-        "| data set | rows | flagged on original labels: ours | baseline |",
-        "|---|---|---|---|",
+        "| data set | rows | flagged on original labels: ours | baseline | agreement (balanced) |",
+        "|---|---|---|---|---|",
     ]
     summary: dict[str, dict[str, float]] = {}
     for name in names:
@@ -225,9 +234,10 @@ def run(
         for kind in ("uniform", "neighbour"):
             per: dict[str, list[tuple[float, float, float]]] = {"ours": [], "base": []}
             cuts: list[float] = []
+            agree: list[tuple[float, float]] = []
             start = time.perf_counter()
             if kind == "neighbour" and len(classes) == 2:  # the same flips as uniform
-                per, cuts, took = done["uniform"]
+                per, cuts, agree, took = done["uniform"]
                 seeds_run: Sequence[int] = ()
             else:
                 seeds_run = seeds
@@ -235,13 +245,15 @@ def run(
                 noisy, flipped = flip(clean, kind=kind, seed=seed, partner=partner)
                 truth = np.zeros(noisy.height, dtype=bool)
                 truth[flipped] = True
-                flags, quality = ours_ranked(noisy, seed, **options)
+                report = ours_report(noisy, seed, **options)
+                flags, quality = _ranked(report)
+                agree.append((report.agreement or 0.0, report.balanced_agreement or 0.0))
                 per["ours"].append(score(flags, truth))
                 cuts.append(best_cut(quality, truth))
                 per["base"].append(score(baseline(noisy, seed), truth))
             if seeds_run:
                 took = (time.perf_counter() - start) / len(seeds)
-                done[kind] = (per, cuts, took)
+                done[kind] = (per, cuts, agree, took)
             mo, mb = (np.nanmean(np.array(per[w]), axis=0) for w in ("ours", "base"))
             ceilings += cuts
             got["ours"] += per["ours"]
@@ -249,10 +261,14 @@ def run(
             rows.append(
                 f"| {name} | {covers} | {clean.height:,} | {len(classes)} | {acc:.2f} | {kind} "
                 f"| {mo[0]:.2f} | {mo[1]:.2f} | **{mo[2]:.2f}** | {mb[0]:.2f} | {mb[1]:.2f} "
-                f"| {mb[2]:.2f} | {np.mean(cuts):.2f} | {took:.1f} |"
+                f"| {mb[2]:.2f} | {np.mean(cuts):.2f} | {_agreement(agree)} | {took:.1f} |"
             )
-        o, b = ours(clean, 0, **options), baseline(clean, 0)
-        alarms.append(f"| {name} | {clean.height:,} | {o.mean():.3f} | {b.mean():.3f} |")
+        original = ours_report(clean, 0, **options)
+        o, b = _ranked(original)[0], baseline(clean, 0)
+        shares = [(original.agreement or 0.0, original.balanced_agreement or 0.0)]
+        alarms.append(
+            f"| {name} | {clean.height:,} | {o.mean():.3f} | {b.mean():.3f} | {_agreement(shares)} |"
+        )
         mo_all, mb_all = (np.nanmean(np.array(got[w]), axis=0) for w in ("ours", "base"))
         summary[name] = {
             "precision": float(mo_all[0]),
@@ -264,6 +280,12 @@ def run(
         }
         print(rows[-2], rows[-1], sep="\n", flush=True)
     return rows, alarms, summary
+
+
+def _agreement(shares: Sequence[tuple[float, float]]) -> str:
+    """Mean agreement with the given labels and its balanced twin, e.g. ``0.72 (0.70)``."""
+    plain, balanced = np.mean(np.array(shares), axis=0)
+    return f"{plain:.2f} ({balanced:.2f})"
 
 
 def synthetic(n_rows: int, *, seed: int = 0) -> pl.DataFrame:
