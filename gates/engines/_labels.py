@@ -222,6 +222,9 @@ class LabelsEngine:
             )
         else:
             message = "the model separates every class (out-of-fold AUC >= 0.6)"
+        summary = report.agreement_summary()
+        if summary is not None:  # how far its flags can be trusted (docs/labeling.md)
+            message += f"; {summary}"
         return CheckResult(
             id=f"{spec.label}::model_skill",
             name="model_skill",
@@ -237,7 +240,12 @@ class LabelsEngine:
             else 0.0,
             threshold="min_class_auc 0.6",
             message=message,
-            details={"class_skill": rows, "no_skill": [str(r["class"]) for r in weak]},
+            details={
+                "class_skill": rows,
+                "no_skill": [str(r["class"]) for r in weak],
+                "agreement": report.agreement,
+                "balanced_agreement": report.balanced_agreement,
+            },
         )
 
     def _errors(self, ctx: RunContext, spec: LabelsSpec, msg: str) -> list[CheckResult]:

@@ -59,6 +59,9 @@ class TestGate:
         assert list(got) == ["target::label_issues", "target::model_skill"]
         skill = got["target::model_skill"]
         assert skill.passed and skill.severity == "warn" and skill.observed > 0.8
+        share = skill.details["agreement"]
+        assert 0.8 < share <= 1.0 and 0.0 < skill.details["balanced_agreement"] <= 1.0
+        assert f"the model agrees with {share:.1%} of the given labels" in skill.message
         res = got["target::label_issues"]
         assert res.passed
         assert res.engine == "labels"
@@ -277,6 +280,9 @@ def test_example_suite_runs_on_the_sample_orders() -> None:
     # the cross-validated model has no skill on it, and the gate says so
     assert not got["label::model_skill"].passed
     assert "fraud" in got["label::model_skill"].details["no_skill"]
+    # most labels agree with a model that says "ok", but balanced over the classes it is chance
+    details = got["label::model_skill"].details
+    assert details["agreement"] > 0.9 and details["balanced_agreement"] < 0.6
     assert got["label::label_issues"].passed
     assert result.verdict is gates.Verdict.WARN
 
