@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -42,13 +42,8 @@ class GeneratorScores:
     column_pair_trends: float | None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "rows": self.rows,
-            "overall": self.overall,
-            "column_shapes": self.column_shapes,
-            "column_pair_trends": self.column_pair_trends,
-        }
+        """JSON-ready form (its fields, all plain numbers)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
