@@ -12,6 +12,7 @@ from typing import Final
 from ._data import DATA_DIR, ensure_dataset
 from ._harness import Measurement, measure
 from ._report import Result, render_report
+from ._results import dated_path
 from ._spec import DEFAULT_SEED, parse_size, size_label
 from ._tasks import GROUPS, ROOT, Group, Task, build_tasks
 
@@ -138,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if extras:
         report += "\n## Other benchmarks\n\n" + "\n".join(_run_extras(extras)) + "\n"
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"bench-{dt.date.today().isoformat()}.md"
+    path = dated_path(args.out, "bench")
     path.write_text(report, encoding="utf-8")
     print(report)
     print(f"written to {path}", file=sys.stderr)

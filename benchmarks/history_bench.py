@@ -44,6 +44,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks._results import dated_path
+
 RESULTS = Path(__file__).resolve().parent / "results"
 _BIN = Path(sys.executable).parent
 
@@ -306,7 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = header + "\n".join(rows) + "\n" + ratio
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"history-{dt.datetime.now(dt.UTC):%Y-%m-%d}.md").write_text(text, encoding="utf-8")
+    dated_path(args.out, "history", today=dt.datetime.now(dt.UTC).date()).write_text(
+        text, encoding="utf-8"
+    )
     return 0
 
 

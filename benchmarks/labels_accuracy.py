@@ -40,6 +40,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from benchmarks._results import dated_path
 from labeling import LabelReport, cross_val_pred_probs, featurize, find_issues
 
 RESULTS_DIR = Path(__file__).parent / "results"
@@ -395,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if not args.no_write:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"labels-{dt.date.today().isoformat()}.md"
+        path = dated_path(RESULTS_DIR, "labels")
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")
     return 0

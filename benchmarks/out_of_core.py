@@ -25,6 +25,7 @@ from pathlib import Path
 from ._data import DATA_DIR, iter_chunks
 from ._harness import measure
 from ._report import Result, machine, render_table, versions
+from ._results import dated_path
 from ._spec import DEFAULT_SEED, GENERATOR_VERSION, parse_size, size_label
 from ._tasks import SUITE, Task
 
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         " RSS < 2 GB\n\n" + render_table(results)
     )
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"out-of-core-{size_label(n_rows)}-{today}.md"
+    path = dated_path(args.out, f"out-of-core-{size_label(n_rows)}")
     path.write_text(report, encoding="utf-8")
     print(report)
     print(f"written to {path}", file=sys.stderr)

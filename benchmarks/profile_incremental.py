@@ -29,6 +29,7 @@ from typing import Any
 
 from ._data import generate_frame
 from ._harness import run_once
+from ._results import dated_path
 
 ROOT = Path(__file__).resolve().parent.parent
 GATES = str(Path(sys.executable).with_name("gates"))
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines)
     print(report)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"profile-incremental-{dt.date.today().isoformat()}.md").write_text(report)
+    dated_path(RESULTS, "profile-incremental").write_text(report)
     new_bytes = new.stat().st_size
     if opts.keep is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ._data import generate_frame
 from ._harness import run_once
+from ._results import dated_path
 
 ROOT = Path(__file__).resolve().parent.parent
 GATES = str(Path(sys.executable).with_name("gates"))
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines)
     print(report)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"profile-ydata-{dt.date.today().isoformat()}.md").write_text(report)
+    dated_path(RESULTS, "profile-ydata").write_text(report)
     return 0
 
 

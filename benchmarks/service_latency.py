@@ -29,6 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks._results import dated_path
+
 SUITE = """\
 name: latency
 description: ten checks for the service latency benchmark
@@ -291,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
     )
     print(text)
-    out = args.out or RESULTS / f"service-{dt.date.today().isoformat()}.md"
+    out = args.out or dated_path(RESULTS, "service")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}")

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ._data import dataset_paths, iter_chunks
+from ._results import dated_path
 from ._spec import (
     AGE_RANGE,
     ALLOWED_COUNTRIES,
@@ -253,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             *rows,
         ]
     )
-    out = args.out or RESULTS / f"spark-{dt.date.today().isoformat()}.md"
+    out = args.out or dated_path(RESULTS, "spark")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(table + "\n", encoding="utf-8")
     print(f"wrote {out}")

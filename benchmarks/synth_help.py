@@ -42,6 +42,7 @@ import numpy as np
 import polars as pl
 
 import synth
+from benchmarks._results import dated_path
 from synth._quality import quality
 
 RESULTS = Path(__file__).parent / "results"
@@ -368,7 +369,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         return 0
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    out = args.out_dir / f"synth-{dt.date.today().isoformat()}.md"
+    out = dated_path(args.out_dir, "synth")
     out.write_text(text + "\n", encoding="utf-8")
     print(f"\nwritten: {out}")
     return 0

@@ -227,3 +227,19 @@ def test_out_of_core_writes_parts_and_measures_every_backend(tmp_path: Path) -> 
         "datagates `--engine duckdb`, GATES_DUCKDB_MEMORY_LIMIT=1GB",
     ]
     assert all(r.endswith("| 5/12 checks failed |") for r in rows), rows
+
+
+def test_a_second_report_of_the_day_does_not_overwrite_the_first(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from benchmarks._results import dated_path
+
+    day = dt.date(2026, 12, 4)
+    first = dated_path(tmp_path / "results", "bench", today=day)
+    assert first == tmp_path / "results" / "bench-2026-12-04.md"
+    first.write_text("run 1", encoding="utf-8")
+    second = dated_path(tmp_path / "results", "bench", today=day)
+    assert second.name == "bench-2026-12-04-2.md"
+    second.write_text("run 2", encoding="utf-8")
+    assert dated_path(tmp_path / "results", "bench", today=day).name == "bench-2026-12-04-3.md"
+    assert first.read_text(encoding="utf-8") == "run 1"
