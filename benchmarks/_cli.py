@@ -138,7 +138,6 @@ def main(argv: list[str] | None = None) -> int:
     report = render_report(results, repeat=args.repeat, full=args.full, today=dt.date.today())
     if extras:
         report += "\n## Other benchmarks\n\n" + "\n".join(_run_extras(extras)) + "\n"
-    args.out.mkdir(parents=True, exist_ok=True)
     path = dated_path(args.out, "bench")
     path.write_text(report, encoding="utf-8")
     print(report)

@@ -307,7 +307,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     text = header + "\n".join(rows) + "\n" + ratio
     print(text)
-    args.out.mkdir(parents=True, exist_ok=True)
     dated_path(args.out, "history", today=dt.datetime.now(dt.UTC).date()).write_text(
         text, encoding="utf-8"
     )

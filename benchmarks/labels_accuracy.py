@@ -395,7 +395,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = "\n".join(out) + "\n"
     print(text)
     if not args.no_write:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         path = dated_path(RESULTS_DIR, "labels")
         path.write_text(text, encoding="utf-8")
         print(f"wrote {path}")

@@ -135,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
         "- each command a fresh process timed whole; peak RSS of the whole process; goal: peak"
         " RSS < 2 GB\n\n" + render_table(results)
     )
-    args.out.mkdir(parents=True, exist_ok=True)
     path = dated_path(args.out, f"out-of-core-{size_label(n_rows)}")
     path.write_text(report, encoding="utf-8")
     print(report)

@@ -194,7 +194,6 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report = "\n".join(lines)
     print(report)
-    RESULTS.mkdir(exist_ok=True)
     dated_path(RESULTS, "profile-incremental").write_text(report)
     new_bytes = new.stat().st_size
     if opts.keep is None:

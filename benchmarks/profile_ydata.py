@@ -149,7 +149,6 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report = "\n".join(lines)
     print(report)
-    RESULTS.mkdir(exist_ok=True)
     dated_path(RESULTS, "profile-ydata").write_text(report)
     return 0
 

@@ -368,7 +368,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     if args.quick:
         return 0
-    args.out_dir.mkdir(parents=True, exist_ok=True)
     out = dated_path(args.out_dir, "synth")
     out.write_text(text + "\n", encoding="utf-8")
     print(f"\nwritten: {out}")
