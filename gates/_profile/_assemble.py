@@ -20,7 +20,8 @@ from .._io import Dataset
 from ._assoc import CRAMERS_MAX_COLUMNS, CRAMERS_MAX_LEVELS
 from ._columns import _column, _memory, infer_semantic
 from ._model import Profile
-from ._stats import HistSpec, SecondResult, hist_spec, kind_of
+from ._second import HistSpec, SecondResult, hist_spec
+from ._stats import kind_of
 
 __all__ = ["CORRELATION_MAX_COLUMNS"]
 

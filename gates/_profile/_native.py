@@ -21,7 +21,8 @@ from typing import Any
 import polars as pl
 
 from .._errors import InputError
-from ._stats import QUANTILES, SAMPLE_WINDOW, HistSpec, SecondResult, kind_of
+from ._second import HistSpec, SecondResult
+from ._stats import QUANTILES, SAMPLE_WINDOW, kind_of
 from ._text import TEXT_SAMPLE_ROWS
 
 __all__ = [
@@ -311,7 +312,7 @@ def native_pass_two(
     rows: int = 0,
 ) -> SecondResult:
     """Histogram counts, top values, Pearson correlations, text and time statistics, as
-    :func:`._stats.pass_two`.
+    :func:`._second.pass_two`.
 
     A text column with top values gets its statistics from every distinct value and count (as
     on Polars); one without, from every row up to 20,000 rows, else from the values whose hash

@@ -22,9 +22,10 @@ from ._assemble import _version, _with_alerts
 from ._columns import _column, _memory, infer_semantic
 from ._distinct import _HASH_SEED, HLL_PRECISION, _registers, registers_of
 from ._model import Profile
+from ._second import HistSpec, hist_spec
 from ._sketch import KLL
 from ._state import HASH_SET_MAX, VALUE_COUNTS_MAX, ColumnState, TableState
-from ._stats import QUANTILES, HistSpec, _finite, _values, hist_spec, kind_of, pass_one, run_guarded
+from ._stats import QUANTILES, _finite, _values, kind_of, pass_one, run_guarded
 
 __all__ = [
     "build_state",

@@ -17,16 +17,15 @@ from ._distinct import refine_distinct
 from ._groups import plan_groups, run_groups
 from ._model import Profile
 from ._native_profile import _engine, _profile_native
+from ._second import pass_two, spearman
 from ._stats import (
     count_duplicates,
     kind_of,
     pass_one,
-    pass_two,
     quantile_queries,
     quantiles_from_counts,
     rank_error,
     run_guarded,
-    spearman,
 )
 from ._text import TEXT_SAMPLE_ROWS
 
