@@ -152,6 +152,7 @@ def pass_one(
     qexprs: list[pl.Expr] = []
     sexprs: list[pl.Expr] = []
     separate: list[pl.LazyFrame] = []
+    length_cols: list[pl.Expr] = []
     if duplicates and len(schema):
         unique_rows = row_hash_unique(schema)
         if fuse_duplicates:  # one decode of the file, but the select no longer streams
@@ -207,7 +208,10 @@ def pass_one(
         elif kind == "bool":
             exprs.append(col.sum().alias(_key(i, "true_count")))
         elif kind == "string":
-            lengths = base.str.len_chars()
+            # one length column per string column, computed once (a select does not share
+            # the four uses of ``str.len_chars()``: 92 ms against 25 ms over 9 columns at 1M)
+            lengths = pl.col(_key(i, "len"))
+            length_cols.append(base.str.len_chars().alias(_key(i, "len")))
             exprs += [
                 (lengths == 0).sum().alias(_key(i, "empty")),
                 lengths.min().alias(_key(i, "len_min")),
@@ -217,7 +221,8 @@ def pass_one(
                 base.min().alias(_key(i, "min_str")),
                 base.max().alias(_key(i, "max_str")),
             ]
-    queries = [lf.select(exprs), *separate]
+    main = lf.with_columns(length_cols) if length_cols else lf
+    queries = [main.select(exprs), *separate]
     if sexprs:
         queries.append(lf.head(SAMPLE_WINDOW).select(sexprs))
     if qexprs:
