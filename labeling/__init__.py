@@ -28,11 +28,13 @@ from ._find import FILTER_METHODS as FILTER_METHODS
 from ._find import find_issues as find_issues
 from ._report import ISSUE_TYPES as ISSUE_TYPES
 from ._report import LabelReport as LabelReport
+from ._skill import LOW_AGREEMENT as LOW_AGREEMENT
 from ._skill import NO_SKILL_AUC as NO_SKILL_AUC
 
 __all__ = [
     "FILTER_METHODS",
     "ISSUE_TYPES",
+    "LOW_AGREEMENT",
     "NO_SKILL_AUC",
     "ContinuousLabelError",
     "FeatureColumnError",

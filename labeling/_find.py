@@ -14,7 +14,14 @@ from ._errors import FeatureColumnError, InvalidOptionError
 from ._featurize import featurize
 from ._labels import check_pred_probs, encode_labels
 from ._report import ISSUE_TYPES, LabelReport, build_report
-from ._skill import NO_SKILL_AUC, class_skill, drop_unskilled, no_skill_note, skill_frame
+from ._skill import (
+    NO_SKILL_AUC,
+    class_skill,
+    drop_unskilled,
+    low_agreement_note,
+    no_skill_note,
+    skill_frame,
+)
 
 #: ``filter_by`` methods of ``cleanlab.filter.find_label_issues`` accepted here.
 FILTER_METHODS = (
@@ -131,6 +138,9 @@ def find_issues(
         scores, flags = _label_issues(codes, probs, filter_by=filter_by)
         kept = drop_unskilled(flags, codes, probs, skill)
         note = no_skill_note(skill, int(flags.sum() - kept.sum()))
+        if note:
+            notes.append(note)
+        note = low_agreement_note(codes, probs)
         if note:
             notes.append(note)
         results["label"] = (scores, kept)

@@ -29,7 +29,15 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-__all__ = ["NO_SKILL_AUC", "ClassSkill", "class_skill", "drop_unskilled", "no_skill_note"]
+__all__ = [
+    "LOW_AGREEMENT",
+    "NO_SKILL_AUC",
+    "ClassSkill",
+    "class_skill",
+    "drop_unskilled",
+    "low_agreement_note",
+    "no_skill_note",
+]
 
 #: A class whose one-vs-rest out-of-fold AUC is below this has no usable skill: chance is 0.5,
 #: and with 10% of labels flipped a model that separates the class still scores well above 0.7.
@@ -38,6 +46,10 @@ NO_SKILL_AUC = 0.6
 NO_SKILL_J = 0.02
 #: ... and whose AUC minus 3 standard errors is below this (the AUC is not credibly above chance).
 CREDIBLE_AUC = 0.55
+#: Below this share of given labels matching the model's out-of-fold argmax, most flags are
+#: true labels the model gets wrong: in the benchmark (docs/labeling.md) the six tables whose
+#: flags were 74-100% real flips had agreement 0.81-0.89, the six at 0.62-0.76 had 22-49%.
+LOW_AGREEMENT = 0.8
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,25 @@ def no_skill_note(skill: list[ClassSkill], dropped: int) -> str | None:
         f"the model has no skill on {noun} {named}: label issues for {it} are not reliable, "
         f"so {dropped} flagged row(s) are not reported; add features that separate {it}, "
         "or pass your own pred_probs"
+    )
+
+
+def low_agreement_note(codes: np.ndarray, probs: np.ndarray) -> str | None:
+    """The warning when the model agrees with fewer than `LOW_AGREEMENT` of the given labels.
+
+    From the rows and labels alone a wrong label and a true one the model cannot predict look
+    the same, so the low agreement may also be real noise; the note says what is likelier.
+    """
+    if codes.size == 0:
+        return None
+    share = float((probs.argmax(axis=1) == codes).mean())
+    if share >= LOW_AGREEMENT:
+        return None
+    return (
+        f"the model agrees with only {share:.1%} of the given labels (below {LOW_AGREEMENT:.0%}): "
+        "on such tables most flagged rows are true labels the model cannot predict, not wrong "
+        "ones (22-49% of flags were real errors in the benchmark); review them worst score "
+        "first rather than relabelling, and add features that predict the label"
     )
 
 

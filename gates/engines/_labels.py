@@ -209,6 +209,8 @@ class LabelsEngine:
 
     def _skill_result(self, spec: LabelsSpec, report: LabelReport) -> CheckResult:
         """``LABEL::model_skill``: does the model tell every class apart? (its own outcome)."""
+        from labeling import LOW_AGREEMENT
+
         skill = report.class_skill
         rows = _json(skill) if skill is not None else []
         weak = [r for r in rows if not r["skilled"]]
@@ -225,6 +227,11 @@ class LabelsEngine:
         summary = report.agreement_summary()
         if summary is not None:  # how far its flags can be trusted (docs/labeling.md)
             message += f"; {summary}"
+            if report.agreement is not None and report.agreement < LOW_AGREEMENT:
+                message += (
+                    f" (below {LOW_AGREEMENT:.0%}: most flags are likely true labels the model "
+                    "cannot predict)"
+                )
         return CheckResult(
             id=f"{spec.label}::model_skill",
             name="model_skill",

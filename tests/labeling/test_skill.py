@@ -8,8 +8,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from labeling import NO_SKILL_AUC, find_issues
-from labeling._skill import class_skill, drop_unskilled
+from labeling import LOW_AGREEMENT, NO_SKILL_AUC, find_issues
+from labeling._skill import class_skill, drop_unskilled, low_agreement_note
 
 pytestmark = pytest.mark.labels
 
@@ -126,3 +126,35 @@ def test_auc_standard_error_matches_hanley_mcneil() -> None:
     # by hand: Q1 = 0.8/1.2, Q2 = 2*0.64/1.8; (0.16 + 49*(Q1-0.64) + 49*(Q2-0.64)) / 2500
     assert auc_standard_error(0.8, 50, 50) == pytest.approx(0.04450, abs=1e-5)
     assert np.isnan(auc_standard_error(0.7, 0, 10))
+
+
+def test_a_model_that_agrees_with_few_labels_says_so_in_the_notes(
+    wine_noisy: tuple[pl.DataFrame, np.ndarray],
+) -> None:
+    """Half the labels redrawn at random: the model agrees with few of them, and the note says
+    its flags are mostly labels it cannot predict; on wine with 10% flips there is no note."""
+    frame, _ = wine_noisy
+    assert not [
+        n for n in find_issues(frame, "target", issue_types=["label"]).notes if "agrees" in n
+    ]
+    rng = np.random.default_rng(5)
+    classes = np.array(sorted(frame.get_column("target").unique().to_list()), dtype=object)
+    labels = frame.get_column("target").to_numpy().copy()
+    redrawn = rng.random(labels.size) < 0.5
+    labels[redrawn] = rng.choice(classes, int(redrawn.sum()))
+    report = find_issues(
+        frame.with_columns(pl.Series("target", labels)), "target", issue_types=["label"]
+    )
+    assert report.agreement is not None and report.agreement < LOW_AGREEMENT
+    note = next(n for n in report.notes if "agrees with only" in n)
+    assert f"{report.agreement:.1%}" in note and "review them worst score first" in note
+
+
+def test_low_agreement_note_threshold() -> None:
+    """At LOW_AGREEMENT or above there is no note; just below, there is; no rows, no note."""
+    codes = np.array([0] * 8 + [1] * 2)
+    probs = np.tile([[0.9, 0.1]], (10, 1))  # always class 0: 80% agreement
+    assert low_agreement_note(codes, probs) is None
+    codes[0] = 1  # 70%
+    assert "70.0%" in str(low_agreement_note(codes, probs))
+    assert low_agreement_note(np.array([], dtype=int), np.zeros((0, 2))) is None

@@ -71,6 +71,23 @@ class TestGate:
         assert 0.0 <= res.observed < 0.05
         assert res.message.endswith("within 0.2")
 
+    def test_a_model_agreeing_with_few_labels_says_so(self, clean: pl.DataFrame) -> None:
+        """Half the labels redrawn: model_skill's message and the notes say the flags are
+        mostly labels the model cannot predict (the check keeps its verdict: every class
+        still has skill)."""
+        rng = np.random.default_rng(1)
+        labels = clean.get_column("target").to_numpy().copy()
+        redrawn = rng.random(labels.size) < 0.5
+        labels[redrawn] = rng.choice(["c0", "c1", "c2"], int(redrawn.sum()))
+        frame = clean.with_columns(pl.Series("target", labels))
+        got = checks(frame, "  label: target\n  max_issue_rate: 0.9\n")
+        skill = got["target::model_skill"]
+        assert skill.details["agreement"] < 0.8
+        assert "(below 80%: most flags are likely true labels the model cannot predict)" in (
+            skill.message
+        )
+        assert any("agrees with only" in n for n in got["target::label_issues"].details["notes"])
+
     def test_flipped_labels_fail_and_the_sample_is_the_flipped_rows(
         self, noisy: tuple[pl.DataFrame, set[int]]
     ) -> None:
