@@ -206,6 +206,7 @@ def check(
     started = dt.datetime.now(dt.UTC)
     loaded = suite if isinstance(suite, LoadedSuite) else load_suite(suite)
     dataset = _dataset(data, loaded, table=table, sql=sql, format=format)
+    dataset.prefetch_fingerprint()  # the record needs it: hash the files beside the checks
     dataset = _on_backend(dataset, engine, spark_master)
     keep = loaded.suite.sample_size if sample_size is None else sample_size
     try:

@@ -104,9 +104,19 @@ class Dataset:
             task: Callable[[], str] = (
                 (lambda: _hash_files(files)) if files else (lambda: frame_fingerprint(lf))
             )
-            # hashing runs beside the checks; hashlib releases the GIL on large buffers
-            self._fingerprint = _POOL.submit(task) if files else None
             self._task = task
+
+    def prefetch_fingerprint(self) -> None:
+        """Start hashing the files in the background, for :attr:`fingerprint` to read later.
+
+        The check runner calls it first, so the hash runs beside the checks (hashlib
+        releases the GIL on large buffers). It is not started for every dataset: a command
+        that never reads the fingerprint (``gates profile``) would give a core to a hash it
+        throws away and wait for it at exit. In-memory data and queries are hashed when
+        :attr:`fingerprint` is first read.
+        """
+        if self._fingerprint is None and self.files and self.backend != "spark":
+            self._fingerprint = _POOL.submit(self._task)
 
     @property
     def fingerprint(self) -> str:
