@@ -37,6 +37,29 @@ def test_each_format_loads_lazily_with_rows_and_fingerprint(
     assert ds.fingerprint.startswith("blake2b:") and ds.fingerprint == gates.load(path).fingerprint
 
 
+def test_files_are_hashed_for_a_check_and_not_for_a_profile(
+    tmp_path: Path, frame: pl.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hash of the files is only started when its reader needs it: a profile never does,
+    a check's record does (and gets the same hash as reading it directly)."""
+    import gates._io._dataset as dataset_mod
+
+    hashed: list[tuple[Path, ...]] = []
+    real = dataset_mod._hash_files
+    monkeypatch.setattr(
+        dataset_mod, "_hash_files", lambda files: hashed.append(files) or real(files)
+    )
+    path = tmp_path / "d.parquet"
+    frame.write_parquet(path)
+    gates.profile(path)
+    assert hashed == []
+    suite = tmp_path / "s.yml"
+    suite.write_text("name: s\ncolumns:\n  id: {dtype: int64}\n")
+    result = gates.check(path, suite)
+    assert hashed == [(path,)]
+    assert result.dataset.fingerprint == real((path,))
+
+
 def test_fingerprint_follows_content_not_name(tmp_path: Path, frame: pl.DataFrame) -> None:
     frame.write_parquet(tmp_path / "a.parquet")
     frame.write_parquet(tmp_path / "b.parquet")
