@@ -48,7 +48,7 @@ NO_SKILL_J = 0.02
 CREDIBLE_AUC = 0.55
 #: Below this share of given labels matching the model's out-of-fold argmax, most flags are
 #: true labels the model gets wrong: in the benchmark (docs/labeling.md) the six tables whose
-#: flags were 74-100% real flips had agreement 0.81-0.89, the six at 0.62-0.76 had 22-49%.
+#: flags were 74-100% real flips had agreement 0.81-0.89, the six at 0.62-0.76 had 23-49%.
 LOW_AGREEMENT = 0.8
 
 
@@ -145,7 +145,7 @@ def low_agreement_note(codes: np.ndarray, probs: np.ndarray) -> str | None:
     return (
         f"the model agrees with only {share:.1%} of the given labels (below {LOW_AGREEMENT:.0%}): "
         "on such tables most flagged rows are true labels the model cannot predict, not wrong "
-        "ones (22-49% of flags were real errors in the benchmark); review them worst score "
+        "ones (23-49% of flags were real errors in the benchmark); review them worst score "
         "first rather than relabelling, and add features that predict the label"
     )
 
