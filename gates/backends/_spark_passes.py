@@ -34,7 +34,7 @@ from typing import Any
 import narwhals as nw
 import polars as pl
 
-from .._io._dataset import _POOL, _hash_files
+from .._io._fingerprint import _POOL, _hash_files
 from .._result import CheckResult
 from ..engines._base import RunContext
 from ..engines._native_plan import Plan
